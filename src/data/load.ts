@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { error, pointAt, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
+
+/** Where a data value and (for object members) its key stand in the source file. */
+export interface ValuePosition {
+  value: Point;
+  key?: Point;
+}
+
+/** The data file, parsed: its value plus a JSON-pointer index of source positions. */
+export interface LoadedData {
+  file: string;
+  value: unknown;
+  /** JSON pointer → position of the value (and of its key, for object members). */
+  positions: ReadonlyMap<string, ValuePosition>;
+  /** Every object and array in `value` → its JSON pointer (for helpers that need a data path). */
+  pointers: WeakMap<object, string>;
+}
+
+export type LoadResult = { ok: true; data: LoadedData } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Escapes one JSON-pointer reference token (RFC 6901). */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Reads a YAML or JSON data file; syntax errors come back as diagnostics with `file:line:col`. */
+export async function loadDataFile(file: string): Promise<LoadResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      diagnostics: [
+        error(
+          'data:unreadable',
+          code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`,
+          {
+            place: { file },
+            hint: 'check the path given to --data',
+          },
+        ),
+      ],
+    };
+  }
+  return parseDataText(file, bytes);
+}
+
+/** Parses data text (already read); the file name decides JSON (`.json`) or YAML (anything else). */
+export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
+    return {
+      ok: false,
+      diagnostics: [
+        error('data:encoding', `invalid UTF-8 at byte ${bad}`, {
+          place: { file, start: pointAt(prefix, prefix.length) },
+          hint: 'save the file as UTF-8 (data exported as GBK or Latin-1 must be converted first)',
+        }),
+      ],
+    };
+  }
+  // A byte-order mark is legal in UTF-8 files that Windows tools write; it is not part of the data.
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
+
+  const isJson = path.extname(file).toLowerCase() === '.json';
+  if (isJson) {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const m = /position (\d+)/.exec(msg);
+      const offset = m ? Number(m[1]) : text.length;
+      return {
+        ok: false,
+        diagnostics: [
+          error(
+            'data:syntax',
+            `invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`,
+            {
+              place: { file, start: pointAt(text, offset) },
+              hint: 'JSON needs double-quoted keys and strings and no trailing commas',
+            },
+          ),
+        ],
+      };
+    }
+  }
+
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: doc.errors.map((e) =>
+        error('data:syntax', `invalid ${isJson ? 'JSON' : 'YAML'}: ${yamlMessage(e.message)}`, {
+          place: { file, start: pointAt(text, e.pos[0]) },
+          hint: yamlHint(e.code),
+        }),
+      ),
+    };
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const positions = new Map<string, ValuePosition>();
+  indexPositions(doc.contents as YamlNode | null, '', text, positions, undefined);
+  const pointers = new WeakMap<object, string>();
+  indexPointers(value, '', pointers);
+  return { ok: true, data: { file, value, positions, pointers } };
+}
+
+function yamlMessage(message: string): string {
+  // The yaml package appends " at line L, column C" and a code frame; we print our own location.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once in a mapping; remove or rename the repeated one';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return 'check indentation (spaces, not tabs) and that every "key: value" has a space after the colon';
+    case 'TAB_AS_INDENT':
+      return 'YAML indentation must use spaces, not tabs';
+    default:
+      return 'quote values that contain ": ", " #" or start with a special character such as * & ! | > @ `';
+  }
+}
+
+function indexPositions(
+  node: YamlNode | null,
+  pointer: string,
+  text: string,
+  out: Map<string, ValuePosition>,
+  key: Point | undefined,
+): void {
+  if (!node) return;
+  const range = node.range;
+  if (range)
+    out.set(pointer, key ? { value: pointAt(text, range[0]), key } : { value: pointAt(text, range[0]) });
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = pair.key as YamlNode | null;
+      const name = isScalar(k) ? String(k.value) : String(k);
+      const keyPoint = k?.range ? pointAt(text, k.range[0]) : undefined;
+      const child = pointer + '/' + escapePointerToken(name);
+      if (pair.value) indexPositions(pair.value as YamlNode, child, text, out, keyPoint);
+      else if (keyPoint) out.set(child, { value: keyPoint, key: keyPoint });
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) =>
+      indexPositions(item as YamlNode, `${pointer}/${i}`, text, out, undefined),
+    );
+  }
+}
+
+function indexPointers(value: unknown, pointer: string, out: WeakMap<object, string>): void {
+  if (value === null || typeof value !== 'object') return;
+  out.set(value, pointer);
+  if (Array.isArray(value)) value.forEach((v, i) => indexPointers(v, `${pointer}/${i}`, out));
+  else
+    for (const [k, v] of Object.entries(value)) indexPointers(v, `${pointer}/${escapePointerToken(k)}`, out);
+}
+
+/** Byte offset of the first byte that is not well-formed UTF-8 (RFC 3629), or the length if none. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need = 0;
+    let min = 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/** Resolves a JSON pointer in a value; `undefined` when any step is missing. */
+export function resolvePointer(value: unknown, pointer: string): unknown {
+  if (pointer === '') return value;
+  let cur: unknown = value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, token)) return undefined;
+    cur = (cur as Record<string, unknown>)[token];
+  }
+  return cur;
+}

@@ -1,0 +1,67 @@
+/** A source position: 1-based line and column, 0-based offset (unist conventions). */
+export interface Point {
+  line: number;
+  column: number;
+  offset?: number;
+}
+
+/** Something a user can open: a file and, where known, a position in it. */
+export interface Place {
+  file: string;
+  start?: Point;
+}
+
+export type Severity = 'error' | 'warning';
+
+/**
+ * One user-facing problem. `code` is stable (`stage:rule`), `message` is short, `hint` says how to fix it,
+ * `pointer` is the JSON pointer of the data value at fault (data diagnostics only).
+ */
+export interface Diagnostic {
+  severity: Severity;
+  code: string;
+  message: string;
+  place?: Place;
+  pointer?: string;
+  hint?: string;
+}
+
+/** Thrown between stages when a stage found errors; carries every diagnostic collected so far. */
+export class BuildFailure extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    const first = diagnostics.find((d) => d.severity === 'error');
+    super(first ? `${first.code}: ${first.message}` : 'build failed');
+    this.name = 'BuildFailure';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Convenience constructor for an error diagnostic. */
+export function error(code: string, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { severity: 'error', code, message, ...extra };
+}
+
+/** Convenience constructor for a warning diagnostic. */
+export function warning(code: string, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+  return { severity: 'warning', code, message, ...extra };
+}
+
+/** True when any diagnostic is an error. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Converts a 0-based offset in `text` to a 1-based line and column (columns count UTF-16 code units + 1). */
+export function pointAt(text: string, offset: number): Point {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: [...text.slice(lineStart, end)].length + 1, offset: end };
+}

@@ -1,0 +1,88 @@
+import type { Place } from '../diagnostics/diagnostic.js';
+
+/** Inline content of a text block. */
+export type Inline =
+  | { type: 'text'; value: string }
+  | { type: 'strong'; children: Inline[] }
+  | { type: 'emphasis'; children: Inline[] }
+  | { type: 'break' };
+
+interface Located {
+  /** Where the element was written in the template (file:line:col), for diagnostics. */
+  place?: Place;
+}
+
+/** Single-line furniture and display text on the front page. */
+export interface TextBlock extends Located {
+  type: 'kicker' | 'headline' | 'deck' | 'dateline' | 'byline' | 'heading' | 'pullquote';
+  children: Inline[];
+}
+
+export interface Paragraph extends Located {
+  type: 'paragraph';
+  children: Inline[];
+  /** First-line indent (2em by default); `indent="no"` turns it off. */
+  indent: boolean;
+}
+
+export interface Lead extends Located {
+  type: 'lead';
+  children: Paragraph[];
+}
+
+export interface Kpi extends Located {
+  value: string;
+  label: string;
+}
+
+export interface Kpis extends Located {
+  type: 'kpis';
+  items: Kpi[];
+}
+
+/** A run of content set in snaking columns (the theme decides how many unless `columns` says). */
+export interface Columns extends Located {
+  type: 'columns';
+  count?: number;
+  children: Block[];
+}
+
+export interface Section extends Located {
+  type: 'section';
+  children: Block[];
+}
+
+/** A chart fed from the data: `data` is the JSON pointer of the figure's spec in the data file. */
+export interface Figure extends Located {
+  type: 'figure';
+  data: string;
+  /** Height of the chart in body lines (the theme's chart.heightLines by default). */
+  lines?: number;
+}
+
+export interface Table extends Located {
+  type: 'table';
+  header: boolean;
+  rows: Inline[][][];
+}
+
+export interface PageBreak extends Located {
+  type: 'pagebreak';
+}
+
+export type Block = TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | Table | PageBreak;
+
+/** The parsed document: the tree that the template's markup describes. */
+export interface DocumentTree {
+  lang: string;
+  /** Document metadata and furniture from `<briefing>`: title, author, subject, keywords, date, running. */
+  meta: Partial<Record<'title' | 'author' | 'subject' | 'keywords' | 'date' | 'running', string>>;
+  children: Block[];
+}
+
+/** The plain text of inline content (what a reader would copy). */
+export function plainText(inlines: readonly Inline[]): string {
+  return inlines
+    .map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? '\n' : plainText(i.children)))
+    .join('');
+}

@@ -1,0 +1,73 @@
+import pdfmake from 'pdfmake';
+import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
+import type { FontSet } from '../fonts/fonts.js';
+import type { Furniture, TypesetDocument } from '../typeset/layout.js';
+
+function fontDictionary(fonts: FontSet): TFontDictionary {
+  const dict: TFontDictionary = {};
+  for (const [name, fam] of fonts.families)
+    dict[name] = {
+      normal: fam.regular.file,
+      bold: fam.bold.file,
+      italics: fam.regular.file,
+      bolditalics: fam.bold.file,
+    };
+  return dict;
+}
+
+function header(f: Furniture) {
+  return (page: number): Content => {
+    // Running head from page 2 on: report name left, date right, a hairline under both.
+    if (page === 1) return { text: '' };
+    const [left, top, right] = f.margins;
+    const width = f.pageWidth - left - right;
+    return {
+      stack: [
+        {
+          columns: [
+            { text: f.runningLeft, alignment: 'left' },
+            { text: f.runningRight, alignment: 'right' },
+          ],
+          font: f.running.font,
+          fontSize: f.running.size,
+          color: f.running.color,
+        },
+        {
+          canvas: [
+            { type: 'line', x1: 0, y1: 3, x2: width, y2: 3, lineWidth: 0.5, lineColor: f.running.rule },
+          ],
+        },
+      ],
+      margin: [left, Math.max(top - f.running.size * 2.6, 8), right, 0],
+    };
+  };
+}
+
+function footer(f: Furniture) {
+  return (page: number, pages: number): Content => ({
+    text: `第 ${page} 页 / 共 ${pages} 页`,
+    alignment: 'center',
+    font: f.folio.font,
+    fontSize: f.folio.size,
+    color: f.folio.color,
+    margin: [0, Math.max(f.margins[3] / 2 - f.folio.size, 4), 0, 0],
+  });
+}
+
+/**
+ * Lays out and writes the PDF into memory. pdfmake may read only the configured font files and never the
+ * network: its URL policy denies everything and its local policy allows only those files.
+ */
+export async function emitPdf(doc: TypesetDocument, fonts: FontSet): Promise<Buffer> {
+  const allowed = new Set<string>();
+  for (const fam of fonts.families.values()) allowed.add(fam.regular.file).add(fam.bold.file);
+  pdfmake.setFonts(fontDictionary(fonts));
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((p: string) => allowed.has(p));
+  const definition: TDocumentDefinitions = {
+    ...doc.definition,
+    header: header(doc.furniture),
+    footer: footer(doc.furniture),
+  };
+  return pdfmake.createPdf(definition).getBuffer();
+}

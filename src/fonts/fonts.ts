@@ -1,0 +1,165 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseDataText } from '../data/load.js';
+
+/** One face of a family: the TrueType/OpenType file behind it. */
+export interface FontFace {
+  file: string;
+  postscriptName: string;
+  /** hhea ascender and descender in em: pdfmake's line box is their difference. */
+  ascender: number;
+  descender: number;
+  has(codePoint: number): boolean;
+  /** Advance width of a string in em, with default OpenType features. */
+  advance(text: string): number;
+}
+
+/** A family with a regular and a bold face (bold falls back to regular when a family has none). */
+export interface FontFamily {
+  name: string;
+  regular: FontFace;
+  bold: FontFace;
+}
+
+/** The configured fonts: families by name and the order in which to look for a missing character. */
+export interface FontSet {
+  configFile: string;
+  families: ReadonlyMap<string, FontFamily>;
+  fallback: readonly string[];
+}
+
+const faceCache = new Map<string, FontFace>();
+
+function openFace(file: string): FontFace {
+  const cached = faceCache.get(file);
+  if (cached) return cached;
+  const f = fontkit.openSync(file);
+  if (!('unitsPerEm' in f))
+    throw new Error('font collections (.ttc) are not supported; use a single-face .ttf or .otf');
+  const upm = f.unitsPerEm;
+  const face: FontFace = {
+    file,
+    postscriptName: f.postscriptName,
+    ascender: f.ascent / upm,
+    descender: f.descent / upm,
+    has: (cp) => f.hasGlyphForCodePoint(cp),
+    advance: (text) => f.layout(text).advanceWidth / upm,
+  };
+  faceCache.set(file, face);
+  return face;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Resolves a face path from fonts.yaml: `npm:package/path` from installed packages, else relative to fonts/. */
+export function resolveFontPath(spec: string, fontsDir: string): string | undefined {
+  if (spec.startsWith('npm:')) {
+    const rest = spec.slice(4);
+    const parts = rest.split('/');
+    const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+    const inner = parts.slice(rest.startsWith('@') ? 2 : 1).join('/');
+    try {
+      const pkgJson = require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+      return path.join(path.dirname(pkgJson), inner);
+    } catch {
+      return undefined;
+    }
+  }
+  return path.resolve(fontsDir, spec);
+}
+
+/**
+ * Loads `fonts/fonts.yaml`: `families: {name: {regular: path, bold: path}}` and `fallback: [name, …]`.
+ * Every problem (missing file, a .ttc, an unknown family in the fallback list) is a diagnostic.
+ */
+export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics: Diagnostic[] } {
+  const fontsDir = path.dirname(configFile);
+  if (!existsSync(configFile))
+    return {
+      diagnostics: [
+        error('font:config-missing', 'font configuration not found', {
+          place: { file: configFile },
+          hint: 'Briefing needs fonts/fonts.yaml; restore it from the repository',
+        }),
+      ],
+    };
+  const loaded = parseDataText(configFile, readFileSync(configFile));
+  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
+  const diagnostics: Diagnostic[] = [];
+  const at = (p: string) => {
+    const pos = loaded.data.positions.get(p);
+    return pos ? { file: configFile, start: pos.value } : { file: configFile };
+  };
+  const cfg = loaded.data.value as {
+    families?: Record<string, Record<string, string>>;
+    fallback?: string[];
+  } | null;
+  const families = new Map<string, FontFamily>();
+  for (const [name, faces] of Object.entries(cfg?.families ?? {})) {
+    const open = (weight: 'regular' | 'bold'): FontFace | undefined => {
+      const spec = faces?.[weight];
+      if (spec === undefined) return undefined;
+      const p = `/families/${name}/${weight}`;
+      const file = typeof spec === 'string' ? resolveFontPath(spec, fontsDir) : undefined;
+      if (!file || !existsSync(file)) {
+        diagnostics.push(
+          error('font:file-missing', `font file for ${name} ${weight} not found: ${String(spec)}`, {
+            place: at(p),
+            pointer: p,
+            hint: spec?.startsWith?.('npm:')
+              ? 'run `npm ci` to install the font packages'
+              : 'put the file in fonts/ or fix the path',
+          }),
+        );
+        return undefined;
+      }
+      if (/\.ttc$/i.test(file)) {
+        diagnostics.push(
+          error('font:collection', `${path.basename(file)} is a font collection (.ttc)`, {
+            place: at(p),
+            pointer: p,
+            hint: 'use a single-face .ttf or .otf: canvas would take the first face of a collection, which is Japanese in Noto CJK',
+          }),
+        );
+        return undefined;
+      }
+      try {
+        return openFace(file);
+      } catch (e) {
+        diagnostics.push(
+          error('font:unreadable', `cannot read font ${path.basename(file)}: ${(e as Error).message}`, {
+            place: at(p),
+            pointer: p,
+          }),
+        );
+        return undefined;
+      }
+    };
+    const regular = open('regular');
+    const bold = open('bold') ?? regular;
+    if (regular && bold) families.set(name, { name, regular, bold });
+  }
+  const fallback = cfg?.fallback ?? [...families.keys()];
+  fallback.forEach((f, i) => {
+    if (!families.has(f))
+      diagnostics.push(
+        warning('font:unknown-family', `fallback family "${f}" is not defined`, {
+          place: at(`/fallback/${i}`),
+        }),
+      );
+  });
+  if (families.size === 0 && !diagnostics.length)
+    diagnostics.push(
+      error('font:no-families', 'no font families configured', { place: { file: configFile } }),
+    );
+  return { fonts: { configFile, families, fallback: fallback.filter((f) => families.has(f)) }, diagnostics };
+}
+
+/** The face used for a family and weight, or undefined when the family is not configured. */
+export function faceOf(fonts: FontSet, family: string, bold: boolean): FontFace | undefined {
+  const fam = fonts.families.get(family);
+  return fam ? (bold ? fam.bold : fam.regular) : undefined;
+}

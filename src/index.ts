@@ -1,0 +1,4 @@
+/** Briefing's library API: build a report in-process. */
+export { buildReport, defaultOutFile, type BuildOptions, type BuildResult } from './pipeline.js';
+export type { Diagnostic, Place, Point, Severity } from './diagnostics/diagnostic.js';
+export { formatDiagnostic, diagnosticToJson } from './diagnostics/format.js';

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BuildFailure, error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { loadDataFile } from './data/load.js';
+import { validateData } from './schema/validate.js';
+import { loadPack } from './template/pack.js';
+import { renderTemplate } from './template/render.js';
+import { parseMarkup } from './markup/parse.js';
+import { loadFontSet } from './fonts/fonts.js';
+import { computeGeometry } from './typeset/geometry.js';
+import { renderFigures } from './charts/figures.js';
+import { typeset, type DocumentMeta } from './typeset/layout.js';
+import { emitPdf } from './emit/pdf.js';
+import { writeFileAtomic } from './emit/write.js';
+import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
+
+/** Briefing's installation folder (holds fonts/ and templates/). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What to build: a template pack over a data file, into a PDF. */
+export interface BuildOptions {
+  templateDir: string;
+  dataFile: string;
+  /** Output PDF; default `out/<data-name>.pdf` under the working folder. */
+  outFile?: string;
+  /** Font configuration; default Briefing's own `fonts/fonts.yaml`. */
+  fontsConfig?: string;
+  /** Write the PDF to `outFile` (default true); false only returns the bytes. */
+  write?: boolean;
+  /** Creation date for the PDF; default `SOURCE_DATE_EPOCH`, else the document's date. Never the clock. */
+  creationDate?: Date;
+}
+
+/** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
+export interface BuildResult {
+  ok: boolean;
+  outFile: string;
+  pdf?: Buffer;
+  diagnostics: Diagnostic[];
+  /** Milliseconds spent in each stage, in pipeline order. */
+  timings: Record<string, number>;
+}
+
+/** The default output path for a data file: `out/<data-name>.pdf`. */
+export function defaultOutFile(dataFile: string): string {
+  return path.join('out', `${path.basename(dataFile, path.extname(dataFile))}.pdf`);
+}
+
+function creationDateFor(tree: DocumentTree, given: Date | undefined): Date {
+  if (given) return given;
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  if (tree.meta.date) return new Date(`${tree.meta.date}T00:00:00Z`);
+  return new Date(0);
+}
+
+/**
+ * The pipeline, in order: template pack and fonts → data → schema → Handlebars → markup → charts → typeset →
+ * PDF → atomic write. Each stage collects all its diagnostics; the build stops between stages on errors.
+ */
+export async function buildReport(options: BuildOptions): Promise<BuildResult> {
+  const outFile = path.resolve(options.outFile ?? defaultOutFile(options.dataFile));
+  const diagnostics: Diagnostic[] = [];
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const stage = <T>(name: string, result: T & { diagnostics: Diagnostic[] }): T => {
+    const now = performance.now();
+    timings[name] = Math.round((now - t) * 10) / 10;
+    t = now;
+    diagnostics.push(...result.diagnostics);
+    return result;
+  };
+  const stop = () => {
+    if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
+  };
+
+  try {
+    const { pack } = stage('pack', loadPack(options.templateDir));
+    const { fonts } = stage(
+      'fonts',
+      loadFontSet(options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml')),
+    );
+    const loaded = await loadDataFile(path.resolve(options.dataFile));
+    stage('data', loaded.ok ? { diagnostics: [] } : loaded);
+    stop();
+    const data = loaded.ok ? loaded.data : undefined;
+    if (!pack || !fonts || !data) throw new BuildFailure(diagnostics);
+
+    stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
+    stop();
+    const { markup } = stage('template', renderTemplate(pack, data));
+    stop();
+    const { tree } = stage('markup', parseMarkup(markup!));
+    stop();
+    const geometry = computeGeometry(pack.theme);
+    if (!geometry)
+      throw new BuildFailure([
+        ...diagnostics,
+        error('theme:page', 'the page is too small for the body size and margins, or its size is unknown', {
+          place: { file: path.join(pack.dir, 'theme.yaml') },
+          hint: 'use a page size such as A4, A5, B5, Letter or [width, height] in points',
+        }),
+      ]);
+    const { charts } = stage('charts', renderFigures(tree!, data, pack.theme, fonts, geometry));
+    stop();
+    const meta: DocumentMeta = {
+      title:
+        tree!.meta.title ??
+        plainText(tree!.children.find((b): b is TextBlock => b.type === 'headline')?.children ?? []),
+      creationDate: creationDateFor(tree!, options.creationDate),
+      ...(tree!.meta.author ? { author: tree!.meta.author } : {}),
+      ...(tree!.meta.subject ? { subject: tree!.meta.subject } : {}),
+      ...(tree!.meta.keywords ? { keywords: tree!.meta.keywords } : {}),
+      ...(tree!.meta.running ? { running: tree!.meta.running } : {}),
+    };
+    const { doc } = stage('typeset', typeset(tree!, pack.theme, fonts, charts, meta));
+    stop();
+    const pdf = await emitPdf(doc!, fonts);
+    stage('pdf', { diagnostics: [] });
+    if (options.write !== false) {
+      await writeFileAtomic(outFile, pdf);
+      stage('write', { diagnostics: [] });
+    }
+    return { ok: true, outFile, pdf, diagnostics, timings };
+  } catch (e) {
+    if (e instanceof BuildFailure) return { ok: false, outFile, diagnostics: [...e.diagnostics], timings };
+    throw e;
+  }
+}

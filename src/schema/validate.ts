@@ -1,0 +1,164 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsImport, { type FormatsPlugin } from 'ajv-formats';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object in some loaders.
+const addFormats: FormatsPlugin =
+  (addFormatsImport as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsImport as unknown as FormatsPlugin);
+
+/** A compiled JSON Schema for a template pack's data. */
+export interface CompiledSchema {
+  file: string;
+  validate: ValidateFunction;
+}
+
+/** Compiles a pack's `schema.json`; a broken schema is a template-pack error, not a data error. */
+export function compileSchema(
+  file: string,
+  schema: unknown,
+): { schema?: CompiledSchema; diagnostics: Diagnostic[] } {
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  try {
+    return { schema: { file, validate: ajv.compile(schema as object) }, diagnostics: [] };
+  } catch (e) {
+    return {
+      diagnostics: [
+        error('schema:invalid', `the pack's JSON Schema does not compile: ${(e as Error).message}`, {
+          place: { file },
+          hint: 'schema.json must be a valid JSON Schema (draft-07 or 2019-09 keywords)',
+        }),
+      ],
+    };
+  }
+}
+
+/** Checks data against the schema and returns every violation at once, each with its pointer and position. */
+export function validateData(schema: CompiledSchema, data: LoadedData): Diagnostic[] {
+  if (schema.validate(data.value)) return [];
+  const errors = schema.validate.errors ?? [];
+  // ajv reports both the failing branch and the enclosing anyOf/oneOf; the branch errors are enough.
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const d = toDiagnostic(e, data);
+    const key = `${d.pointer}|${d.code}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
+  const params = e.params as Record<string, unknown>;
+  let pointer = e.instancePath;
+  let code = 'data:constraint';
+  let message = e.message ?? 'invalid value';
+  let hint: string | undefined;
+  let atKey = false;
+  switch (e.keyword) {
+    case 'required': {
+      const prop = String(params.missingProperty);
+      code = 'data:missing-field';
+      message = `missing required field "${prop}"`;
+      hint = `add "${prop}:" to ${pointer === '' ? 'the top level' : `the mapping at ${pointer}`}`;
+      break;
+    }
+    case 'additionalProperties': {
+      const prop = String(params.additionalProperty);
+      const parentSchema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const known = Object.keys(parentSchema?.properties ?? {});
+      const close = nearest(prop, known);
+      code = 'data:unknown-field';
+      message = `unknown field "${prop}"`;
+      pointer = `${pointer}/${escapePointerToken(prop)}`;
+      atKey = true;
+      hint = close ? `did you mean "${close}"?` : `allowed fields here: ${known.join(', ')}`;
+      break;
+    }
+    case 'type': {
+      code = 'data:type-mismatch';
+      message = `expected ${String(params.type)}, got ${describe(resolvePointer(data.value, pointer))}`;
+      if (params.type === 'number' || params.type === 'integer')
+        hint = 'write numbers without quotes, units or thousands separators (3.0, not "3.0%")';
+      else if (params.type === 'string') hint = 'quote the value to make it text';
+      break;
+    }
+    case 'format': {
+      code = 'data:format';
+      message = `expected a ${String(params.format)}, got ${describe(resolvePointer(data.value, pointer))}`;
+      if (params.format === 'date') hint = 'write dates as YYYY-MM-DD, for example 2021-01-11';
+      break;
+    }
+    case 'enum':
+      code = 'data:enum';
+      message = `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describe(resolvePointer(data.value, pointer))}`;
+      break;
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength':
+    case 'minimum':
+    case 'maximum':
+    case 'pattern':
+      message = `${message}, got ${describe(resolvePointer(data.value, pointer))}`;
+      break;
+    default:
+      break;
+  }
+  const pos = data.positions.get(pointer) ?? nearestPosition(data, pointer);
+  const start = pos ? (atKey ? (pos.key ?? pos.value) : pos.value) : undefined;
+  return error(code, message, {
+    place: start ? { file: data.file, start } : { file: data.file },
+    pointer,
+    ...(hint ? { hint } : {}),
+  });
+}
+
+function nearestPosition(data: LoadedData, pointer: string) {
+  let p = pointer;
+  while (p !== '') {
+    p = p.slice(0, p.lastIndexOf('/'));
+    const pos = data.positions.get(p);
+    if (pos) return pos;
+  }
+  return data.positions.get('');
+}
+
+/** The candidate closest to `word` by edit distance, if close enough to be a likely typo. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

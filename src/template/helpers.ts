@@ -1,0 +1,119 @@
+import type { HelperDelegate } from 'handlebars';
+
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+const DIGITS = '零一二三四五六七八九';
+const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
+
+function toNumber(v: unknown, helper: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw new Error(`{{${helper}}} needs a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** Parses `YYYY-MM-DD` into its parts; anything else is an error that names the helper. */
+export function parseDate(v: unknown, helper: string): { y: number; m: number; d: number; weekday: number } {
+  const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
+  if (!m) throw new Error(`{{${helper}}} needs a date written YYYY-MM-DD, got ${JSON.stringify(v)}`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    throw new Error(`{{${helper}}}: ${String(v)} is not a calendar date`);
+  return { y, m: mo, d, weekday: date.getUTCDay() };
+}
+
+/** 1 → ①, …, 20 → ⑳; beyond that a parenthesised number. */
+export function circled(n: number): string {
+  return Number.isInteger(n) && n >= 1 && n <= 20 ? CIRCLED[n - 1]! : `(${n})`;
+}
+
+/** Chinese numerals for whole numbers 0–99 999: 11 → 十一, 21 → 二十一, 105 → 一百零五. */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 99999) return String(n);
+  if (n < 10) return DIGITS[n]!;
+  const units = ['', '十', '百', '千', '万'];
+  const digits = String(n).split('').map(Number);
+  let out = '';
+  let zero = false;
+  digits.forEach((dg, i) => {
+    const unit = units[digits.length - 1 - i]!;
+    if (dg === 0) {
+      zero = true;
+      return;
+    }
+    if (zero && out) out += '零';
+    zero = false;
+    out += DIGITS[dg]! + unit;
+  });
+  return n >= 10 && n < 20 ? out.replace(/^一十/, '十') : out;
+}
+
+/** Thousands separators and a fixed number of decimals: 9347.64 → 9,347.64. */
+export function formatNumber(n: number, digits?: number): string {
+  return n.toLocaleString('en-US', {
+    minimumFractionDigits: digits ?? 0,
+    maximumFractionDigits: digits ?? 20,
+    useGrouping: true,
+  });
+}
+
+/** 万/亿 units for large amounts: 59592000000 → 595.92亿, 375000 → 37.5万. */
+export function chineseUnits(n: number, digits = 2): string {
+  const abs = Math.abs(n);
+  const trim = (x: number) => String(Number(x.toFixed(digits)));
+  if (abs >= 1e8) return `${trim(n / 1e8)}亿`;
+  if (abs >= 1e4) return `${trim(n / 1e4)}万`;
+  return trim(n);
+}
+
+/** Template helpers; documented in docs/templates.md. Handlebars passes its options hash last. */
+export function makeHelpers(pointers: WeakMap<object, string>): Record<string, HelperDelegate> {
+  const args = (a: unknown[]) => a.slice(0, -1);
+  return {
+    circled: (n: unknown) => circled(toNumber(n, 'circled')),
+    inc: (n: unknown) => toNumber(n, 'inc') + 1,
+    cnNumeral: (n: unknown) => chineseNumeral(toNumber(n, 'cnNumeral')),
+    number: (...a: unknown[]) => {
+      const [n, d] = args(a);
+      return formatNumber(toNumber(n, 'number'), d === undefined ? undefined : toNumber(d, 'number'));
+    },
+    percent: (...a: unknown[]) => {
+      const [n, d] = args(a);
+      return `${toNumber(n, 'percent').toFixed(d === undefined ? 1 : toNumber(d, 'percent'))}%`;
+    },
+    cnUnits: (...a: unknown[]) => {
+      const [n, d] = args(a);
+      return chineseUnits(toNumber(n, 'cnUnits'), d === undefined ? 2 : toNumber(d, 'cnUnits'));
+    },
+    cnDate: (v: unknown) => {
+      const { y, m, d } = parseDate(v, 'cnDate');
+      return `${y}年${m}月${d}日`;
+    },
+    weekday: (v: unknown) => WEEKDAYS[parseDate(v, 'weekday').weekday]!,
+    dateline: (v: unknown) => {
+      const { y, m, d, weekday } = parseDate(v, 'dateline');
+      return `${y}年${m}月${d}日 ${WEEKDAYS[weekday]!}`;
+    },
+    /** A two-character Chinese name is set with an ideographic space between, as newspapers do. */
+    personName: (v: unknown) => {
+      const s = String(v ?? '').trim();
+      const chars = [...s];
+      return chars.length === 2 && /\p{Script=Han}/u.test(s) ? chars.join('\u3000') : s;
+    },
+    eq: (a: unknown, b: unknown) => a === b,
+    /** Joins a list with a separator (default "、"); a plain string passes through. */
+    join: (...a: unknown[]) => {
+      const [list, sep] = args(a);
+      if (typeof list === 'string') return list;
+      if (!Array.isArray(list)) throw new Error(`{{join}} needs a list, got ${JSON.stringify(list)}`);
+      return list.map(String).join(typeof sep === 'string' ? sep : '、');
+    },
+    /** The JSON pointer of a data object or list, for elements that read data directly (`<figure data=…>`). */
+    ptr: (v: unknown) => {
+      if (v === null || typeof v !== 'object')
+        throw new Error('{{ptr}} needs an object or list from the data');
+      const p = pointers.get(v);
+      if (p === undefined) throw new Error('{{ptr}}: this value does not come from the data file');
+      return p;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseTheme, type Theme } from '../theme/theme.js';
+import { compileSchema, type CompiledSchema } from '../schema/validate.js';
+
+/** A source file of a template pack: its path and text. */
+export interface SourceFile {
+  file: string;
+  text: string;
+}
+
+/** A template pack on disk: template, partials, theme and data schema. */
+export interface TemplatePack {
+  dir: string;
+  name: string;
+  template: SourceFile;
+  /** Partial name (path under partials/ without `.hbs`, `/`-separated) → source. */
+  partials: ReadonlyMap<string, SourceFile>;
+  theme: Theme;
+  schema: CompiledSchema | undefined;
+}
+
+function listPartials(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listPartials(path.join(dir, entry.name), rel));
+    else if (entry.name.endsWith('.hbs')) out.push(rel);
+  }
+  return out;
+}
+
+/** Reads a template pack folder; missing or broken parts are diagnostics. */
+export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagnostic[] } {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    return {
+      diagnostics: [
+        error('template:pack-missing', 'template pack folder not found', {
+          place: { file: abs },
+          hint: 'give the folder that holds template.hbs, e.g. templates/annual-briefing',
+        }),
+      ],
+    };
+  const diagnostics: Diagnostic[] = [];
+  const templateFile = path.join(abs, 'template.hbs');
+  if (!existsSync(templateFile)) {
+    diagnostics.push(
+      error('template:missing', 'template.hbs not found in the template pack', {
+        place: { file: templateFile },
+        hint: 'every pack needs a template.hbs at its top level',
+      }),
+    );
+    return { diagnostics };
+  }
+  const read = (file: string): SourceFile => {
+    let text = readFileSync(file, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { file, text };
+  };
+  const partials = new Map<string, SourceFile>();
+  const partialsDir = path.join(abs, 'partials');
+  for (const rel of listPartials(partialsDir))
+    partials.set(rel.replace(/\.hbs$/, ''), read(path.join(partialsDir, rel)));
+
+  const themeFile = path.join(abs, 'theme.yaml');
+  const themed = parseTheme(themeFile, existsSync(themeFile) ? readFileSync(themeFile) : undefined);
+  diagnostics.push(...themed.diagnostics);
+
+  let schema: CompiledSchema | undefined;
+  const schemaFile = path.join(abs, 'schema.json');
+  if (existsSync(schemaFile)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(schemaFile, 'utf8'));
+    } catch (e) {
+      diagnostics.push(
+        error('schema:syntax', `schema.json is not valid JSON: ${(e as Error).message}`, {
+          place: { file: schemaFile },
+        }),
+      );
+    }
+    if (json !== undefined) {
+      const compiled = compileSchema(schemaFile, json);
+      diagnostics.push(...compiled.diagnostics);
+      schema = compiled.schema;
+    }
+  }
+  return {
+    pack: {
+      dir: abs,
+      name: path.basename(abs),
+      template: read(templateFile),
+      partials,
+      theme: themed.theme,
+      schema,
+    },
+    diagnostics,
+  };
+}

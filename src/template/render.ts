@@ -1,0 +1,229 @@
+import Handlebars from 'handlebars';
+import { error, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
+import type { LoadedData } from '../data/load.js';
+import { nearest } from '../schema/validate.js';
+import { makeHelpers } from './helpers.js';
+import type { SourceFile, TemplatePack } from './pack.js';
+
+/** The markup Handlebars produced, and the source files its `__src` location attributes refer to. */
+export interface RenderedMarkup {
+  text: string;
+  /** Index used in `__src="i:line:col"` → template or partial file. */
+  sources: readonly string[];
+}
+
+/** Name of the attribute through which every element carries its template location. */
+export const SRC_ATTR = '__src';
+
+type Ast = hbs.AST.Program;
+
+/**
+ * Adds `__src="file:line:col"` to every start tag in the template's literal text, so that errors found after
+ * Handlebars has run (an unknown element, say) can still name the line in the template that produced them.
+ * It rewrites the parsed AST, not the text, so Handlebars' own error locations stay those of the file.
+ */
+function annotate(node: unknown, fileIndex: number): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((n) => annotate(n, fileIndex));
+    return;
+  }
+  const n = node as { type?: string; value?: string; original?: string; loc?: hbs.AST.SourceLocation };
+  if (n.type === 'ContentStatement' && typeof n.value === 'string' && n.loc) {
+    const original = n.original ?? n.value;
+    const shift = Math.max(0, original.indexOf(n.value));
+    const start = n.loc.start; // line 1-based, column 0-based
+    n.value = n.value.replace(/<([A-Za-z][\w-]*)/g, (m: string, _name: string, idx: number) => {
+      const before = original.slice(0, shift + idx);
+      const nl = before.lastIndexOf('\n');
+      const line = start.line + (before.match(/\n/g)?.length ?? 0);
+      const column = nl === -1 ? start.column + before.length + 1 : before.length - nl;
+      return `${m} ${SRC_ATTR}="${fileIndex}:${line}:${column}"`;
+    });
+    return;
+  }
+  for (const [k, v] of Object.entries(node))
+    if (k !== 'loc' && v && typeof v === 'object') annotate(v, fileIndex);
+}
+
+/** Locates a Handlebars parse error: "Parse error on line N" plus the caret frame that follows it. */
+function parseErrorPoint(message: string, text: string): Point {
+  const lineMatch = /on line (\d+)/.exec(message);
+  const line = lineMatch ? Number(lineMatch[1]) : 1;
+  const lines = text.split('\n');
+  const msgLines = message.split('\n');
+  const frame = msgLines[1] ?? '';
+  const caret = (msgLines[2] ?? '').indexOf('^');
+  const before = frame.slice(0, caret).replace(/^\.\.\./, '');
+  const lineText = lines[line - 1] ?? '';
+  for (let col = lineText.length; col >= 0; col--) {
+    const head = lineText.slice(0, col);
+    const k = Math.min(head.length, before.length);
+    if (k > 0 && head.endsWith(before.slice(before.length - k))) return { line, column: col + 1 };
+  }
+  return { line, column: Math.max(1, lineText.length + 1) };
+}
+
+/** Finds the last `{{#block}}` that is never closed, which is what "got 'EOF'" parse errors mean. */
+function unclosedBlock(text: string): { name: string; point: Point } | undefined {
+  const stack: { name: string; offset: number }[] = [];
+  const re = /\{\{~?\s*([#/^])\s*(?:>\s*)?([\w.-]+)|\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!m[1]) continue;
+    if (m[1] === '#') stack.push({ name: m[2]!, offset: m.index });
+    else if (m[1] === '/') {
+      const i = stack.map((s) => s.name).lastIndexOf(m[2]!);
+      if (i >= 0) stack.splice(i);
+    }
+  }
+  const open = stack.at(-1);
+  if (!open) return undefined;
+  const head = text.slice(0, open.offset);
+  const nl = head.lastIndexOf('\n');
+  return { name: open.name, point: { line: (head.match(/\n/g)?.length ?? 0) + 1, column: open.offset - nl } };
+}
+
+function parseSource(src: SourceFile, fileIndex: number): { ast?: Ast; diagnostic?: Diagnostic } {
+  try {
+    const ast = Handlebars.parse(src.text);
+    annotate(ast, fileIndex);
+    return { ast };
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/got 'EOF'/.test(message)) {
+      const open = unclosedBlock(src.text);
+      if (open)
+        return {
+          diagnostic: error('template:syntax', `block {{#${open.name}}} is never closed`, {
+            place: { file: src.file, start: open.point },
+            hint: `add {{/${open.name}}} where the block should end`,
+          }),
+        };
+    }
+    const detail = message.split('\n').slice(3).join(' ').trim();
+    return {
+      diagnostic: error('template:syntax', `Handlebars syntax error${detail ? `: ${detail}` : ''}`, {
+        place: { file: src.file, start: parseErrorPoint(message, src.text) },
+        hint: 'check that every {{ has its }}, and every {{#block}} its {{/block}}',
+      }),
+    };
+  }
+}
+
+function allKeys(value: unknown, out = new Set<string>()): Set<string> {
+  if (value && typeof value === 'object') {
+    if (Array.isArray(value)) value.forEach((v) => allKeys(v, out));
+    else
+      for (const [k, v] of Object.entries(value)) {
+        out.add(k);
+        allKeys(v, out);
+      }
+  }
+  return out;
+}
+
+const FILE_TAG = Symbol('briefing.templateFile');
+
+/** Compiles the pack (template and partials) and renders it over the data, in Handlebars strict mode. */
+export function renderTemplate(
+  pack: TemplatePack,
+  data: LoadedData,
+): { markup?: RenderedMarkup; diagnostics: Diagnostic[] } {
+  const hb = Handlebars.create();
+  const sources: string[] = [pack.template.file];
+  const diagnostics: Diagnostic[] = [];
+  const options = { strict: true, preventIndent: true } as const;
+
+  const main = parseSource(pack.template, 0);
+  if (main.diagnostic) diagnostics.push(main.diagnostic);
+  for (const [name, src] of pack.partials) {
+    const index = sources.push(src.file) - 1;
+    const parsed = parseSource(src, index);
+    if (parsed.diagnostic) {
+      diagnostics.push(parsed.diagnostic);
+      continue;
+    }
+    const compiled = hb.compile(parsed.ast!, options);
+    // Tag errors with the innermost partial's file, so locations name the file they belong to.
+    const wrapped = (ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
+      try {
+        return compiled(ctx, opts);
+      } catch (e) {
+        if (e && typeof e === 'object' && !(FILE_TAG in e))
+          (e as Record<symbol, string>)[FILE_TAG] = src.file;
+        throw e;
+      }
+    };
+    hb.registerPartial(name, wrapped as unknown as Handlebars.Template);
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+
+  hb.registerHelper(makeHelpers(data.pointers));
+  const template = hb.compile(main.ast!, options);
+  try {
+    const text = template(data.value, {
+      allowProtoPropertiesByDefault: false,
+      allowProtoMethodsByDefault: false,
+    });
+    return { markup: { text, sources }, diagnostics };
+  } catch (e) {
+    const err = e as Error & { lineNumber?: number; column?: number; [FILE_TAG]?: string };
+    const file = err[FILE_TAG] ?? pack.template.file;
+    const src =
+      file === pack.template.file ? pack.template : [...pack.partials.values()].find((p) => p.file === file)!;
+    let start: Point | undefined = err.lineNumber
+      ? { line: err.lineNumber, column: (err.column ?? 0) + 1 }
+      : undefined;
+    let code = 'template:render';
+    let message = err.message.replace(/ - \d+:\d+$/, '');
+    let hint: string | undefined;
+    const undef = /^"([^"]+)" not defined in/.exec(err.message);
+    const partial = /^The partial (\S+) could not be found/.exec(err.message);
+    const helper = /^Missing helper: "([^"]+)"/.exec(err.message);
+    if (undef) {
+      code = 'template:undefined';
+      message = `"${undef[1]}" is not defined in the data`;
+      const close = nearest(undef[1]!, [...allKeys(data.value)]);
+      hint = close
+        ? `did you mean "${close}"? (optional fields need {{#if ${undef[1]}}}…{{/if}})`
+        : "check the field name against the pack's schema.json; wrap optional fields in {{#if …}}";
+    } else if (partial) {
+      code = 'template:missing-partial';
+      message = `partial "${partial[1]}" not found`;
+      start ??= findInSource(src.text, new RegExp(`\\{\\{~?#?>\\s*${escapeRe(partial[1]!)}\\b`));
+      const close = nearest(partial[1]!, [...pack.partials.keys()]);
+      hint = close
+        ? `did you mean "${close}"?`
+        : `partials live in partials/<name>.hbs; found: ${[...pack.partials.keys()].join(', ') || 'none'}`;
+    } else if (helper) {
+      code = 'template:unknown-helper';
+      message = `unknown helper "${helper[1]}"`;
+      start ??= findInSource(src.text, new RegExp(`\\{\\{~?[#]?\\s*${escapeRe(helper[1]!)}\\s`));
+      hint = 'see docs/templates.md for the helpers Briefing provides';
+    } else if (/^\{\{(\w+)\}\}/.test(err.message)) {
+      const name = /^\{\{(\w+)\}\}/.exec(err.message)![1]!;
+      code = 'template:helper';
+      start ??= findInSource(src.text, new RegExp(`\\{\\{~?[#(]?\\s*${name}\\s`));
+      hint = 'check the value the helper is given; see docs/templates.md';
+    } else if (err instanceof RangeError) {
+      code = 'template:recursion';
+      message = 'template recursion too deep (a partial that includes itself?)';
+    }
+    return {
+      diagnostics: [
+        error(code, message, { place: start ? { file, start } : { file }, ...(hint ? { hint } : {}) }),
+      ],
+    };
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function findInSource(text: string, re: RegExp): Point | undefined {
+  const m = re.exec(text);
+  if (!m) return undefined;
+  const head = text.slice(0, m.index);
+  return { line: (head.match(/\n/g)?.length ?? 0) + 1, column: m.index - head.lastIndexOf('\n') };
+}

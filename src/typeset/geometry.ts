@@ -1,0 +1,81 @@
+import type { FontSet } from '../fonts/fonts.js';
+import type { Theme } from '../theme/theme.js';
+
+const PAGE_SIZES: Record<string, [number, number]> = {
+  A3: [841.89, 1190.55],
+  A4: [595.28, 841.89],
+  A5: [419.53, 595.28],
+  B5: [498.9, 708.66],
+  LETTER: [612, 792],
+};
+
+/** Page geometry worked out from the theme: a type area of whole characters (clreq 版心), centred. */
+export interface Geometry {
+  pageWidth: number;
+  pageHeight: number;
+  margins: [left: number, top: number, right: number, bottom: number];
+  /** Body size (pt), line pitch (pt), column count, characters per column, column width and gutter (pt). */
+  size: number;
+  pitch: number;
+  columns: number;
+  columnChars: number;
+  columnWidth: number;
+  gutter: number;
+  textWidth: number;
+}
+
+/** Resolves a page size name or [width, height] in points. */
+export function pageSize(size: Theme['page']['size']): [number, number] | undefined {
+  if (Array.isArray(size)) return size;
+  return PAGE_SIZES[size.toUpperCase()];
+}
+
+/**
+ * Column width = N × body size and gutter = whole characters (clreq T1); the left and right margins take what
+ * is left over, so the type area is centred and never narrower than the theme's margins allow.
+ */
+export function computeGeometry(theme: Theme, columnsOverride?: number): Geometry | undefined {
+  const ps = pageSize(theme.page.size);
+  if (!ps) return undefined;
+  const [pageWidth, pageHeight] = ps;
+  const { size, pitch, gutter } = theme.body;
+  const columns = columnsOverride ?? theme.body.columns;
+  const m = theme.page.margins;
+  const available = (pageWidth - m.left - m.right) / size;
+  const columnChars = Math.floor((available - gutter * (columns - 1)) / columns);
+  if (columnChars < 4) return undefined;
+  const textWidth = (columnChars * columns + gutter * (columns - 1)) * size;
+  const slack = pageWidth - m.left - m.right - textWidth;
+  return {
+    pageWidth,
+    pageHeight,
+    margins: [m.left + slack / 2, m.top, m.right + slack / 2, m.bottom],
+    size,
+    pitch: pitch * size,
+    columns,
+    columnChars,
+    columnWidth: columnChars * size,
+    gutter: gutter * size,
+    textWidth,
+  };
+}
+
+/** pdfmake's `lineHeight` factor that makes one line of `fontSize` in `family` exactly `linePitch` points tall. */
+export function lineHeightFor(
+  fonts: FontSet,
+  family: string,
+  bold: boolean,
+  fontSize: number,
+  linePitch: number,
+): number {
+  const fam = fonts.families.get(family);
+  const face = fam ? (bold ? fam.bold : fam.regular) : undefined;
+  const box = face ? face.ascender - face.descender : 1.437;
+  return linePitch / (fontSize * box);
+}
+
+/** Width of one column of a `<body>` with `count` columns (the theme's count when undefined), whole characters. */
+export function columnWidthOf(geo: Geometry, gutterChars: number, count?: number): number {
+  if (count === undefined || count === geo.columns) return geo.columnWidth;
+  return Math.floor((geo.textWidth / geo.size - gutterChars * (count - 1)) / count) * geo.size;
+}

@@ -1,0 +1,503 @@
+import type { Content, ContentText, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
+import {
+  plainText,
+  type Block,
+  type DocumentTree,
+  type Figure,
+  type Inline,
+  type TextBlock,
+} from '../document/types.js';
+import type { FontSet } from '../fonts/fonts.js';
+import { resolveColor, type TextStyle, type Theme } from '../theme/theme.js';
+import type { RenderedChart } from '../charts/render.js';
+import { columnWidthOf, computeGeometry, lineHeightFor, type Geometry } from './geometry.js';
+
+/** Page furniture drawn on every page by the emitter (pdfmake needs functions for it). */
+export interface Furniture {
+  runningLeft: string;
+  runningRight: string;
+  running: { font: string; size: number; color: string; rule: string };
+  folio: { font: string; size: number; color: string };
+  margins: Geometry['margins'];
+  pageWidth: number;
+}
+
+/** The typeset document: a serialisable pdfmake definition plus the page furniture. */
+export interface TypesetDocument {
+  definition: TDocumentDefinitions;
+  furniture: Furniture;
+  geometry: Geometry;
+}
+
+/** Document metadata, from `<briefing>` attributes. */
+export interface DocumentMeta {
+  title: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  creationDate: Date;
+  running?: string;
+}
+
+type Run = { text: string; font: string; bold?: boolean; color?: string };
+
+interface Ctx {
+  theme: Theme;
+  fonts: FontSet;
+  geo: Geometry;
+  charts: ReadonlyMap<Figure, RenderedChart>;
+  diagnostics: Diagnostic[];
+  missing: Set<string>;
+  figureNo: number;
+}
+
+/** Turns the document tree into a pdfmake definition: the house layout of a newspaper special report. */
+export function typeset(
+  tree: DocumentTree,
+  theme: Theme,
+  fonts: FontSet,
+  charts: ReadonlyMap<Figure, RenderedChart>,
+  meta: DocumentMeta,
+): { doc?: TypesetDocument; diagnostics: Diagnostic[] } {
+  const geo = computeGeometry(theme);
+  if (!geo)
+    return {
+      diagnostics: [warning('theme:page-size', `unknown page size ${JSON.stringify(theme.page.size)}`)],
+    };
+  const ctx: Ctx = { theme, fonts, geo, charts, diagnostics: [], missing: new Set(), figureNo: 0 };
+  const content = blocks(tree.children, ctx, geo.textWidth);
+  const body = theme.body;
+  const dateline = tree.children.find((b): b is TextBlock => b.type === 'dateline');
+  const headline = tree.children.find((b): b is TextBlock => b.type === 'headline');
+  const deck = tree.children.find((b): b is TextBlock => b.type === 'deck');
+  const definition: TDocumentDefinitions = {
+    pageSize: { width: geo.pageWidth, height: geo.pageHeight },
+    pageMargins: geo.margins,
+    language: tree.lang,
+    info: {
+      title: meta.title,
+      ...(meta.author ? { author: meta.author } : {}),
+      ...(meta.subject ? { subject: meta.subject } : {}),
+      ...(meta.keywords ? { keywords: meta.keywords } : {}),
+      creator: 'Briefing',
+      producer: 'Briefing (pdfmake)',
+      creationDate: meta.creationDate,
+      modDate: meta.creationDate,
+    },
+    defaultStyle: {
+      font: body.font,
+      fontSize: body.size,
+      lineHeight: lineHeightFor(fonts, body.font, false, body.size, geo.pitch),
+      color: resolveColor(theme, body.color),
+    },
+    content,
+  };
+  const running = theme.running;
+  return {
+    doc: {
+      definition,
+      geometry: geo,
+      furniture: {
+        runningLeft:
+          meta.running ??
+          [headline, deck]
+            .filter(Boolean)
+            .map((b) => plainText(b!.children))
+            .join(' · '),
+        runningRight: dateline ? plainText(dateline.children) : '',
+        running: {
+          font: running.font,
+          size: running.size,
+          color: resolveColor(theme, running.color),
+          rule: resolveColor(theme, 'rule'),
+        },
+        folio: {
+          font: theme.folio.font,
+          size: theme.folio.size,
+          color: resolveColor(theme, theme.folio.color),
+        },
+        margins: geo.margins,
+        pageWidth: geo.pageWidth,
+      },
+    },
+    diagnostics: ctx.diagnostics,
+  };
+}
+
+/**
+ * Splits text into runs by font: each character goes to the style's family if it has the glyph, else to the
+ * first fallback family that has it; a character no configured font has is reported once (never silent tofu).
+ */
+function fontRuns(
+  text: string,
+  style: { font: string; bold: boolean; color?: string },
+  ctx: Ctx,
+  place: Place | undefined,
+): Run[] {
+  const runs: Run[] = [];
+  const order = [style.font, ...ctx.fonts.fallback.filter((f) => f !== style.font)];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    let family = style.font;
+    if (!/\s/u.test(ch)) {
+      const found = order.find((f) => {
+        const fam = ctx.fonts.families.get(f);
+        return fam && (style.bold ? fam.bold : fam.regular).has(cp);
+      });
+      if (found) family = found;
+      else if (!ctx.missing.has(ch)) {
+        ctx.missing.add(ch);
+        const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+        ctx.diagnostics.push(
+          warning('font:missing-glyph', `no configured font has "${ch}" (U+${hex})`, {
+            ...(place ? { place } : {}),
+            hint: 'add a font that covers it to fonts/fonts.yaml (families and fallback), or replace the character',
+          }),
+        );
+      }
+    }
+    const last = runs.at(-1);
+    if (last && last.font === family) last.text += ch;
+    else
+      runs.push({
+        text: ch,
+        font: family,
+        ...(style.bold ? { bold: true } : {}),
+        ...(style.color ? { color: style.color } : {}),
+      });
+  }
+  return runs;
+}
+
+function inlineRuns(
+  inlines: readonly Inline[],
+  style: TextStyle,
+  ctx: Ctx,
+  place: Place | undefined,
+  accent?: string,
+): Run[] {
+  const out: Run[] = [];
+  const walk = (xs: readonly Inline[], bold: boolean, color: string | undefined) => {
+    for (const x of xs) {
+      if (x.type === 'text')
+        out.push(...fontRuns(x.value, { font: style.font, bold, ...(color ? { color } : {}) }, ctx, place));
+      else if (x.type === 'break') out.push({ text: '\n', font: style.font });
+      else if (x.type === 'strong') walk(x.children, true, color);
+      else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
+    }
+  };
+  walk(inlines, style.bold, undefined);
+  return out;
+}
+
+function styled(style: TextStyle, ctx: Ctx, linePitch?: number): Partial<ContentText> {
+  return {
+    font: style.font,
+    fontSize: style.size,
+    bold: style.bold,
+    color: resolveColor(ctx.theme, style.color),
+    ...(style.tracking ? { characterSpacing: style.tracking * style.size } : {}),
+    ...(linePitch
+      ? { lineHeight: lineHeightFor(ctx.fonts, style.font, style.bold, style.size, linePitch) }
+      : {}),
+  };
+}
+
+/**
+ * Puts a text element of another size on the body's baseline grid (clreq T3): each line one pitch tall,
+ * `gapLines` of space above, and the difference between its ascender and the body's moved from above the
+ * element to below it, so its baselines and everything after it stay on the grid.
+ */
+function onGrid(style: TextStyle, ctx: Ctx, gapLines: number): Partial<ContentText> {
+  const asc = (family: string, bold: boolean, size: number) => {
+    const fam = ctx.fonts.families.get(family);
+    return (fam ? (bold ? fam.bold : fam.regular).ascender : 1.151) * size;
+  };
+  const body = ctx.theme.body;
+  const delta = asc(style.font, style.bold, style.size) - asc(body.font, false, body.size);
+  return {
+    ...styled(style, ctx, ctx.geo.pitch),
+    margin: [0, gapLines * ctx.geo.pitch - delta, 0, delta],
+  };
+}
+
+function rule(
+  width: number,
+  lineWidth: number,
+  color: string,
+  margin: [number, number, number, number] = [0, 0, 0, 0],
+): Content {
+  return {
+    canvas: [
+      { type: 'line', x1: 0, y1: lineWidth / 2, x2: width, y2: lineWidth / 2, lineWidth, lineColor: color },
+    ],
+    margin,
+  };
+}
+
+function blocks(list: readonly Block[], ctx: Ctx, width: number): Content[] {
+  const out: Content[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i]!;
+    if (b.type === 'headline') {
+      // The masthead: the huge word on the left, deck and dateline stacked beside it.
+      const beside: TextBlock[] = [];
+      while (list[i + 1] && (list[i + 1]!.type === 'deck' || list[i + 1]!.type === 'dateline'))
+        beside.push(list[++i] as TextBlock);
+      out.push(masthead(b, beside, ctx, width));
+      continue;
+    }
+    out.push(...block(b, ctx, width));
+  }
+  return out;
+}
+
+function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: number): Content {
+  const t = ctx.theme;
+  const hs = t.headline;
+  // The headline word never wraps: its column is exactly as wide as the word.
+  const face = ctx.fonts.families.get(hs.font)?.[hs.bold ? 'bold' : 'regular'];
+  const text = plainText(headline.children);
+  const wordWidth = Math.min(
+    width * 0.75,
+    (face ? face.advance(text) : [...text].length) * hs.size + hs.tracking * hs.size * [...text].length,
+  );
+  const head = {
+    text: inlineRuns(headline.children, hs, ctx, headline.place),
+    ...styled(hs, ctx),
+    lineHeight: 0.82,
+    width: wordWidth + 1,
+  } as Content;
+  const side: Content[] = beside.map((b) => {
+    const s = b.type === 'deck' ? t.deck : t.dateline;
+    return {
+      text: inlineRuns(b.children, s, ctx, b.place),
+      ...styled(s, ctx),
+      margin: [0, 0, 0, b.type === 'deck' ? 6 : 0],
+    };
+  });
+  return {
+    columns: [
+      head,
+      {
+        width: '*',
+        stack: [rule(width, 0, '#ffffff'), ...side],
+        margin: [ctx.geo.size * 1.5, hs.size * 0.42, 0, 0],
+      },
+    ],
+    columnGap: 0,
+    margin: [0, 4, 0, 10],
+  };
+}
+
+function block(b: Block, ctx: Ctx, width: number): Content[] {
+  const t = ctx.theme;
+  const geo = ctx.geo;
+  const accent = resolveColor(t, 'accent');
+  switch (b.type) {
+    case 'kicker':
+      return [
+        rule(width, 2.5, accent),
+        {
+          text: inlineRuns(b.children, t.kicker, ctx, b.place),
+          ...styled(t.kicker, ctx),
+          margin: [0, 5, 0, 4],
+        },
+        rule(width, 0.5, resolveColor(t, 'rule'), [0, 0, 0, 6]),
+      ];
+    case 'headline':
+    case 'deck':
+    case 'dateline': {
+      const s = b.type === 'headline' ? t.headline : b.type === 'deck' ? t.deck : t.dateline;
+      return [{ text: inlineRuns(b.children, s, ctx, b.place), ...styled(s, ctx), margin: [0, 0, 0, 6] }];
+    }
+    case 'lead': {
+      // The lead is set across the type area at its own size, in a measure of whole characters (clreq T1).
+      const s = t.lead;
+      const measure = Math.floor(width / s.size) * s.size;
+      return [
+        {
+          columns: [
+            {
+              width: measure,
+              stack: b.children.map((p) => ({
+                text: inlineRuns(p.children, s, ctx, p.place),
+                ...styled(s, ctx, s.size * 1.6),
+                alignment: 'justify',
+                ...(p.indent ? { leadingIndent: 2 * s.size } : {}),
+              })),
+            },
+          ],
+          margin: [0, 4, 0, 6],
+        },
+      ];
+    }
+    case 'byline':
+      return [
+        {
+          text: inlineRuns(b.children, t.byline, ctx, b.place),
+          ...styled(t.byline, ctx),
+          margin: [0, 0, 0, 10],
+        },
+      ];
+    case 'kpis': {
+      const cells = b.items.map((k) => ({
+        stack: [
+          { text: fontRuns(k.value, t.kpi.value, ctx, k.place), ...styled(t.kpi.value, ctx), lineHeight: 1 },
+          { text: fontRuns(k.label, t.kpi.label, ctx, k.place), ...styled(t.kpi.label, ctx) },
+        ],
+        alignment: 'center' as const,
+      }));
+      const n = Math.max(cells.length, 1);
+      return [
+        {
+          table: { widths: Array.from({ length: n }, () => '*'), body: [cells] },
+          layout: {
+            hLineWidth: (i: number) => (i === 0 ? 1.5 : 0.5),
+            hLineColor: (i: number) => (i === 0 ? accent : resolveColor(t, 'rule')),
+            vLineWidth: (i: number) => (i === 0 || i === n ? 0 : 0.5),
+            vLineColor: () => resolveColor(t, 'muted'),
+            paddingTop: () => 6,
+            paddingBottom: () => 6,
+          },
+          margin: [0, 0, 0, geo.pitch],
+        } as Content,
+      ];
+    }
+    case 'columns': {
+      const count = b.count ?? geo.columns;
+      const colWidth = columnWidthOf(geo, t.body.gutter, b.count);
+      const inner = blocks(b.children, ctx, colWidth);
+      return [
+        {
+          columns: Array.from({ length: count }, (_, i) =>
+            i === 0 ? { width: colWidth, stack: inner } : { width: colWidth, text: '' },
+          ),
+          columnGap: geo.gutter,
+          snakingColumns: count > 1,
+        } as Content,
+      ];
+    }
+    case 'section':
+      return blocks(b.children, ctx, width);
+    case 'heading': {
+      // A head takes whole lines of the body pitch (clreq T3): one line of space above, one line per line of text.
+      const s = t.heading;
+      const text = plainText(b.children);
+      return [
+        {
+          text: inlineRuns(b.children, s, ctx, b.place, s.accent),
+          ...onGrid(s, ctx, 1),
+          outline: true,
+          outlineText: text,
+        } as Content,
+      ];
+    }
+    case 'paragraph':
+      return [
+        {
+          text: inlineRuns(
+            b.children,
+            {
+              ...t.lead,
+              font: t.body.font,
+              size: t.body.size,
+              bold: false,
+              color: t.body.color,
+              tracking: 0,
+            },
+            ctx,
+            b.place,
+          ),
+          alignment: 'justify',
+          ...(b.indent ? { leadingIndent: t.body.indent * t.body.size } : {}),
+        },
+      ];
+    case 'pullquote': {
+      // Rules and text fill whole body lines (clreq T3): the quote's baselines fall on the grid, two lines
+      // of body per line of quote, and the block ends on the grid with at least a line of space around it.
+      const s = t.pullquote;
+      const lw = 1.5;
+      const p = geo.pitch;
+      const grid = onGrid(s, ctx, 0);
+      const delta = (grid.margin as number[])[3]!;
+      let top = p - lw - delta;
+      while (top < p * 0.5) top += p;
+      const bottomUsed = top + 2 * lw;
+      const bottom = Math.ceil(bottomUsed / p + 0.5) * p - bottomUsed;
+      return [
+        {
+          table: {
+            widths: ['*'],
+            body: [
+              [
+                {
+                  text: inlineRuns(b.children, s, ctx, b.place),
+                  ...styled(s, ctx, p * 2),
+                  alignment: 'center',
+                },
+              ],
+            ],
+          },
+          layout: {
+            hLineWidth: () => lw,
+            hLineColor: () => resolveColor(t, s.rule),
+            vLineWidth: () => 0,
+            paddingTop: () => 0,
+            paddingBottom: () => 0,
+            paddingLeft: () => 0,
+            paddingRight: () => 0,
+          },
+          margin: [0, top, 0, bottom],
+          unbreakable: true,
+        } as Content,
+      ];
+    }
+    case 'figure':
+      return [figure(b, ctx, width)];
+    case 'table': {
+      const s = t.caption;
+      const rows = b.rows.map((row, ri) =>
+        row.map((cell) => ({
+          text: inlineRuns(cell, { ...s, bold: b.header && ri === 0 }, ctx, b.place),
+          ...styled({ ...s, bold: b.header && ri === 0, color: 'text' }, ctx),
+        })),
+      );
+      const cols = Math.max(...rows.map((r) => r.length), 1);
+      return [
+        {
+          table: {
+            headerRows: b.header ? 1 : 0,
+            widths: Array.from({ length: cols }, () => '*'),
+            body: rows.map((r) => [...r, ...Array.from({ length: cols - r.length }, () => '')]),
+          },
+          layout: 'lightHorizontalLines',
+          margin: [0, geo.pitch / 2, 0, geo.pitch / 2],
+        } as Content,
+      ];
+    }
+    case 'pagebreak':
+      return [{ text: '', pageBreak: 'after' }];
+  }
+}
+
+function figure(b: Figure, ctx: Ctx, width: number): Content {
+  const t = ctx.theme;
+  const geo = ctx.geo;
+  const chart = ctx.charts.get(b);
+  const no = ++ctx.figureNo;
+  if (!chart) return { text: '' };
+  const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
+  const caption = `图${no}　${chart.spec.title}${unit}`;
+  const parts: Content[] = [
+    { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
+    { svg: chart.svg, width, height: chart.height },
+  ];
+  if (chart.spec.source)
+    parts.push({
+      text: fontRuns(`数据来源：${chart.spec.source}`, t.source, ctx, b.place),
+      ...onGrid(t.source, ctx, 0),
+    });
+  return { stack: parts, unbreakable: true };
+}
