@@ -29,6 +29,11 @@ export interface RenderedChart {
   height: number;
 }
 
+/** A scalar from the data as text; anything else (a list, a mapping) as empty. */
+function text(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 /** Checks a figure's data; each problem names the data path and the template line of the <figure>. */
 export function readChartSpec(
   data: LoadedData,
@@ -103,15 +108,15 @@ export function readChartSpec(
             hint: 'give one value per label',
           }),
         );
-      series.push({ name: String(so.name ?? ''), values: values as number[] });
+      series.push({ name: text(so.name), values: values as number[] });
     });
   if (diagnostics.length) return { diagnostics };
   return {
     spec: {
       type: type as ChartType,
-      title: String(o.title ?? ''),
-      unit: String(o.unit ?? ''),
-      source: String(o.source ?? ''),
+      title: text(o.title),
+      unit: text(o.unit),
+      source: text(o.source),
       labels,
       series,
     },
@@ -179,7 +184,7 @@ const valueLabels: Plugin = {
     const horizontal = chart.options.indexAxis === 'y';
     ctx.save();
     ctx.font = `bold ${Number(chart.options.font?.size ?? 8)}px "${FAMILY}"`;
-    ctx.fillStyle = String(chart.options.color ?? '#1a1a1a');
+    ctx.fillStyle = typeof chart.options.color === 'string' ? chart.options.color : '#1a1a1a';
     chart.data.datasets.forEach((ds, i) => {
       const meta = chart.getDatasetMeta(i);
       const decimals = (chart.options.plugins as { briefingDecimals?: number[] }).briefingDecimals?.[i];

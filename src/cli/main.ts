@@ -15,11 +15,12 @@ const EPILOGUE = `Exit codes:
   1  the input is wrong: diagnostics were printed and no file was written
   2  usage error: unknown command or option, missing argument`;
 
+class UsageError extends Error {}
+
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.built;
-  let usageError = false;
-  await yargs(argv)
+  const cli = yargs(argv)
     .scriptName('briefing')
     .usage(
       '$0 <command> [options]\n\nTypeset print-ready PDF briefings from data files and Handlebars templates.',
@@ -121,11 +122,17 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      usageError = true;
-      process.stderr.write(`briefing: ${msg}\nRun \`briefing --help\` for usage.\n`);
-    })
-    .parseAsync();
-  return usageError ? EXIT.usage : code;
+      throw new UsageError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`briefing: ${e.message}\nRun \`briefing --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  return code;
 }

@@ -109,7 +109,7 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   const positions = new Map<string, ValuePosition>();
-  indexPositions(doc.contents as YamlNode | null, '', text, positions, undefined);
+  indexPositions(doc.contents, '', text, positions, undefined);
   const pointers = new WeakMap<object, string>();
   indexPointers(value, '', pointers);
   return { ok: true, data: { file, value, positions, pointers } };

@@ -61,6 +61,28 @@ export const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
 };
 
 const INLINE = new Set(['b', 'em', 'br']);
+
+/** HTML habits editors bring along, and the element Briefing has for each. */
+const HTML_HABITS: Readonly<Record<string, string>> = {
+  para: 'p',
+  paragraph: 'p',
+  h1: 'headline',
+  h2: 'heading',
+  h3: 'heading',
+  h4: 'heading',
+  blockquote: 'pullquote',
+  quote: 'pullquote',
+  img: 'figure',
+  chart: 'figure',
+  strong: 'b',
+  i: 'em',
+  div: 'section',
+  article: 'section',
+  header: 'kicker',
+  hr: 'pagebreak',
+  tbody: 'table',
+  thead: 'table',
+};
 const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u00b7]/u;
 
 interface RawElement {
@@ -114,7 +136,9 @@ export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diag
     failed = true;
     const open = [...stack].reverse().find((el) => el.place);
     const detail = e.message.replace(/^\d+:\d+: /, '');
-    const unclosed = /unclosed tag: (\S+)/.exec(detail);
+    const unclosed =
+      /unclosed tag: (\S+)/.exec(detail) ??
+      (/unexpected close tag/.test(detail) && stack.length > 1 ? ['', stack.at(-1)!.name] : null);
     diagnostics.push(
       error(
         'markup:syntax',
@@ -218,7 +242,7 @@ function checkElement(el: RawElement, out: Diagnostic[]): void {
       continue;
     }
     if (!(child.name in ELEMENTS)) {
-      const close = nearest(child.name, Object.keys(ELEMENTS));
+      const close = HTML_HABITS[child.name.toLowerCase()] ?? nearest(child.name, Object.keys(ELEMENTS));
       out.push(
         error('markup:unknown-element', `unknown element <${child.name}>`, {
           ...(child.place ? { place: child.place } : {}),

@@ -4,9 +4,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object in some loaders.
-const addFormats: FormatsPlugin =
-  (addFormatsImport as unknown as { default?: FormatsPlugin }).default ??
-  (addFormatsImport as unknown as FormatsPlugin);
+const addFormats: FormatsPlugin = addFormatsImport.default ?? (addFormatsImport as unknown as FormatsPlugin);
 
 /** A compiled JSON Schema for a template pack's data. */
 export interface CompiledSchema {
@@ -19,7 +17,7 @@ export function compileSchema(
   file: string,
   schema: unknown,
 ): { schema?: CompiledSchema; diagnostics: Diagnostic[] } {
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
   addFormats(ajv);
   try {
     return { schema: { file, validate: ajv.compile(schema as object) }, diagnostics: [] };
@@ -59,7 +57,7 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string')
     return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${JSON.stringify(value) ?? typeof value}`;
 }
 
 function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
@@ -149,16 +147,18 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** Optimal-string-alignment distance: edits plus adjacent transpositions ("titel" → "title" is 1). */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
-  }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }

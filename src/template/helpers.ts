@@ -95,7 +95,7 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
     },
     /** A two-character Chinese name is set with an ideographic space between, as newspapers do. */
     personName: (v: unknown) => {
-      const s = String(v ?? '').trim();
+      const s = typeof v === 'string' ? v.trim() : '';
       const chars = [...s];
       return chars.length === 2 && /\p{Script=Han}/u.test(s) ? chars.join('\u3000') : s;
     },

@@ -100,15 +100,50 @@ function parseSource(src: SourceFile, fileIndex: number): { ast?: Ast; diagnosti
           }),
         };
     }
-    const detail = message.split('\n').slice(3).join(' ').trim();
+    const err = e as Error & { lineNumber?: number; column?: number };
+    const mismatch = /^(\S+) doesn't match (\S+)/.exec(message);
+    if (mismatch)
+      return {
+        diagnostic: error('template:syntax', `{{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}`, {
+          place: {
+            file: src.file,
+            ...(err.lineNumber ? { start: { line: err.lineNumber, column: (err.column ?? 0) + 1 } } : {}),
+          },
+          hint: `close the block with {{/${mismatch[1]}}}`,
+        }),
+      };
+    const got = /got '([A-Z_]+)'/.exec(message)?.[1];
     return {
-      diagnostic: error('template:syntax', `Handlebars syntax error${detail ? `: ${detail}` : ''}`, {
-        place: { file: src.file, start: parseErrorPoint(message, src.text) },
-        hint: 'check that every {{ has its }}, and every {{#block}} its {{/block}}',
-      }),
+      diagnostic: error(
+        'template:syntax',
+        `Handlebars syntax error: unexpected ${TOKENS[got ?? ''] ?? got ?? 'input'}`,
+        {
+          place: { file: src.file, start: parseErrorPoint(message, src.text) },
+          hint: 'check that every {{ has its }} (and {{{ its }}}), and every {{#block}} its {{/block}}',
+        },
+      ),
     };
   }
 }
+
+const TOKENS: Record<string, string> = {
+  EOF: 'end of file',
+  INVALID: 'character inside {{ }}',
+  CLOSE: '}}',
+  CLOSE_UNESCAPED: '}}}',
+  CLOSE_RAW_BLOCK: '}}}}',
+  INVERSE: '{{else}}',
+  OPEN_INVERSE_CHAIN: '{{else …}}',
+  OPEN_ENDBLOCK: '{{/…}}',
+  OPEN_BLOCK: '{{#…}}',
+  OPEN: '{{',
+  OPEN_UNESCAPED: '{{{',
+  OPEN_PARTIAL: '{{>',
+  CLOSE_SEXPR: ')',
+  OPEN_SEXPR: '(',
+  EQUALS: '=',
+  ID: 'name',
+};
 
 function allKeys(value: unknown, out = new Set<string>()): Set<string> {
   if (value && typeof value === 'object') {
@@ -205,6 +240,15 @@ export function renderTemplate(
       code = 'template:helper';
       start ??= findInSource(src.text, new RegExp(`\\{\\{~?[#(]?\\s*${name}\\s`));
       hint = 'check the value the helper is given; see docs/templates.md';
+    } else if (
+      err instanceof TypeError &&
+      /Cannot read properties of (undefined|null) \(reading '([^']+)'\)/.test(err.message)
+    ) {
+      const field = /\(reading '([^']+)'\)/.exec(err.message)![1]!;
+      code = 'template:undefined';
+      message = `cannot read "${field}": the value before it is missing from the data`;
+      start ??= findInSource(src.text, new RegExp(`[\\w@.]+\\.${escapeRe(field)}\\b`));
+      hint = `a path like a.${field} needs "a" in the data; guard optional parts with {{#if a}}…{{/if}} or {{#with a}}`;
     } else if (err instanceof RangeError) {
       code = 'template:recursion';
       message = 'template recursion too deep (a partial that includes itself?)';

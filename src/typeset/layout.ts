@@ -362,7 +362,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
             paddingBottom: () => 6,
           },
           margin: [0, 0, 0, geo.pitch],
-        } as Content,
+        },
       ];
     }
     case 'columns': {
@@ -376,7 +376,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
           ),
           columnGap: geo.gutter,
           snakingColumns: count > 1,
-        } as Content,
+        },
       ];
     }
     case 'section':
@@ -391,7 +391,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
           ...onGrid(s, ctx, 1),
           outline: true,
           outlineText: text,
-        } as Content,
+        },
       ];
     }
     case 'paragraph':
@@ -451,7 +451,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
           },
           margin: [0, top, 0, bottom],
           unbreakable: true,
-        } as Content,
+        },
       ];
     }
     case 'figure':
@@ -474,7 +474,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
           },
           layout: 'lightHorizontalLines',
           margin: [0, geo.pitch / 2, 0, geo.pitch / 2],
-        } as Content,
+        },
       ];
     }
     case 'pagebreak':
@@ -484,12 +484,11 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
 
 function figure(b: Figure, ctx: Ctx, width: number): Content {
   const t = ctx.theme;
-  const geo = ctx.geo;
   const chart = ctx.charts.get(b);
   const no = ++ctx.figureNo;
   if (!chart) return { text: '' };
   const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
-  const caption = `图${no}　${chart.spec.title}${unit}`;
+  const caption = `图${no}\u3000${chart.spec.title}${unit}`;
   const parts: Content[] = [
     { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
     { svg: chart.svg, width, height: chart.height },

@@ -1,0 +1,260 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../src/pipeline.js';
+import { allText, bodyText, readPdf } from './support/pdf.js';
+import { tempTree } from './support/tmp.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const pack = path.join(root, 'templates/annual-briefing');
+const sample = path.join(root, 'data/hengyang-2020.yaml');
+const sampleText = readFileSync(sample, 'utf8');
+const cli = path.join(root, 'dist/cli/bin.js');
+const run = promisify(execFile);
+
+/** Runs the compiled CLI; never throws, returns the exit code and output. */
+async function briefing(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('the sample briefing', () => {
+  let pdf: Buffer;
+  let read: Awaited<ReturnType<typeof readPdf>>;
+  beforeAll(async () => {
+    const r = await buildReport({ templateDir: pack, dataFile: sample, write: false });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    pdf = r.pdf!;
+    read = await readPdf(pdf);
+  });
+
+  it('has the reference text in reading order', () => {
+    const text = allText(read.pages);
+    const wanted = [
+      '转正',
+      '2021年1月11日 星期一',
+      '本报记者',
+      ...'①②③④⑤⑥⑦⑧⑨'.split('').map((c) => `措施${c}`),
+    ];
+    let from = 0;
+    for (const w of wanted) {
+      const at = text.indexOf(w, from);
+      expect(at, `${w} after offset ${from}`).toBeGreaterThanOrEqual(0);
+      from = at + w.length;
+    }
+    // The pull quote sits between sections 4 and 5.
+    const quote = text.indexOf('同心协力 聚能向正');
+    expect(quote).toBeGreaterThan(text.indexOf('措施④'));
+    expect(quote).toBeLessThan(text.indexOf('措施⑤'));
+  });
+
+  it('sets every body paragraph of the data, character for character', () => {
+    const text = bodyText(read.pages);
+    const paragraphs = [...sampleText.matchAll(/^ {6}- (.{40,})$/gm)].map((m) => m[1]!);
+    expect(paragraphs.length).toBeGreaterThanOrEqual(9);
+    for (const p of paragraphs) expect(text.replace(/\s/g, '')).toContain(p.replace(/\s/g, ''));
+  });
+
+  it('numbers figures as text captions and names their sources', () => {
+    const text = allText(read.pages);
+    // pdf.js reports the ideographic space after the number as a plain space.
+    for (const n of [1, 2, 3, 4]) expect(text).toMatch(new RegExp(`图${n}[\u3000 ]\\S`));
+    expect(text).toContain('数据来源：');
+  });
+
+  it('carries metadata, a bookmark per section, a running head and folios', () => {
+    expect(read.info.Title).toBe('转正——2020衡阳年度热词');
+    expect(read.info.Author).toBe('刘畅 / 衡阳日报');
+    expect(read.info.Keywords).toContain('年度热词');
+    expect(pdf.toString('latin1')).toMatch(/\/Lang \(zh-CN\)/);
+    expect(read.outline).toHaveLength(9);
+    expect(read.outline[0]).toMatch(/^措施①：/);
+    expect(read.pages.length).toBeGreaterThanOrEqual(2);
+    const page2 = read.pages[1]!.map((i) => i.str).join('');
+    expect(page2).toContain('转正 · 2020 衡阳 年度热词');
+    expect(page2).toContain(`第 2 页 / 共 ${read.numPages} 页`);
+    expect(read.pages[0]!.map((i) => i.str).join('')).not.toContain('转正 · 2020');
+  });
+
+  it('embeds only subset TrueType fonts from fonts/ and no others', () => {
+    const raw = pdf.toString('latin1');
+    const baseFonts = [...raw.matchAll(/\/BaseFont \/([^\s/>]+)/g)].map((m) => m[1]!);
+    expect(baseFonts.length).toBeGreaterThan(0);
+    for (const f of new Set(baseFonts)) expect(f).toMatch(/^[A-Z]{6}\+Noto(Serif|Sans)SC-(Regular|Bold)$/);
+    expect(raw.match(/\/FontFile2/g)?.length).toBe(new Set(baseFonts).size);
+  });
+
+  it('lays body text in columns of whole characters', () => {
+    // Body lines start at the left edge of one of the columns; two distinct starts on a page.
+    const lefts = new Set(
+      read.pages[1]!.filter((i) => /^[\u4e00-\u9fff]/.test(i.str)).map((i) => Math.round(i.x)),
+    );
+    expect(lefts.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is reproducible: two builds give identical bytes', async () => {
+    const again = await buildReport({ templateDir: pack, dataFile: sample, write: false });
+    expect(Buffer.compare(again.pdf!, pdf)).toBe(0);
+    expect(read.info.CreationDate).toMatch(/^D:20210111/);
+  });
+});
+
+describe('other data that follows the contract', () => {
+  it('builds with the same template: JSON, other lengths, optional parts left out', async () => {
+    const data = {
+      kicker: '年度观察',
+      headline: '破局',
+      deck: '2023 某市 年度热词',
+      date: '2024-01-08',
+      lead: ['一段较短的导语，说明全年主要数据：GDP增长5.2%。'],
+      byline: { label: '通讯员', name: '欧阳明' },
+      sections: Array.from({ length: 4 }, (_, i) => ({
+        title: `第${i + 1}件事`,
+        paragraphs: ['这是正文段落，内容长度不一。'.repeat(i * 5 + 1)],
+      })),
+      pullQuote: { text: '奋楫者先', afterSection: 2 },
+    };
+    const dir = tempTree({ 'other.json': JSON.stringify(data, null, 2) });
+    const r = await buildReport({
+      templateDir: pack,
+      dataFile: path.join(dir, 'other.json'),
+      outFile: path.join(dir, 'o.pdf'),
+    });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const text = allText((await readPdf(readFileSync(path.join(dir, 'o.pdf')))).pages);
+    expect(text).toContain('2024年1月8日 星期一');
+    expect(text).toContain('措施④');
+    expect(text).not.toContain('措施⑤');
+    expect(text).toContain('奋楫者先');
+  });
+});
+
+describe('the command line', () => {
+  it('builds to the default path out/<data-name>.pdf', async () => {
+    const dir = tempTree({ 'mini.yaml': sampleText });
+    const r = await run(process.execPath, [cli, 'build', pack, '--data', path.join(dir, 'mini.yaml')], {
+      cwd: dir,
+    });
+    expect(r.stdout).toMatch(/wrote out\/mini\.pdf \(\d+ pages/);
+    expect(statSync(path.join(dir, 'out/mini.pdf')).size).toBeGreaterThan(10_000);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await briefing()).code).toBe(2);
+    expect((await briefing('build', pack)).code).toBe(2);
+    expect((await briefing('bild', pack, '--data', sample)).code).toBe(2);
+    expect((await briefing('build', pack, '--data', sample, '--colour')).code).toBe(2);
+  });
+
+  it('documents the exit codes in --help', async () => {
+    const r = await briefing('build', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/0\s+built/);
+    expect(r.stdout).toMatch(/1\s+the input is wrong/);
+    expect(r.stdout).toMatch(/2\s+usage error/);
+    expect(r.stdout).toContain('--data');
+  });
+
+  const broken: [string, (s: string) => string, string, RegExp][] = [
+    [
+      'broken YAML',
+      (s) => s.replace('headline: 转正', 'headline: [转正'),
+      'data:syntax',
+      /bad\.yaml:\d+:\d+: error\[data:syntax\]/,
+    ],
+    [
+      'a schema violation',
+      (s) => s.replace('  afterSection: 4', '  afterSection: four'),
+      'data:type-mismatch',
+      /bad\.yaml:\d+:17: error\[data:type-mismatch\]: expected integer, got string "four" \(at \/pullQuote\/afterSection\)/,
+    ],
+  ];
+  for (const [what, mutate, code, pattern] of broken)
+    it(`exits 1 on ${what}, names file:line:col, and writes nothing`, async () => {
+      const dir = tempTree({ 'bad.yaml': mutate(sampleText), 'keep.pdf': 'previous build' });
+      const r = await briefing(
+        'build',
+        pack,
+        '--data',
+        path.join(dir, 'bad.yaml'),
+        '--out',
+        path.join(dir, 'new.pdf'),
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(existsSync(path.join(dir, 'new.pdf'))).toBe(false);
+      // A failed build never touches an existing output.
+      const r2 = await briefing(
+        'build',
+        pack,
+        '--data',
+        path.join(dir, 'bad.yaml'),
+        '--out',
+        path.join(dir, 'keep.pdf'),
+        '--format',
+        'json',
+      );
+      expect(r2.code).toBe(1);
+      expect((JSON.parse(r2.stdout) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe(code);
+      expect(readFileSync(path.join(dir, 'keep.pdf'), 'utf8')).toBe('previous build');
+    });
+
+  it('exits 1 on a Handlebars syntax error with the template file:line:col, and writes nothing', async () => {
+    const dir = tempTree({
+      'pack/template.hbs': '<briefing>\n  {{#each sections}}\n  <p>{{title}</p>\n  {{/each}}\n</briefing>\n',
+    });
+    const out = path.join(dir, 'x.pdf');
+    const r = await briefing('build', path.join(dir, 'pack'), '--data', sample, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/template\.hbs:3:\d+: error\[template:syntax\]/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports every schema violation at once', async () => {
+    const bad = sampleText
+      .replace('date: 2021-01-11', 'date: 2021/01/11')
+      .replace('kicker:', 'kickr:')
+      .replace(/values: \[1\.7, 3\.0, 2\.6\]/, 'values: [1.7, "3.0%", 2.6]');
+    const dir = tempTree({ 'bad.yaml': bad });
+    const r = await briefing(
+      'build',
+      pack,
+      '--data',
+      path.join(dir, 'bad.yaml'),
+      '--format',
+      'json',
+      '--out',
+      path.join(dir, 'x.pdf'),
+    );
+    const codes = (
+      JSON.parse(r.stdout) as { diagnostics: { code: string; pointer: string }[] }
+    ).diagnostics.map((d) => `${d.code} ${d.pointer}`);
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'data:missing-field ',
+        'data:unknown-field /kickr',
+        'data:format /date',
+        'data:type-mismatch /sections/2/figures/0/series/0/values/1',
+      ]),
+    );
+  });
+
+  it('writes the output atomically: no temporary file is left behind', async () => {
+    const dir = tempTree({});
+    const out = path.join(dir, 'a', 'b.pdf');
+    const r = await briefing('build', pack, '--data', sample, '--out', out);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(out).subarray(-6).toString()).toMatch(/%%EOF/);
+    writeFileSync(path.join(dir, 'marker'), '');
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(path.join(dir, 'a'))).toEqual(['b.pdf']);
+  });
+});

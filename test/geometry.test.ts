@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { computeGeometry } from '../src/typeset/geometry.js';
+import { DEFAULT_THEME, parseTheme } from '../src/theme/theme.js';
+
+describe('page geometry', () => {
+  it('makes columns and gutter whole characters and centres the type area (clreq T1)', () => {
+    const g = computeGeometry(DEFAULT_THEME)!;
+    expect(g.columnWidth / g.size).toBe(g.columnChars);
+    expect(Number.isInteger(g.columnChars)).toBe(true);
+    expect(g.gutter / g.size).toBe(2);
+    expect(g.textWidth).toBeCloseTo(g.columns * g.columnWidth + (g.columns - 1) * g.gutter, 6);
+    expect(g.margins[0]).toBeCloseTo(g.margins[2], 6);
+    expect(g.margins[0]).toBeGreaterThanOrEqual(DEFAULT_THEME.page.margins.left);
+    expect(g.pitch).toBeCloseTo(10.5 * 1.7, 6);
+  });
+
+  it('follows the theme: three columns of 9 pt', () => {
+    const { theme, diagnostics } = parseTheme(
+      't.yaml',
+      new TextEncoder().encode('body: { columns: 3, size: 9 }\n'),
+    );
+    expect(diagnostics).toEqual([]);
+    const g = computeGeometry(theme)!;
+    expect(g.columns).toBe(3);
+    expect(g.columnWidth / 9).toBe(g.columnChars);
+  });
+
+  it('reports unknown theme keys with a suggestion, and wrong types', () => {
+    const { diagnostics } = parseTheme(
+      't.yaml',
+      new TextEncoder().encode('body:\n  colums: 3\n  size: big\npage: { margins: { top: 2 furlongs } }\n'),
+    );
+    expect(diagnostics.map((d) => d.code)).toEqual([
+      'theme:unknown-key',
+      'theme:type-mismatch',
+      'theme:type-mismatch',
+    ]);
+    expect(diagnostics[0]).toMatchObject({
+      hint: 'did you mean "columns"?',
+      place: { start: { line: 2, column: 3 } },
+    });
+  });
+});

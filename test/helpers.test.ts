@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chineseNumeral,
+  chineseUnits,
+  circled,
+  formatNumber,
+  makeHelpers,
+  parseDate,
+} from '../src/template/helpers.js';
+
+describe('template helpers', () => {
+  const h = makeHelpers(new WeakMap());
+  const opts = {}; // Handlebars passes its options object last
+
+  it('numbers sections with circled digits', () => {
+    expect([1, 2, 9, 10, 20].map(circled)).toEqual(['①', '②', '⑨', '⑩', '⑳']);
+    expect(circled(21)).toBe('(21)');
+  });
+
+  it('writes the dateline with the weekday', () => {
+    expect(h.dateline!('2021-01-11', opts)).toBe('2021年1月11日 星期一');
+    expect(h.dateline!('2020-02-29', opts)).toBe('2020年2月29日 星期六');
+    expect(h.weekday!('2024-12-25', opts)).toBe('星期三');
+  });
+
+  it('rejects impossible dates', () => {
+    expect(() => parseDate('2021-02-30', 'dateline')).toThrow(/not a calendar date/);
+    expect(() => parseDate('11/01/2021', 'dateline')).toThrow(/YYYY-MM-DD/);
+  });
+
+  it('writes Chinese numerals', () => {
+    expect([0, 7, 10, 11, 20, 21, 105, 1000, 2020].map(chineseNumeral)).toEqual([
+      '零',
+      '七',
+      '十',
+      '十一',
+      '二十',
+      '二十一',
+      '一百零五',
+      '一千',
+      '二千零二十',
+    ]);
+  });
+
+  it('formats numbers the Chinese way', () => {
+    expect(formatNumber(9347.64)).toBe('9,347.64');
+    expect(formatNumber(3, 1)).toBe('3.0');
+    expect(chineseUnits(59592000000)).toBe('595.92亿');
+    expect(chineseUnits(375000)).toBe('37.5万');
+    expect(h.percent!(3, opts)).toBe('3.0%');
+  });
+
+  it('sets two-character names with an ideographic space', () => {
+    expect(h.personName!('刘畅', opts)).toBe('刘\u3000畅');
+    expect(h.personName!('欧阳修', opts)).toBe('欧阳修');
+    expect(h.personName!('刘\u3000畅', opts)).toBe('刘\u3000畅');
+  });
+
+  it('joins lists', () => {
+    expect(h.join!(['衡阳', 2020], ', ', opts)).toBe('衡阳, 2020');
+    expect(h.join!('already text', opts)).toBe('already text');
+  });
+});

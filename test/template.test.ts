@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDataText } from '../src/data/load.js';
+import { loadPack } from '../src/template/pack.js';
+import { renderTemplate } from '../src/template/render.js';
+import { parseMarkup } from '../src/markup/parse.js';
+import { tempTree } from './support/tmp.js';
+
+function render(files: Record<string, string>, yaml = 'title: 标题\nitems: [甲, 乙]\n') {
+  const dir = tempTree(files);
+  const { pack, diagnostics } = loadPack(dir);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const loaded = parseDataText(path.join(dir, 'd.yaml'), new TextEncoder().encode(yaml));
+  if (!loaded.ok) throw new Error('bad test data');
+  return { dir, ...renderTemplate(pack!, loaded.data) };
+}
+
+describe('Handlebars stage', () => {
+  it('renders data into markup, escaping it', () => {
+    const r = render({ 'template.hbs': '<briefing><p>{{title}}</p></briefing>' }, 'title: A & B <c>\n');
+    expect(r.markup!.text).toContain('A &amp; B &lt;c&gt;');
+  });
+
+  it('names the partial file, line and column of a misspelled field (strict mode)', () => {
+    const r = render({
+      'template.hbs': '<briefing>\n{{> body}}\n</briefing>',
+      'partials/body.hbs': '<section>\n  <p>{{titel}}</p>\n</section>\n',
+    });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'template:undefined',
+      place: { file: path.join(r.dir, 'partials/body.hbs'), start: { line: 2, column: 8 } },
+      hint: expect.stringContaining('"title"') as unknown,
+    });
+  });
+
+  it('points a syntax error at the unclosed block', () => {
+    const r = render({ 'template.hbs': '<briefing>\n  {{#each items}}\n  <p>{{this}}</p>\n</briefing>\n' });
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'template:syntax',
+      place: { start: { line: 2, column: 3 } },
+    });
+  });
+
+  it('reports a missing partial with a suggestion', () => {
+    const r = render({
+      'template.hbs': '<briefing>\n{{> sectoin}}</briefing>',
+      'partials/section.hbs': '<p>x</p>',
+    });
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'template:missing-partial',
+      hint: 'did you mean "section"?',
+      place: { start: { line: 2 } },
+    });
+  });
+
+  it('stops a partial that includes itself', () => {
+    const r = render({
+      'template.hbs': '<briefing>{{> loop}}</briefing>',
+      'partials/loop.hbs': '{{> loop}}',
+    });
+    expect(r.diagnostics[0]?.code).toBe('template:recursion');
+  });
+});
+
+describe('markup stage', () => {
+  it('points an unknown element at the template line that produced it', () => {
+    const r = render({
+      'template.hbs': '<briefing>\n  {{#each items}}\n  <para>{{this}}</para>\n  {{/each}}\n</briefing>',
+    });
+    const parsed = parseMarkup(r.markup!);
+    expect(parsed.diagnostics[0]).toMatchObject({
+      code: 'markup:unknown-element',
+      hint: 'did you mean <p>?',
+      place: { file: path.join(r.dir, 'template.hbs'), start: { line: 3, column: 3 } },
+    });
+  });
+
+  it('reports unknown attributes and misplaced elements', () => {
+    const r = render({
+      'template.hbs': '<briefing>\n<p indnt="no">x</p>\n<lead><heading>h</heading></lead>\n</briefing>',
+    });
+    const codes = parseMarkup(r.markup!).diagnostics.map((d) => [d.code, d.place?.start?.line]);
+    expect(codes).toEqual([
+      ['markup:unknown-attribute', 2],
+      ['markup:misplaced', 3],
+    ]);
+  });
+
+  it('drops template line breaks between Chinese characters but keeps spaces', () => {
+    const r = render({
+      'template.hbs':
+        '<briefing><p>\n  衡阳\n  年度热词 2020 <b>GDP</b>\n  增长\n</p><deck>2020 衡阳</deck></briefing>',
+    });
+    const tree = parseMarkup(r.markup!).tree!;
+    expect(tree.children[0]).toMatchObject({
+      type: 'paragraph',
+      children: [
+        { type: 'text', value: '衡阳年度热词 2020 ' },
+        { type: 'strong', children: [{ type: 'text', value: 'GDP' }] },
+        { type: 'text', value: '增长' },
+      ],
+    });
+    expect(tree.children[1]).toMatchObject({
+      type: 'deck',
+      children: [{ type: 'text', value: '2020 衡阳' }],
+    });
+  });
+});
