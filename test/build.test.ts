@@ -99,6 +99,27 @@ describe('the sample briefing', () => {
     expect(lefts.size).toBeGreaterThanOrEqual(2);
   });
 
+  it('keeps body baselines on one grid across columns, around heads, quotes and figures (clreq T3)', () => {
+    const pitch = 10.5 * 1.7;
+    let checked = 0;
+    for (const [n, page] of read.pages.entries()) {
+      // Body lines (10.5 pt) set the grid; from page 2, heads (12 pt) and the pull quote (21 pt) must sit on it.
+      const sizes = n === 0 ? [10.5] : [10.5, 12, 21];
+      const on = (i: { size: number }) => sizes.some((s) => Math.abs(i.size - s) < 0.01);
+      const body = page.filter((i) => Math.abs(i.size - 10.5) < 0.01 && i.str.trim());
+      if (body.length < 3) continue;
+      const y0 = Math.max(...body.map((i) => i.y));
+      for (const { y } of page.filter((i) => on(i) && i.str.trim())) {
+        const k = (y0 - y) / pitch;
+        expect(Math.abs(k - Math.round(k)) * pitch, `baseline at ${y} off the grid of ${y0}`).toBeLessThan(
+          0.05,
+        );
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
   it('is reproducible: two builds give identical bytes', async () => {
     const again = await buildReport({ templateDir: pack, dataFile: sample, write: false });
     expect(Buffer.compare(again.pdf!, pdf)).toBe(0);
@@ -133,6 +154,30 @@ describe('other data that follows the contract', () => {
     expect(text).toContain('措施④');
     expect(text).not.toContain('措施⑤');
     expect(text).toContain('奋楫者先');
+  });
+});
+
+describe('fonts and figures', () => {
+  it('reports a character that no configured font has, and still builds', async () => {
+    const dir = tempTree({ 'rare.yaml': sampleText.replace('疫情突如其来', '疫情突如其来𠮷') });
+    const r = await buildReport({ templateDir: pack, dataFile: path.join(dir, 'rare.yaml'), write: false });
+    expect(r.ok).toBe(true);
+    const missing = r.diagnostics.filter((d) => d.code === 'font:missing-glyph');
+    expect(missing).toHaveLength(1);
+    expect(missing[0]!.message).toContain('U+20BB7');
+    expect(missing[0]!.place?.file).toMatch(/section\.hbs$/);
+  });
+
+  it('stops on figure data whose series and labels differ in length, naming the data path', async () => {
+    const dir = tempTree({ 'bad.yaml': sampleText.replace('values: [1.7, 3.0, 2.6]', 'values: [1.7, 3.0]') });
+    const r = await buildReport({ templateDir: pack, dataFile: path.join(dir, 'bad.yaml'), write: false });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'chart:length-mismatch',
+      pointer: '/sections/2/figures/0/series/0/values',
+      place: { file: path.join(dir, 'bad.yaml') },
+    });
+    expect(r.diagnostics[0]!.place!.start!.line).toBeGreaterThan(20);
   });
 });
 

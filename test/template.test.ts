@@ -54,6 +54,14 @@ describe('Handlebars stage', () => {
     });
   });
 
+  it('refuses unescaped output, which could inject markup', () => {
+    const r = render({ 'template.hbs': '<briefing>\n<p>{{{title}}}</p></briefing>' });
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'template:unescaped',
+      place: { start: { line: 2, column: 4 } },
+    });
+  });
+
   it('stops a partial that includes itself', () => {
     const r = render({
       'template.hbs': '<briefing>{{> loop}}</briefing>',

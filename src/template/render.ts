@@ -83,9 +83,30 @@ function unclosedBlock(text: string): { name: string; point: Point } | undefined
   return { name: open.name, point: { line: (head.match(/\n/g)?.length ?? 0) + 1, column: open.offset - nl } };
 }
 
+/** Finds `{{{x}}}` or `{{& x}}`: unescaped data could break the markup or inject elements. */
+function findUnescaped(node: unknown): hbs.AST.MustacheStatement | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const n = node as { type?: string; escaped?: boolean };
+  if (n.type === 'MustacheStatement' && n.escaped === false) return node as hbs.AST.MustacheStatement;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'loc') continue;
+    const found = findUnescaped(v);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function parseSource(src: SourceFile, fileIndex: number): { ast?: Ast; diagnostic?: Diagnostic } {
   try {
     const ast = Handlebars.parse(src.text);
+    const raw = findUnescaped(ast);
+    if (raw)
+      return {
+        diagnostic: error('template:unescaped', 'unescaped output ({{{…}}} or {{& …}}) is not allowed', {
+          place: { file: src.file, start: { line: raw.loc.start.line, column: raw.loc.start.column + 1 } },
+          hint: 'use {{…}}: Briefing escapes data so that it can never break or inject markup',
+        }),
+      };
     annotate(ast, fileIndex);
     return { ast };
   } catch (e) {

@@ -58,7 +58,7 @@ function style(font: string, size: number, extra: Partial<TextStyle> = {}): Text
 export const DEFAULT_THEME: Theme = {
   page: { size: 'A4', margins: { top: 18 * mm, bottom: 20 * mm, left: 15 * mm, right: 15 * mm } },
   body: { font: 'serif', size: 10.5, pitch: 1.7, columns: 2, gutter: 2, indent: 2, color: 'text' },
-  palette: { text: '#1a1a1a', accent: '#b5121b', muted: '#6b6b6b', rule: '#1a1a1a', tint: '#f6efe6' },
+  palette: { text: '#1a1a1a', accent: '#b5121b', muted: '#6b6b6b', rule: '#1a1a1a' },
   kicker: style('sans', 11, { bold: true, color: 'accent', tracking: 0.3 }),
   headline: style('sans', 132, { bold: true, color: 'accent' }),
   deck: style('sans', 18, { bold: true }),

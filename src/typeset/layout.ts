@@ -17,8 +17,8 @@ import { columnWidthOf, computeGeometry, lineHeightFor, type Geometry } from './
 export interface Furniture {
   runningLeft: string;
   runningRight: string;
-  running: { font: string; size: number; color: string; rule: string };
-  folio: { font: string; size: number; color: string };
+  running: { font: string; bold: boolean; size: number; color: string; rule: string };
+  folio: { font: string; bold: boolean; size: number; color: string };
   margins: Geometry['margins'];
   pageWidth: number;
 }
@@ -108,12 +108,14 @@ export function typeset(
         runningRight: dateline ? plainText(dateline.children) : '',
         running: {
           font: running.font,
+          bold: running.bold,
           size: running.size,
           color: resolveColor(theme, running.color),
           rule: resolveColor(theme, 'rule'),
         },
         folio: {
           font: theme.folio.font,
+          bold: theme.folio.bold,
           size: theme.folio.size,
           color: resolveColor(theme, theme.folio.color),
         },

@@ -5,6 +5,8 @@ export interface TextItem {
   str: string;
   x: number;
   y: number;
+  /** Font size in points (from the text matrix). */
+  size: number;
   fontName: string;
 }
 
@@ -27,6 +29,7 @@ export async function readPdf(bytes: Uint8Array) {
                 str: it.str,
                 x: it.transform[4] as number,
                 y: it.transform[5] as number,
+                size: Math.hypot(it.transform[0] as number, it.transform[1] as number),
                 fontName: it.fontName,
               },
             ]
