@@ -265,10 +265,14 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
     width * 0.75,
     (face ? face.advance(text) : [...text].length) * hs.size + hs.tracking * hs.size * [...text].length,
   );
+  // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while the font's ascender is
+  // 1.16 em: trim the empty band above the glyphs and keep the line box just below their feet.
+  const asc = face?.ascender ?? 1.16;
+  const box = face ? face.ascender - face.descender : 1.448;
   const head = {
     text: inlineRuns(headline.children, hs, ctx, headline.place),
     ...styled(hs, ctx),
-    lineHeight: 0.82,
+    lineHeight: (asc + 0.14) / box,
     width: wordWidth + 1,
   } as Content;
   const side: Content[] = beside.map((b) => {
