@@ -393,11 +393,18 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
       const text = plainText(b.children);
       return [
         {
-          text: inlineRuns(b.children, s, ctx, b.place, s.accent),
-          ...onGrid(s, ctx, 1),
-          outline: true,
-          outlineText: text,
-        },
+          // Unbreakable: a head that does not fit moves whole, with its space above and its bookmark
+          // (pdfmake drops a line's bookmark when it carries the line alone to the next column).
+          stack: [
+            {
+              text: inlineRuns(b.children, s, ctx, b.place, s.accent),
+              ...onGrid(s, ctx, 1),
+              outline: true,
+              outlineText: text,
+            },
+          ],
+          unbreakable: true,
+        } as Content,
       ];
     }
     case 'paragraph':
