@@ -1,6 +1,7 @@
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 import type { FontSet } from '../fonts/fonts.js';
+import { installCjkLayout } from '../cjk/pdfmake.js';
 import type { Furniture, TypesetDocument } from '../typeset/layout.js';
 
 function fontDictionary(fonts: FontSet): TFontDictionary {
@@ -21,17 +22,29 @@ function header(f: Furniture) {
     if (page === 1) return { text: '' };
     const [left, top, right] = f.margins;
     const width = f.pageWidth - left - right;
+    const style = {
+      font: f.running.font,
+      bold: f.running.bold,
+      fontSize: f.running.size,
+      color: f.running.color,
+    };
+    const lineHeight = f.running.size * 1.6;
     return {
       stack: [
+        // The date is drawn first and the report name second, pulled up onto the same baseline: two separate
+        // texts in the content stream, so text extraction never reads them as one line with a gap.
         {
-          columns: [
-            { text: f.runningLeft, alignment: 'left' },
-            { text: f.runningRight, alignment: 'right' },
-          ],
-          font: f.running.font,
-          bold: f.running.bold,
-          fontSize: f.running.size,
-          color: f.running.color,
+          text: f.runningRight,
+          alignment: 'right',
+          ...style,
+          lineHeight: lineHeight / (f.running.size * 1.448),
+        },
+        {
+          text: f.runningLeft,
+          alignment: 'left',
+          ...style,
+          lineHeight: lineHeight / (f.running.size * 1.448),
+          margin: [0, -lineHeight, 0, 0],
         },
         {
           canvas: [
@@ -61,6 +74,7 @@ function footer(f: Furniture) {
  * network: its URL policy denies everything and its local policy allows only those files.
  */
 export async function emitPdf(doc: TypesetDocument, fonts: FontSet): Promise<Buffer> {
+  installCjkLayout();
   const allowed = new Set<string>();
   for (const fam of fonts.families.values()) allowed.add(fam.regular.file).add(fam.bold.file);
   pdfmake.setFonts(fontDictionary(fonts));

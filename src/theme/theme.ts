@@ -70,7 +70,7 @@ export const DEFAULT_THEME: Theme = {
     label: style('sans', 8.5, { color: 'muted' }),
   },
   heading: { ...style('sans', 12, { bold: true }), accent: 'accent' },
-  pullquote: { ...style('serif', 21, { bold: true, color: 'accent', tracking: 0.1 }), rule: 'accent' },
+  pullquote: { ...style('serif', 21, { bold: true, color: 'accent' }), rule: 'accent' },
   caption: style('sans', 9, { bold: true }),
   source: style('sans', 7.875, { color: 'muted' }),
   running: style('sans', 8.5, { color: 'muted' }),

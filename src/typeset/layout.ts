@@ -142,7 +142,15 @@ function fontRuns(
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     let family = style.font;
-    if (!/\s/u.test(ch)) {
+    if (ch === '\u00b7') {
+      // GB/T 15834's interpunct is a centred, full-width-class mark: take it from a family whose glyph is
+      // the CJK form (Noto Sans SC's), not a proportional Latin middle dot (Noto Serif SC's).
+      const face = (f: string) => ctx.fonts.families.get(f)?.[style.bold ? 'bold' : 'regular'];
+      if ((face(family)?.advance(ch) ?? 1) < 0.9) {
+        const cjk = order.find((f) => (face(f)?.advance(ch) ?? 0) > 0.99);
+        if (cjk) family = cjk;
+      }
+    } else if (!/\s/u.test(ch)) {
       const found = order.find((f) => {
         const fam = ctx.fonts.families.get(f);
         return fam && (style.bold ? fam.bold : fam.regular).has(cp);
@@ -222,6 +230,12 @@ function onGrid(style: TextStyle, ctx: Ctx, gapLines: number): Partial<ContentTe
     ...styled(style, ctx, ctx.geo.pitch),
     margin: [0, gapLines * ctx.geo.pitch - delta, 0, delta],
   };
+}
+
+/** Baseline offset of a body line from its top: pdfmake puts the baseline at the font's ascender. */
+function bodyAscent(ctx: Ctx): number {
+  const fam = ctx.fonts.families.get(ctx.theme.body.font);
+  return (fam ? fam.regular.ascender : 1.151) * ctx.theme.body.size;
 }
 
 function rule(
@@ -328,6 +342,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
             {
               width: measure,
               stack: b.children.map((p) => ({
+                cjk: true,
                 text: inlineRuns(p.children, s, ctx, p.place),
                 ...styled(s, ctx, s.size * 1.6),
                 alignment: 'justify',
@@ -393,23 +408,22 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
       const text = plainText(b.children);
       return [
         {
-          // Unbreakable: a head that does not fit moves whole, with its space above and its bookmark
-          // (pdfmake drops a line's bookmark when it carries the line alone to the next column).
-          stack: [
-            {
-              text: inlineRuns(b.children, s, ctx, b.place, s.accent),
-              ...onGrid(s, ctx, 1),
-              outline: true,
-              outlineText: text,
-            },
-          ],
-          unbreakable: true,
+          // A head sits on the body grid with a line of space above it, and never ends a column: it moves on
+          // unless its lines and the first two lines of what follows fit (clreq; src/cjk/pdfmake.ts).
+          text: inlineRuns(b.children, s, ctx, b.place, s.accent),
+          ...styled(s, ctx, geo.pitch),
+          cjk: true,
+          cjkGrid: { pitch: geo.pitch, ascent: bodyAscent(ctx), before: 1 },
+          cjkKeepWithNext: 2 * geo.pitch,
+          outline: true,
+          outlineText: text,
         } as Content,
       ];
     }
     case 'paragraph':
       return [
         {
+          cjk: true,
           text: inlineRuns(
             b.children,
             {
@@ -425,7 +439,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
           ),
           alignment: 'justify',
           ...(b.indent ? { leadingIndent: t.body.indent * t.body.size } : {}),
-        },
+        } as Content,
       ];
     case 'pullquote': {
       // Rules and text fill whole body lines (clreq T3): the quote's baselines fall on the grid, two lines

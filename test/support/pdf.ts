@@ -7,6 +7,8 @@ export interface TextItem {
   y: number;
   /** Font size in points (from the text matrix). */
   size: number;
+  /** Advance of the run in points, TJ adjustments included. */
+  width: number;
   fontName: string;
 }
 
@@ -30,6 +32,7 @@ export async function readPdf(bytes: Uint8Array) {
                 x: it.transform[4] as number,
                 y: it.transform[5] as number,
                 size: Math.hypot(it.transform[0] as number, it.transform[1] as number),
+                width: it.width,
                 fontName: it.fontName,
               },
             ]
@@ -49,19 +52,108 @@ export async function readPdf(bytes: Uint8Array) {
   return result;
 }
 
-/** All text of the document in content order, runs joined without separators. */
-export function allText(pages: TextItem[][]): string {
-  return pages.map((p) => p.map((i) => i.str).join('')).join('\n');
+/** One glyph as drawn: its character, page position (origin, y up) and advance, TJ adjustments included. */
+export interface Glyph {
+  ch: string;
+  x: number;
+  y: number;
+  /** Advance in points: the glyph's width plus any TJ number that follows it. */
+  advance: number;
+  size: number;
 }
 
-/** Text of the type area only: drops running heads and folios (items within `band` points of the page edges). */
-export function bodyText(pages: TextItem[][], pageHeight = 841.89, band = 50): string {
-  return pages
-    .map((p) =>
-      p
-        .filter((i) => i.y > band && i.y < pageHeight - band)
-        .map((i) => i.str)
-        .join(''),
-    )
-    .join('');
+type Matrix = [number, number, number, number, number, number];
+const mul = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
+];
+
+/**
+ * Reads every glyph of every page from pdf.js's operator list with a small text-state interpreter (CTM, Tm,
+ * Tf, Tc and TJ numbers): positions and advances as drawn, independent of how text extraction joins runs.
+ */
+export async function readGlyphs(bytes: Uint8Array): Promise<Glyph[][]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    fontExtraProperties: true,
+  }).promise;
+  const OPS = pdfjs.OPS;
+  const out: Glyph[][] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    const ops = await page.getOperatorList();
+    const glyphs: Glyph[] = [];
+    let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+    const stack: Matrix[] = [];
+    let tm: Matrix = [1, 0, 0, 1, 0, 0];
+    let size = 0;
+    let tc = 0;
+    let x = 0;
+    for (let i = 0; i < ops.fnArray.length; i++) {
+      const fn = ops.fnArray[i];
+      const a = ops.argsArray[i] as unknown[];
+      if (fn === OPS.save) stack.push(ctm);
+      else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+      else if (fn === OPS.transform) ctm = mul(a.slice(0, 6) as Matrix, ctm);
+      else if (fn === OPS.beginText) {
+        tm = [1, 0, 0, 1, 0, 0];
+        x = 0;
+      } else if (fn === OPS.setTextMatrix) {
+        tm = Array.from(a.length >= 6 ? a : (a[0] as number[])).slice(0, 6) as Matrix;
+        x = 0;
+      } else if (fn === OPS.setFont) size = Math.abs(a[1] as number);
+      else if (fn === OPS.setCharSpacing) tc = a[0] as number;
+      else if (fn === OPS.showText) {
+        const m = mul(tm, ctm);
+        let last: Glyph | undefined;
+        for (const g of a[0] as ({ unicode: string; width: number } | number)[]) {
+          if (typeof g === 'number') {
+            const d = (-g * size) / 1000;
+            x += d;
+            if (last) last.advance += d * m[0];
+            continue;
+          }
+          const adv = (g.width * size) / 1000 + tc;
+          last = {
+            ch: g.unicode,
+            x: x * m[0] + m[4],
+            y: x * m[1] + m[5],
+            advance: adv * m[0],
+            size: size * Math.abs(m[3]),
+          };
+          glyphs.push(last);
+          x += adv;
+        }
+      }
+    }
+    out.push(glyphs);
+  }
+  await doc.destroy();
+  return out;
+}
+
+/** Text as poppler's pdftotext gives it (what copy and paste give in most viewers); `-raw` keeps content order. */
+export async function pdftotext(bytes: Uint8Array, ...args: string[]): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'briefing-pdftotext-'));
+  const file = path.join(dir, 'in.pdf');
+  writeFileSync(file, bytes);
+  try {
+    return await new Promise<string>((resolve, reject) =>
+      execFile('pdftotext', [...args, file, '-'], { maxBuffer: 64 << 20 }, (err, stdout) =>
+        err ? reject(new Error(`pdftotext failed: ${err.message}`)) : resolve(stdout),
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

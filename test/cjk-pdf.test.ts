@@ -1,0 +1,169 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pdfmake from 'pdfmake';
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PDFMAKE_VERSION, installCjkLayout } from '../src/cjk/pdfmake.js';
+import { noBreakAfter, noBreakBefore, classify } from '../src/cjk/classes.js';
+import { readGlyphs, type Glyph } from './support/pdf.js';
+import { SERIF, SANS_BOLD } from './support/cjk.js';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(import.meta.dirname, '..');
+
+describe('the pdfmake adapter', () => {
+  it('is pinned to the exact pdfmake version it patches', () => {
+    // If this fails after an upgrade, read src/cjk/pdfmake.ts against the new LayoutBuilder.buildNextLine,
+    // Line and Renderer.renderLine, then update PDFMAKE_VERSION and the pin in package.json together.
+    const installedVersion = (require('pdfmake/package.json') as { version: string }).version;
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(installedVersion).toBe(PDFMAKE_VERSION);
+    expect(pkg.dependencies.pdfmake).toBe(PDFMAKE_VERSION);
+  });
+
+  it('replaces the line builder and the line renderer it relies on', () => {
+    const LayoutBuilder = (
+      require('pdfmake/js/LayoutBuilder.js') as { default: { prototype: Record<string, unknown> } }
+    ).default;
+    const Renderer = (
+      require('pdfmake/js/Renderer.js') as { default: { prototype: Record<string, unknown> } }
+    ).default;
+    const before = [LayoutBuilder.prototype.buildNextLine, Renderer.prototype.renderLine];
+    expect(before.every((f) => typeof f === 'function')).toBe(true);
+    installCjkLayout();
+    expect(LayoutBuilder.prototype.buildNextLine).not.toBe(undefined);
+    expect(String(LayoutBuilder.prototype.buildNextLine)).toContain('buildCjkLine');
+    expect(String(Renderer.prototype.renderLine)).toContain('renderCjkLine');
+  });
+});
+
+// The same paragraphs at body widths from 8 to 20 characters, one paragraph per page, checked on the PDF.
+const SIZE = 10.5;
+const sample = readFileSync(path.join(root, 'data/hengyang-2020.yaml'), 'utf8');
+const paragraphs = [
+  '比尔·盖茨来到北京～上海。2020年1—11月，约2—3年。他说：“好。”我们做A／B测试。见《红楼梦》第三回（注：略）。他说——不是这样的。等等……好的。“投资促进周”“援企服务月”活动开展了。',
+  ...[...sample.matchAll(/^ {6}- (.{60,})$/gm)].slice(0, 3).map((m) => m[1]!),
+];
+const WIDTHS = Array.from({ length: 13 }, (_, i) => 8 + i);
+const LEFT = 40;
+
+async function sweepPdf(): Promise<Buffer> {
+  installCjkLayout();
+  pdfmake.setFonts({ serif: { normal: SERIF, bold: SANS_BOLD } });
+  pdfmake.setUrlAccessPolicy(() => false);
+  pdfmake.setLocalAccessPolicy((p: string) => p === SERIF || p === SANS_BOLD);
+  const content: Content[] = [];
+  for (const w of WIDTHS)
+    for (const text of paragraphs)
+      content.push({
+        columns: [{ width: w * SIZE, text, alignment: 'justify', leadingIndent: 2 * SIZE }],
+        pageBreak: content.length ? 'before' : undefined,
+      });
+  const doc: TDocumentDefinitions = {
+    pageSize: { width: 400, height: 1200 },
+    pageMargins: [LEFT, 40, 40, 40],
+    defaultStyle: { font: 'serif', fontSize: SIZE, lineHeight: 1.2 },
+    info: { creationDate: new Date(0) },
+    content,
+  };
+  return pdfmake.createPdf(doc).getBuffer();
+}
+
+interface Line {
+  y: number;
+  glyphs: Glyph[];
+  text: string;
+  left: number;
+  right: number;
+}
+
+/** Glyphs grouped by baseline, top to bottom, each line left to right. */
+function lines(page: Glyph[]): Line[] {
+  const rows = new Map<string, Glyph[]>();
+  for (const g of page) {
+    const k = g.y.toFixed(1);
+    rows.set(k, [...(rows.get(k) ?? []), g]);
+  }
+  return [...rows.values()]
+    .map((glyphs) => {
+      glyphs.sort((a, b) => a.x - b.x);
+      const last = glyphs.at(-1)!;
+      return {
+        y: glyphs[0]!.y,
+        glyphs,
+        text: glyphs.map((g) => g.ch).join(''),
+        left: glyphs[0]!.x,
+        right: last.x + last.advance,
+      };
+    })
+    .sort((a, b) => b.y - a.y);
+}
+
+const isHan = (c: string) => /\p{Script=Han}/u.test(c);
+const isWestern = (c: string) => /[A-Za-z0-9]/.test(c);
+
+describe('Chinese typesetting on the PDF, width sweep 8–20 em', () => {
+  let pages: Glyph[][];
+  beforeAll(async () => {
+    pages = await readGlyphs(await sweepPdf());
+  }, 60_000);
+
+  it('sets every paragraph at every width, text intact', () => {
+    expect(pages).toHaveLength(WIDTHS.length * paragraphs.length);
+    pages.forEach((page, n) => {
+      const text = lines(page)
+        .map((l) => l.text)
+        .join('');
+      expect(text).toBe(paragraphs[n % paragraphs.length]!);
+    });
+  });
+
+  it('keeps prohibited marks off line starts and ends (clreq, GB/T 15834)', () => {
+    for (const page of pages)
+      for (const [i, l] of lines(page).entries()) {
+        const first = [...l.text][0]!;
+        const last = [...l.text].at(-1)!;
+        if (i > 0) expect(noBreakBefore(classify(first)), l.text).toBe(false);
+        expect(noBreakAfter(classify(last)), l.text).toBe(false);
+      }
+  });
+
+  it('justifies flush at both edges, half-width line-end marks, no orphans, nothing past the margin', () => {
+    pages.forEach((page, n) => {
+      const w = WIDTHS[Math.floor(n / paragraphs.length)]! * SIZE;
+      const ls = lines(page);
+      ls.forEach((l, i) => {
+        const indent = i === 0 ? 2 * SIZE : 0;
+        expect(l.left, l.text).toBeCloseTo(LEFT + indent, 1);
+        expect(l.right, l.text).toBeLessThanOrEqual(LEFT + w + 0.05);
+        if (i < ls.length - 1) {
+          expect(l.right, `not flush: ${l.text}`).toBeCloseTo(LEFT + w, 1);
+          const lastGlyph = l.glyphs.at(-1)!;
+          if ('。，、：；！？”’）》」』】'.includes(lastGlyph.ch))
+            expect(lastGlyph.advance, l.text).toBeCloseTo(SIZE / 2, 1);
+        }
+      });
+      if (ls.length > 1)
+        expect([...ls.at(-1)!.text].filter((c) => isHan(c) || isWestern(c)).length).toBeGreaterThan(1);
+    });
+  });
+
+  it('puts about ¼ em between Han and Western text, never less than ⅛ em, and even gaps elsewhere', () => {
+    const gaps: number[] = [];
+    for (const page of pages)
+      for (const l of lines(page))
+        l.glyphs.slice(1).forEach((b, k) => {
+          const a = l.glyphs[k]!;
+          if ((isHan(a.ch) && isWestern(b.ch)) || (isWestern(a.ch) && isHan(b.ch)))
+            gaps.push((b.x - (a.x + a.advance)) / SIZE);
+        });
+    expect(gaps.length).toBeGreaterThan(100);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0.125 - 0.01);
+    const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(0.2);
+    expect(mean).toBeLessThan(0.4);
+  });
+});

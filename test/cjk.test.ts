@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layoutParagraph, prepare, splitOverlong, type LaidLine } from '../src/cjk/breaker.js';
+import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
+import { tokenize, type Token } from '../src/cjk/tokens.js';
+import { measurer } from './support/cjk.js';
+
+const EM = 10;
+const tok = (text: string) => tokenize([{ text, style: 0 }]);
+const texts = (ts: readonly Token[]) => ts.map((t) => t.text);
+
+function lay(text: string, widthEm: number, indentEm = 0, justify = true) {
+  const opts = { width: widthEm * EM, indent: indentEm * EM, justify };
+  const p = splitOverlong(prepare(tok(text), measurer), 0, opts);
+  const tokens = p.tokens;
+  const lines = layoutParagraph(p, 0, opts);
+  return { tokens, p, lines, text: (l: LaidLine) => l.tokens.map((t) => tokens[t.index]!.text).join('') };
+}
+
+describe('tokens', () => {
+  const cases: [string, string[]][] = [
+    ['2020年GDP增长3.0%', ['2020', '年', 'GDP', '增', '长', '3.0%']],
+    ['他说——不是。等等……好', ['他', '说', '——', '不', '是', '。', '等', '等', '……', '好']],
+    ['1—11月', ['1', '—', '11', '月']],
+    ['𠮷野家', ['𠮷', '野', '家']],
+    ['COVID-19疫情与A/B测试', ['COVID-19', '疫', '情', '与', 'A/B', '测', '试']],
+    ['9347.64亿元，占11.39%。', ['9347.64', '亿', '元', '，', '占', '11.39%', '。']],
+    ['iPhone 12 Pro发布', ['iPhone', ' ', '12', ' ', 'Pro', '发', '布']],
+    ['比尔·盖茨', ['比', '尔', '·', '盖', '茨']],
+  ];
+  for (const [input, want] of cases) it(`splits ${input}`, () => expect(texts(tok(input))).toEqual(want));
+
+  it('never splits a surrogate pair or a combining sequence', () => {
+    expect(texts(tok('a\u0301𠮷'))).toEqual(['a\u0301', '𠮷']);
+  });
+});
+
+describe('context rules (prepare)', () => {
+  const featuresOf = (text: string) => {
+    const tokens = tok(text);
+    const p = prepare(tokens, measurer);
+    return Object.fromEntries(tokens.map((t, i) => [`${i}${t.text}`, p.features[i]!.join('+')]));
+  };
+
+  it('sets dashes full width and the interpunct half width, centred', () => {
+    expect(featuresOf('1—1')).toMatchObject({ '1—': 'fwid' });
+    expect(featuresOf('他——我')).toMatchObject({ '1——': 'fwid' });
+    expect(featuresOf('尔·盖')).toMatchObject({ '1·': 'fwid+halt' });
+    const p = prepare(tok('——·'), measurer);
+    expect(p.width[0]).toBeCloseTo(2 * EM, 1); // clreq: the 破折号 is 2 em
+    // Noto Serif SC's interpunct is proportional (0.327 em): it is centred in a ½ em cell.
+    expect(p.width[1]).toBeCloseTo(0.5 * EM, 1);
+    expect(p.offset[1]).toBeCloseTo((0.5 - 0.327) * EM * 0.5, 1);
+    // Noto Sans SC Bold has the full-width form: fwid + halt give ½ em with no offset.
+    const q = prepare(tokenize([{ text: '·', style: 1 }]), measurer);
+    expect(q.width[0]).toBeCloseTo(0.5 * EM, 1);
+    expect(q.offset[0]).toBe(0);
+  });
+
+  it('compresses adjacent marks to 1.5 em on the blank side (clreq 3.1.6)', () => {
+    for (const pair of ['。”', '”，', '）。', '》，', '”“', '：“', '（“']) {
+      const p = prepare(tok(`字${pair}字`), measurer);
+      expect(p.width[1]! + p.width[2]!, pair).toBeCloseTo(1.5 * EM, 1);
+    }
+    // Closing then opening: the closing mark gives up its right blank; opening pairs compress the second.
+    expect(featuresOf('”“')).toEqual({ '0”': 'halt', '1“': '' });
+    expect(featuresOf('（“')).toEqual({ '0（': '', '1“': 'halt' });
+  });
+
+  it('puts ¼ em between Han and Western text, shrinkable to ⅛ em, and none next to punctuation', () => {
+    const p = prepare(tok('年GDP，3个'), measurer);
+    expect(p.glue[1]).toBeCloseTo(0.25 * EM);
+    expect(p.glueShrink[1]).toBeCloseTo(0.125 * EM);
+    expect(p.glue[2]).toBe(0); // GDP，
+    expect(p.glue[3]).toBe(0); // ，3
+    expect(p.glue[4]).toBeCloseTo(0.25 * EM); // 3个
+  });
+
+  it('never breaks before closing marks, stops, — ～ · ／, or after opening marks', () => {
+    const tokens = tok('他说：“好。”我～你·他／她—它（注）');
+    const p = prepare(tokens, measurer);
+    for (let j = 1; j < tokens.length; j++) {
+      const forbidden = noBreakBefore(tokens[j]!.cls) || noBreakAfter(tokens[j - 1]!.cls);
+      expect(p.breakable[j], `${tokens[j - 1]!.text}|${tokens[j]!.text}`).toBe(!forbidden);
+    }
+    // The opening quote may start a line (clreq: QU tailored to OP for Chinese).
+    expect(p.breakable[3]).toBe(true);
+  });
+});
+
+// Paragraphs for the sweep: the reference briefing's prose plus a torture test of every rule.
+const sample = readFileSync(path.resolve(import.meta.dirname, '../data/hengyang-2020.yaml'), 'utf8');
+const paragraphs = [
+  '比尔·盖茨来到北京～上海。2020年1—11月，约2—3年。他说：“好。”我们做A／B测试。见《红楼梦》第三回（注：略）。他说——不是这样的。等等……好的。“投资促进周”“援企服务月”活动开展了。',
+  ...[...sample.matchAll(/^ {6}- (.{60,})$/gm)].slice(0, 12).map((m) => m[1]!),
+];
+
+describe('line breaking over a width sweep (8–20 em)', () => {
+  for (const [pi, text] of paragraphs.entries())
+    it(`paragraph ${pi} obeys every rule at every width`, () => {
+      for (let w = 8; w <= 20; w++) {
+        const { tokens, p, lines, text: lineText } = lay(text, w, 2);
+        // Round trip: the lines give back the text (spaces at line edges aside).
+        expect(lines.map(lineText).join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+        lines.forEach((l, li) => {
+          const first = tokens[l.tokens[0]!.index]!;
+          const last = tokens[l.tokens.at(-1)!.index]!;
+          const where = `w=${w} line ${li}: ${lineText(l)}`;
+          if (li > 0) expect(noBreakBefore(first.cls), where).toBe(false);
+          if (!l.last) expect(noBreakAfter(last.cls), where).toBe(false);
+          const target = w * EM - (li === 0 ? 2 * EM : 0);
+          const indent = li === 0 ? 2 * EM : 0;
+          // Never past the margin; justified lines flush at both edges.
+          expect(l.width - indent, where).toBeLessThanOrEqual(target + 0.01);
+          if (!l.last) expect(l.width - indent, where).toBeCloseTo(target, 2);
+          // Even spacing: the extra space is the same in every gap of the line (clreq J3), at most ½ em.
+          const gaps = l.tokens
+            .slice(1)
+            .map((t, k) => t.cell - l.tokens[k]!.cell - l.tokens[k]!.advance - p.glue[t.index]!);
+          if (gaps.length && gaps.every((g) => g >= 0)) {
+            expect(Math.max(...gaps) - Math.min(...gaps), where).toBeLessThan(0.01);
+            expect(Math.max(...gaps), where).toBeLessThanOrEqual(0.5 * EM + 0.01);
+          }
+          // A stop or closing mark at the end of a justified line is half width.
+          if (!l.last && (last.cls === 'stop' || last.cls === 'close'))
+            expect(l.tokens.at(-1)!.advance, where).toBeCloseTo(0.5 * EM, 1);
+        });
+        // No orphan (孤字): the last line has more than one character besides punctuation.
+        if (lines.length > 1) {
+          const lastLine = lines.at(-1)!;
+          const content = lastLine.tokens.filter((t) => ['han', 'latin'].includes(tokens[t.index]!.cls));
+          expect(content.length, `w=${w}: last line ${lineText(lastLine)}`).toBeGreaterThan(1);
+        }
+      }
+    });
+});
+
+describe('fixtures', () => {
+  // Each case: width in em | indent in em | text | expected lines joined by " / ".
+  const file = path.resolve(import.meta.dirname, 'fixtures/cjk-lines.txt');
+  const cases = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.split(' | '));
+  for (const [width, indent, text, expected] of cases)
+    it(`${text} at ${width} em`, () => {
+      const { lines, text: lineText } = lay(text!, Number(width), Number(indent));
+      expect(lines.map(lineText).join(' / ')).toBe(expected);
+    });
+});
