@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildFailure, error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import { loadDataFile } from './data/load.js';
+import { findStringPointer, loadDataFile, type LoadedData } from './data/load.js';
 import { validateData } from './schema/validate.js';
 import { loadPack } from './template/pack.js';
 import { renderTemplate } from './template/render.js';
@@ -29,6 +29,8 @@ export interface BuildOptions {
   write?: boolean;
   /** Creation date for the PDF; default `SOURCE_DATE_EPOCH`, else the document's date. Never the clock. */
   creationDate?: Date;
+  /** Treat warnings (a character no font has, say) as errors: nothing is written. */
+  strict?: boolean;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -39,6 +41,26 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   /** Milliseconds spent in each stage, in pipeline order. */
   timings: Record<string, number>;
+}
+
+/**
+ * A character no font has usually comes from the data: point at the first data string that contains it, and
+ * keep the template location (where it was set) in the hint.
+ */
+function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
+  if (d.code !== 'font:missing-glyph' || d.actual === undefined) return d;
+  const pointer = findStringPointer(data.value, d.actual);
+  if (pointer === undefined) return d;
+  const pos = data.positions.get(pointer);
+  const set = d.place?.start
+    ? ` (set by ${path.relative(process.cwd(), d.place.file)}:${d.place.start.line}:${d.place.start.column})`
+    : '';
+  return {
+    ...d,
+    place: pos ? { file: data.file, start: pos.value } : { file: data.file },
+    pointer,
+    hint: `${d.hint ?? ''}${set}`,
+  };
 }
 
 /** The default output path for a data file: `out/<data-name>.pdf`. */
@@ -113,7 +135,15 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       ...(tree!.meta.keywords ? { keywords: tree!.meta.keywords } : {}),
       ...(tree!.meta.running ? { running: tree!.meta.running } : {}),
     };
-    const { doc } = stage('typeset', typeset(tree!, pack.theme, fonts, charts, meta));
+    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta);
+    const { doc } = stage('typeset', {
+      ...typesetResult,
+      diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),
+    });
+    if (options.strict)
+      diagnostics.forEach((d, i) => {
+        if (d.severity === 'warning') diagnostics[i] = { ...d, severity: 'error' };
+      });
     stop();
     const pdf = await emitPdf(doc!, fonts);
     stage('pdf', { diagnostics: [] });

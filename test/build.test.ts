@@ -171,7 +171,35 @@ describe('fonts and figures', () => {
     const missing = r.diagnostics.filter((d) => d.code === 'font:missing-glyph');
     expect(missing).toHaveLength(1);
     expect(missing[0]!.message).toContain('U+20BB7');
-    expect(missing[0]!.place?.file).toMatch(/section\.hbs$/);
+    // It names where the character came from in the data, and the template line that set it.
+    expect(missing[0]).toMatchObject({
+      pointer: '/sections/0/paragraphs/0',
+      place: { file: path.join(dir, 'rare.yaml') },
+    });
+    expect(missing[0]!.place!.start!.line).toBeGreaterThan(10);
+    expect(missing[0]!.hint).toMatch(/section\.hbs:\d+:\d+/);
+  });
+
+  it('--strict turns that warning into an error: exit 1, nothing written', async () => {
+    const dir = tempTree({ 'rare.yaml': sampleText.replace('疫情突如其来', '疫情突如其来𠮷') });
+    const out = path.join(dir, 'rare.pdf');
+    const loose = await briefing('build', pack, '--data', path.join(dir, 'rare.yaml'), '--out', out);
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toContain('warning[font:missing-glyph]');
+    const { rmSync } = await import('node:fs');
+    rmSync(out);
+    const strict = await briefing(
+      'build',
+      pack,
+      '--data',
+      path.join(dir, 'rare.yaml'),
+      '--out',
+      out,
+      '--strict',
+    );
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/rare\.yaml:\d+:\d+: error\[font:missing-glyph\]/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('stops on figure data whose series and labels differ in length, naming the data path', async () => {

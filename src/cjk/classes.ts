@@ -39,6 +39,8 @@ export function classify(g: string): CharClass {
   if (WOPEN.has(g)) return 'wopen';
   if (WCLOSE.has(g)) return 'wclose';
   if (/^\s+$/u.test(g) && g !== '\u3000') return 'space';
+  // Any other ASCII symbol (& * = < > …) is Western text, not a character set like an ideograph.
+  if (/^[\x21-\x7e]$/.test(g)) return 'latin';
   return 'han';
 }
 

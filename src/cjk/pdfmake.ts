@@ -152,6 +152,12 @@ interface TextNode extends Partial<CjkNodeOptions> {
 
 const require = createRequire(import.meta.url);
 let installed = false;
+let enabled = true;
+
+/** Turns the engine off (plain pdfmake line breaking) or on again, e.g. to compare them in a benchmark. */
+export function setCjkLayoutEnabled(on: boolean): void {
+  enabled = on;
+}
 
 /** Number of lines set by the engine since the process started (for tests and `--verbose`). */
 export const cjkStats = { paragraphs: 0, lines: 0 };
@@ -453,7 +459,7 @@ export function installCjkLayout(): void {
   LayoutBuilder.prototype.buildNextLine = function (this: Builder, node: TextNode) {
     // Every text node goes through the engine (Briefing sets Chinese throughout) unless it says cjk: false;
     // a node with no text left to tokenise (an empty string) keeps pdfmake's own behaviour.
-    if (node.cjk === false) return original.call(this, node);
+    if (!enabled || node.cjk === false) return original.call(this, node);
     if (!node._cjkState && !(node._inlines ?? []).some((i) => i.text !== ''))
       return original.call(this, node);
     return buildCjkLine.call(this, node, LineClass);

@@ -18,6 +18,8 @@ export interface Token {
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+const COMPLEX =
+  /\p{M}|\u200c|\u200d|[\ufe00-\ufe0f]|[\u1100-\u11ff]|[\u{1f1e6}-\u{1f1ff}]|[\u{1f3fb}-\u{1f3ff}]|[\u{e0020}-\u{e007f}]|\r/u;
 
 /**
  * Splits styled runs into tokens, by grapheme (never inside a surrogate pair such as 𠮷 U+20BB7):
@@ -26,11 +28,17 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 export function tokenize(runs: readonly StyledRun[]): Token[] {
   const tokens: Token[] = [];
   for (const run of runs) {
-    const gs = Array.from(segmenter.segment(run.text), (s) => s.segment);
+    // Grapheme clusters; text without combining marks, joiners, variation selectors or Hangul jamo is one
+    // cluster per code point, which is much cheaper to split.
+    const gs = COMPLEX.test(run.text)
+      ? Array.from(segmenter.segment(run.text), (s) => s.segment)
+      : Array.from(run.text);
     let i = 0;
     while (i < gs.length) {
       const g = gs[i]!;
-      if (WESTERN_START.test(g)) {
+      // A sign or currency symbol before a number belongs to it: +1.3, -5%, ¥20, $3.5.
+      const signed = /^[+\-±$€£¥#@]$/u.test(g) && i + 1 < gs.length && /\p{Nd}/u.test(gs[i + 1]!);
+      if (WESTERN_START.test(g) || signed) {
         // A Western word or number: letters, digits and the punctuation that lives inside them.
         let j = i + 1;
         while (j < gs.length && WESTERN_PART.test(gs[j]!)) j++;

@@ -61,6 +61,11 @@ export async function main(argv: string[]): Promise<number> {
             default: false,
             describe: 'print time per stage',
           })
+          .option('strict', {
+            type: 'boolean',
+            default: false,
+            describe: 'treat warnings (a character no font has, an unknown theme key) as errors',
+          })
           .example(
             '$0 build templates/annual-briefing --data data/hengyang-2020.yaml',
             'writes out/hengyang-2020.pdf',
@@ -80,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
           dataFile: args.data,
           outFile: args.out ?? defaultOutFile(args.data),
           ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+          strict: args.strict,
         });
         const rel = path.relative(process.cwd(), result.outFile);
         if (args.format === 'json') {

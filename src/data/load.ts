@@ -196,6 +196,18 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** The pointer of the first string in the data (in document order) that contains `needle`. */
+export function findStringPointer(value: unknown, needle: string, pointer = ''): string | undefined {
+  if (typeof value === 'string') return value.includes(needle) ? pointer : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  for (const [k, v] of entries) {
+    const found = findStringPointer(v, needle, `${pointer}/${escapePointerToken(k)}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Resolves a JSON pointer in a value; `undefined` when any step is missing. */
 export function resolvePointer(value: unknown, pointer: string): unknown {
   if (pointer === '') return value;

@@ -24,6 +24,8 @@ export interface Diagnostic {
   place?: Place;
   pointer?: string;
   hint?: string;
+  /** The offending value itself, where it is short (a character no font has, say). */
+  actual?: string;
 }
 
 /** Thrown between stages when a stage found errors; carries every diagnostic collected so far. */

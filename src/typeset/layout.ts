@@ -162,6 +162,7 @@ function fontRuns(
         ctx.diagnostics.push(
           warning('font:missing-glyph', `no configured font has "${ch}" (U+${hex})`, {
             ...(place ? { place } : {}),
+            actual: ch,
             hint: 'add a font that covers it to fonts/fonts.yaml (families and fallback), or replace the character',
           }),
         );
