@@ -57,6 +57,8 @@ export interface Prepared {
   /** Glue before token j (j ≥ 1): natural width, shrink, whether a break may happen there. */
   glue: number[];
   glueShrink: number[];
+  /** Whether justification may widen the gap before token j (not inside a compressed pair of marks). */
+  stretchable: boolean[];
   breakable: boolean[];
   /** A line must end before token j (a hard line break, `<br/>`). */
   forced: boolean[];
@@ -117,9 +119,12 @@ export function prepare(
   const glue = new Array<number>(n).fill(0);
   const glueShrink = new Array<number>(n).fill(0);
   const breakable = new Array<boolean>(n).fill(false);
+  const stretchable = new Array<boolean>(n).fill(false);
   for (let j = 1; j < n; j++) {
     const a = tokens[j - 1]!;
     const b = tokens[j]!;
+    // clreq: adjacent marks stay compressed (1.5 em); justification widens the other gaps instead.
+    stretchable[j] = !(isMark(a.cls) && isMark(b.cls));
     if ((isCjkBox(a.cls) && b.cls === 'latin') || (a.cls === 'latin' && isCjkBox(b.cls))) {
       // clreq: about ¼ em between Han and Western letters or digits, shrinkable to ⅛ em.
       const e = isCjkBox(a.cls) ? em[j - 1]! : em[j]!;
@@ -147,6 +152,7 @@ export function prepare(
     blankLeft,
     glue,
     glueShrink,
+    stretchable,
     breakable,
     forced,
     em,
@@ -170,17 +176,19 @@ function metrics(p: Prepared, a: number, b: number): LineMetrics | undefined {
   if (lastTok < first) return undefined;
   let natural = 0;
   let shrink = 0;
+  let gaps = 0;
   for (let k = first; k <= lastTok; k++) {
     natural += k === lastTok ? p.endWidth[k]! : p.width[k]!;
     if (k > first) {
       natural += p.glue[k]!;
       shrink += p.glueShrink[k]!;
+      if (p.stretchable[k]) gaps++;
     }
     // A mark's blank can be squeezed, except the left blank of a line's first opening mark (it would
     // push ink into the margin) and the line-end mark, which already gave up its blank.
     if (k !== lastTok && !(k === first && p.blankLeft[k])) shrink += p.blank[k]!;
   }
-  return { first, lastTok, natural, shrink, gaps: lastTok - first };
+  return { first, lastTok, natural, shrink, gaps };
 }
 
 /** Counts the characters of a last line that are not punctuation: 1 means an orphan (孤字). */
@@ -229,6 +237,7 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
       let first = -1;
       let natural = 0;
       let shrink = 0;
+      let gaps = 0;
       let bestHere: Node | undefined;
       for (let a = b - 1; a >= minA; a--) {
         if (a <= lastTok && !isSpace(a)) {
@@ -236,6 +245,7 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
           else {
             natural += p.width[a]! + p.glue[first]!;
             shrink += p.glueShrink[first]!;
+            if (p.stretchable[first]) gaps++;
             // The old first token is no longer first: an opening mark there may now give up its blank.
             if (p.blankLeft[first] && first !== lastTok) shrink += p.blank[first]!;
             if (!p.blankLeft[a]) shrink += p.blank[a]!;
@@ -245,8 +255,7 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
         const start = best[a];
         if (first === -1 || !start) continue;
         const target = opts.width - (a === 0 ? opts.indent : 0);
-        const gaps = lastTok - first;
-        if (natural - shrink > target + 0.01 && !(emergency && gaps === 0)) break; // only grows from here
+        if (natural - shrink > target + 0.01 && !(emergency && first === lastTok)) break; // only grows from here
         let ratio: number;
         if (natural <= target)
           ratio =
@@ -299,7 +308,7 @@ export function placeLine(
   let x = a === 0 ? opts.indent : 0;
   const tokens: PlacedToken[] = [];
   for (let k = m.first; k <= m.lastTok; k++) {
-    if (k > m.first) x += p.glue[k]! - squeeze * p.glueShrink[k]! + stretch;
+    if (k > m.first) x += p.glue[k]! - squeeze * p.glueShrink[k]! + (p.stretchable[k] ? stretch : 0);
     const canSqueeze = k !== m.lastTok && !(k === m.first && p.blankLeft[k]);
     const give = canSqueeze ? squeeze * p.blank[k]! : 0;
     const isEnd = k === m.lastTok;
