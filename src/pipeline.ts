@@ -31,6 +31,8 @@ export interface BuildOptions {
   creationDate?: Date;
   /** Treat warnings (a character no font has, say) as errors: nothing is written. */
   strict?: boolean;
+  /** Stop after typesetting: every check, no PDF (`briefing check`). */
+  checkOnly?: boolean;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -145,6 +147,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         if (d.severity === 'warning') diagnostics[i] = { ...d, severity: 'error' };
       });
     stop();
+    if (options.checkOnly) return { ok: true, outFile, diagnostics, timings };
     const pdf = await emitPdf(doc!, fonts);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {

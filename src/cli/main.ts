@@ -1,7 +1,8 @@
 import path from 'node:path';
-import yargs from 'yargs';
-import { buildReport, defaultOutFile } from '../pipeline.js';
+import yargs, { type Argv } from 'yargs';
+import { buildReport, defaultOutFile, type BuildResult } from '../pipeline.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { builtInPacks, initPack } from './init.js';
 
 /** Exit codes, documented in `briefing --help` and the README. */
 export const EXIT = { built: 0, inputError: 1, usage: 2 } as const;
@@ -11,11 +12,45 @@ function countPages(pdf: Buffer): number {
 }
 
 const EPILOGUE = `Exit codes:
-  0  built: the PDF was written
+  0  built (or checked, or created): no errors
   1  the input is wrong: diagnostics were printed and no file was written
   2  usage error: unknown command or option, missing argument`;
 
 class UsageError extends Error {}
+
+/** The options `build`, `check` and `preview` share. */
+function inputs<T>(y: Argv<T>) {
+  return y
+    .positional('template-dir', {
+      type: 'string',
+      demandOption: true,
+      describe: 'template pack folder (holds template.hbs)',
+    })
+    .option('data', {
+      alias: 'd',
+      type: 'string',
+      demandOption: true,
+      describe: 'data file (.yaml, .yml or .json)',
+    })
+    .option('fonts', {
+      type: 'string',
+      describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+    });
+}
+
+function printDiagnostics(result: BuildResult, what: 'build' | 'check'): void {
+  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.diagnostics.length - errors;
+  if (!result.ok)
+    process.stderr.write(
+      `${what} failed: ${errors} error${errors === 1 ? '' : 's'}${what === 'build' ? '; nothing was written' : ''}\n`,
+    );
+  else if (what === 'check')
+    process.stdout.write(
+      warnings ? `no errors, ${warnings} warning${warnings === 1 ? '' : 's'}\n` : 'no problems found\n',
+    );
+}
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
@@ -29,26 +64,11 @@ export async function main(argv: string[]): Promise<number> {
       'build <template-dir>',
       'build a PDF from a template pack and a data file',
       (y) =>
-        y
-          .positional('template-dir', {
-            type: 'string',
-            demandOption: true,
-            describe: 'template pack folder (holds template.hbs)',
-          })
-          .option('data', {
-            alias: 'd',
-            type: 'string',
-            demandOption: true,
-            describe: 'data file (.yaml, .yml or .json)',
-          })
+        inputs(y)
           .option('out', {
             alias: 'o',
             type: 'string',
             describe: 'output PDF [default: out/<data-name>.pdf]',
-          })
-          .option('fonts', {
-            type: 'string',
-            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
           })
           .option('format', {
             choices: ['human', 'json'] as const,
@@ -99,15 +119,11 @@ export async function main(argv: string[]): Promise<number> {
           };
           process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         } else {
-          for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+          printDiagnostics(result, 'build');
           if (result.ok)
             process.stdout.write(
               `wrote ${rel} (${countPages(result.pdf!)} pages, ${Math.round(result.pdf!.length / 1024)} KB)\n`,
             );
-          else {
-            const n = result.diagnostics.filter((d) => d.severity === 'error').length;
-            process.stderr.write(`build failed: ${n} error${n === 1 ? '' : 's'}; nothing was written\n`);
-          }
           if (args.verbose)
             process.stderr.write(
               Object.entries(result.timings)
@@ -116,6 +132,111 @@ export async function main(argv: string[]): Promise<number> {
             );
         }
         code = result.ok ? EXIT.built : EXIT.inputError;
+      },
+    )
+    .command(
+      'check <template-dir>',
+      'run every check of a build without writing a PDF: data against the schema, template, markup, fonts, charts',
+      (y) =>
+        inputs(y)
+          .option('format', {
+            choices: ['human', 'json'] as const,
+            default: 'human' as const,
+            describe: 'output format',
+          })
+          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .example('$0 check templates/my-briefing --data data/2024.yaml', 'human-readable diagnostics')
+          .example(
+            '$0 check templates/my-briefing --data data/2024.yaml --format json',
+            'diagnostics as JSON objects',
+          )
+          .epilogue(EPILOGUE),
+      async (args) => {
+        const result = await buildReport({
+          templateDir: args['template-dir'],
+          dataFile: args.data,
+          ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+          strict: args.strict,
+          checkOnly: true,
+          write: false,
+        });
+        if (args.format === 'json')
+          process.stdout.write(
+            JSON.stringify(
+              { ok: result.ok, diagnostics: result.diagnostics.map((d) => diagnosticToJson(d)) },
+              null,
+              2,
+            ) + '\n',
+          );
+        else printDiagnostics(result, 'check');
+        code = result.ok ? EXIT.built : EXIT.inputError;
+      },
+    )
+    .command(
+      'init <dir>',
+      'create a new template pack, copied from a built-in one, with sample data that builds at once',
+      (y) =>
+        y
+          .positional('dir', {
+            type: 'string',
+            demandOption: true,
+            describe: 'folder for the new pack (must not exist or be empty)',
+          })
+          .option('from', {
+            type: 'string',
+            default: 'annual-briefing',
+            choices: builtInPacks(),
+            describe: 'built-in pack to copy',
+          })
+          .example('$0 init templates/my-briefing', 'a copy of the annual briefing')
+          .example('$0 init reports/monthly --from monthly-report', 'a copy of the monthly report')
+          .epilogue(EPILOGUE),
+      (args) => {
+        const r = initPack(args.dir, args.from);
+        for (const d of r.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+        if (r.ok) {
+          const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+          process.stdout.write(
+            `created ${rel(r.dir)} from ${args.from}\n` +
+              `  build it:    briefing build ${rel(r.dir)} --data ${rel(r.sample)}\n` +
+              `  preview it:  briefing preview ${rel(r.dir)} --data ${rel(r.sample)}\n` +
+              `  reference:   docs/templates.md\n`,
+          );
+        }
+        code = r.ok ? EXIT.built : EXIT.inputError;
+      },
+    )
+    .command(
+      'preview <template-dir>',
+      'serve a live preview on 127.0.0.1 that rebuilds when the pack, the data or the fonts change',
+      (y) =>
+        inputs(y)
+          .option('port', {
+            alias: 'p',
+            type: 'number',
+            default: 4173,
+            describe: 'port on 127.0.0.1 (0: any free port)',
+          })
+          .example(
+            '$0 preview templates/my-briefing --data data/2024.yaml',
+            'then open the address it prints',
+          )
+          .epilogue(EPILOGUE),
+      async (args) => {
+        const { startPreview } = await import('../preview/server.js');
+        const preview = await startPreview({
+          templateDir: args['template-dir'],
+          dataFile: args.data,
+          ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+          port: args.port,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`preview at ${preview.url} (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => void preview.close().then(resolve);
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
       },
     )
     .demandCommand(

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { buildReport, PACKAGE_ROOT } from '../pipeline.js';
+import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { PREVIEW_PAGE } from './page.js';
+
+/** What to preview: the same inputs as `briefing build`. */
+export interface PreviewOptions {
+  templateDir: string;
+  dataFile: string;
+  fontsConfig?: string;
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Milliseconds to wait after the last change before rebuilding. */
+  debounceMs?: number;
+  log?: (line: string) => void;
+}
+
+/** The state the page shows: the last good PDF's version, and the last build's outcome. */
+interface BuildState {
+  version: number;
+  ok: boolean;
+  building: boolean;
+  pages: number;
+  ms: number;
+  diagnostics: { text: string; json: Record<string, unknown> }[];
+}
+
+/** A running preview: its address and a way to stop it. */
+export interface Preview {
+  url: string;
+  close(): Promise<void>;
+  /** Resolves after the build in progress (if any) and any queued rebuild have finished. */
+  idle(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+function pdfjsFile(name: string): string {
+  return path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'build', name);
+}
+
+/**
+ * Serves a page on 127.0.0.1 that shows the PDF's pages (rendered in the browser by pdf.js), rebuilds when the
+ * template pack, the data or the fonts change, and tells the page over server-sent events. A failed build keeps
+ * the last good PDF and sends its diagnostics, which the page shows over the pages.
+ */
+export async function startPreview(options: PreviewOptions): Promise<Preview> {
+  const log = options.log ?? (() => {});
+  const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
+  let pdf: Buffer | undefined;
+  const state: BuildState = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [] };
+  const clients = new Set<http.ServerResponse>();
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const broadcast = () => {
+    const data = `data: ${JSON.stringify(state)}\n\n`;
+    for (const c of clients) c.write(data);
+  };
+
+  const buildOnce = async () => {
+    state.building = true;
+    broadcast();
+    const started = performance.now();
+    try {
+      const r = await buildReport({
+        templateDir: options.templateDir,
+        dataFile: options.dataFile,
+        fontsConfig,
+        write: false,
+      });
+      state.ok = r.ok;
+      state.diagnostics = r.diagnostics.map((d) => ({
+        text: formatDiagnostic(d),
+        json: diagnosticToJson(d),
+      }));
+      if (r.ok && r.pdf) {
+        pdf = r.pdf;
+        state.version++;
+        state.pages = r.pdf.toString('latin1').match(/\/Type \/Page[^s]/g)?.length ?? 0;
+      }
+    } catch (e) {
+      state.ok = false;
+      state.diagnostics = [
+        {
+          text: `internal error: ${(e as Error).message}`,
+          json: { severity: 'error', code: 'internal', message: (e as Error).message },
+        },
+      ];
+    }
+    state.ms = Math.round(performance.now() - started);
+    state.building = false;
+    log(
+      state.ok
+        ? `built v${state.version} in ${state.ms} ms`
+        : `build failed: ${state.diagnostics[0]?.text ?? ''}`,
+    );
+    broadcast();
+  };
+
+  const rebuild = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await buildOnce();
+      } while (again);
+      running = undefined;
+    })();
+    return running;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const watcher: FSWatcher = watch(
+    [path.resolve(options.templateDir), path.resolve(options.dataFile), path.dirname(fontsConfig)],
+    {
+      ignoreInitial: true,
+      awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 },
+    },
+  );
+  watcher.on('all', (event, file) => {
+    log(`${event}: ${path.relative(process.cwd(), file)}`);
+    clearTimeout(timer);
+    timer = setTimeout(() => void rebuild(), options.debounceMs ?? 120);
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(PREVIEW_PAGE);
+        return;
+      case '/pdf.mjs':
+      case '/pdf.worker.mjs':
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+        res.end(readFileSync(pdfjsFile(url.pathname === '/pdf.mjs' ? 'pdf.min.mjs' : 'pdf.worker.min.mjs')));
+        return;
+      case '/document.pdf':
+        if (!pdf) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('no successful build yet');
+          return;
+        }
+        res.writeHead(200, {
+          'content-type': 'application/pdf',
+          'cache-control': 'no-store',
+          'x-version': String(state.version),
+        });
+        res.end(pdf);
+        return;
+      case '/state':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state));
+        return;
+      case '/events':
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        res.write(`data: ${JSON.stringify(state)}\n\n`);
+        clients.add(res);
+        req.on('close', () => clients.delete(res));
+        return;
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // Loopback only: the preview serves the user's files and must not be reachable from the network.
+    server.listen(options.port ?? 4173, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await rebuild();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    idle: async () => {
+      while (running) await running;
+    },
+    close: async () => {
+      clearTimeout(timer);
+      await watcher.close();
+      for (const c of clients) c.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
