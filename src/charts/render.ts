@@ -1,168 +1,81 @@
+import { createCanvas, Image } from 'canvas';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import type { Chart, ChartConfiguration, Plugin } from 'chart.js';
-import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import { resolvePointer, type LoadedData } from '../data/load.js';
-import type { FontSet } from '../fonts/fonts.js';
-import { resolveColor, type Theme } from '../theme/theme.js';
-import { formatNumber, chineseUnits } from '../template/helpers.js';
+import type { FontFamily, FontSet } from '../fonts/fonts.js';
+import type { Theme } from '../theme/theme.js';
+import { chartConfig, type Measure } from './config.js';
+import type { ChartSpec } from './spec.js';
 
-/** The chart types a figure may ask for. */
-export const CHART_TYPES = ['bar', 'hbar', 'line', 'pie', 'doughnut'] as const;
-export type ChartType = (typeof CHART_TYPES)[number];
+export { CHART_TYPES, readChartSpec, type ChartSpec, type ChartType, type SeriesSpec } from './spec.js';
+export { formatChartNumber } from './format.js';
+export { chartConfig } from './config.js';
 
-/** A figure's data, as the data file gives it (see docs/templates.md). */
-export interface ChartSpec {
-  type: ChartType;
-  title: string;
-  unit: string;
-  source: string;
-  labels: string[];
-  series: { name: string; values: number[] }[];
-}
+/** Output formats of a chart: vector SVG (the default) or a PNG at the theme's dpi. */
+export type ChartFormat = 'svg' | 'png';
 
-/** A rendered chart: vector SVG sized in points, and the caption parts the typesetter sets as text. */
+/**
+ * A rendered chart, sized in points, and the spec whose caption parts the typesetter sets as text.
+ * `svg` is always there: the chart itself, or (for `png`) an SVG that only places the PNG, so a typesetter
+ * that knows only `svg` still embeds it. `png`, when set, is the raster chart to embed as an image instead.
+ */
 export interface RenderedChart {
   pointer: string;
   spec: ChartSpec;
   svg: string;
   width: number;
   height: number;
+  format: ChartFormat;
+  png?: Buffer;
 }
 
-/** A scalar from the data as text; anything else (a list, a mapping) as empty. */
-function text(v: unknown): string {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+/** What renderChart makes: the SVG, or the PNG and an SVG wrapper that places it. */
+export interface ChartImage {
+  format: ChartFormat;
+  svg: string;
+  png?: Buffer;
 }
 
-/** Checks a figure's data; each problem names the data path and the template line of the <figure>. */
-export function readChartSpec(
-  data: LoadedData,
-  pointer: string,
-  place: Place | undefined,
-): { spec?: ChartSpec; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const at = (p: string) => {
-    const pos = data.positions.get(p);
-    return pos ? { file: data.file, start: pos.value } : (place ?? { file: data.file });
-  };
-  const raw = resolvePointer(data.value, pointer);
-  const hintPlace = place?.start
-    ? ` (figure at ${place.file}:${place.start.line}:${place.start.column})`
-    : '';
-  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    diagnostics.push(
-      error('chart:data-missing', `no figure data at ${pointer || '/'}${hintPlace}`, {
-        place: place ?? { file: data.file },
-        pointer,
-        hint: 'give <figure data="{{ptr this}}"/> inside {{#each figures}}, or a JSON pointer to a figure object',
-      }),
-    );
-    return { diagnostics };
-  }
-  const o = raw as Record<string, unknown>;
-  const type = o.type;
-  if (typeof type !== 'string' || !(CHART_TYPES as readonly string[]).includes(type))
-    diagnostics.push(
-      error('chart:unknown-type', `unknown chart type ${JSON.stringify(type)}`, {
-        place: at(`${pointer}/type`),
-        pointer: `${pointer}/type`,
-        hint: `use one of ${CHART_TYPES.join(', ')}`,
-      }),
-    );
-  const labels = Array.isArray(o.labels) ? o.labels.map(String) : [];
-  if (!Array.isArray(o.labels) || labels.length === 0)
-    diagnostics.push(
-      error('chart:labels', 'a figure needs a non-empty list of labels', {
-        place: at(pointer),
-        pointer: `${pointer}/labels`,
-      }),
-    );
-  const series: ChartSpec['series'] = [];
-  if (!Array.isArray(o.series) || o.series.length === 0)
-    diagnostics.push(
-      error('chart:series', 'a figure needs at least one series', {
-        place: at(pointer),
-        pointer: `${pointer}/series`,
-      }),
-    );
-  else
-    o.series.forEach((s: unknown, i) => {
-      const sp = `${pointer}/series/${i}`;
-      const so = (s ?? {}) as Record<string, unknown>;
-      const values = Array.isArray(so.values) ? so.values : [];
-      values.forEach((v: unknown, j) => {
-        if (typeof v !== 'number' || !Number.isFinite(v))
-          diagnostics.push(
-            error('chart:not-a-number', `value ${JSON.stringify(v)} is not a number`, {
-              place: at(`${sp}/values/${j}`),
-              pointer: `${sp}/values/${j}`,
-              hint: 'write plain numbers: 3.0, not "3.0%" (the unit goes in `unit`)',
-            }),
-          );
-      });
-      if (values.length !== labels.length)
-        diagnostics.push(
-          error('chart:length-mismatch', `series has ${values.length} values for ${labels.length} labels`, {
-            place: at(`${sp}/values`),
-            pointer: `${sp}/values`,
-            hint: 'give one value per label',
-          }),
-        );
-      series.push({ name: text(so.name), values: values as number[] });
-    });
-  if (diagnostics.length) return { diagnostics };
-  return {
-    spec: {
-      type: type as ChartType,
-      title: text(o.title),
-      unit: text(o.unit),
-      source: text(o.source),
-      labels,
-      series,
-    },
-    diagnostics,
-  };
-}
-
-const FAMILY = 'Briefing Chart';
 const renderers = new Map<string, ChartJSNodeCanvas>();
+const registered = new Set<string>();
 
-function renderer(width: number, height: number, fonts: FontSet, theme: Theme): ChartJSNodeCanvas {
-  const fam = fonts.families.get(theme.chart.font) ?? fonts.families.values().next().value!;
-  const key = `${width}x${height}:${fam.regular.file}:${fam.bold.file}`;
+/** The canvas family name a font family is registered under: ours and unique, so no system font answers. */
+export function canvasFamily(fam: FontFamily): string {
+  return `Briefing ${fam.name}`;
+}
+
+/** The theme's chart family, or the first configured family. */
+export function chartFamily(fonts: FontSet, theme: Theme): FontFamily {
+  return fonts.families.get(theme.chart.font) ?? fonts.families.values().next().value!;
+}
+
+function renderer(width: number, height: number, format: ChartFormat, fam: FontFamily): ChartJSNodeCanvas {
+  const family = canvasFamily(fam);
+  const key = `${format}:${width}x${height}:${family}`;
   let r = renderers.get(key);
   if (!r) {
     r = new ChartJSNodeCanvas({
       width,
       height,
-      type: 'svg',
+      ...(format === 'svg' ? { type: 'svg' as const } : { backgroundColour: '#ffffff' }),
       chartCallback: (ChartJS) => {
-        ChartJS.defaults.font.family = FAMILY;
+        ChartJS.defaults.font.family = family;
         ChartJS.defaults.animation = false;
         ChartJS.defaults.responsive = false;
         ChartJS.defaults.devicePixelRatio = 1;
       },
     });
-    // Only the configured files, never system fonts: the family name is ours and unique.
-    r.registerFont(fam.regular.file, { family: FAMILY });
-    r.registerFont(fam.bold.file, { family: FAMILY, weight: 'bold' });
+    // Only the configured TrueType files, registered once per process (canvas keeps them globally).
+    for (const [file, weight] of [
+      [fam.regular.file, 'normal'],
+      [fam.bold.file, 'bold'],
+    ] as const) {
+      const id = `${file}\0${family}\0${weight}`;
+      if (registered.has(id)) continue;
+      r.registerFont(file, { family, weight });
+      registered.add(id);
+    }
     renderers.set(key, r);
   }
   return r;
-}
-
-/** Chinese number format for ticks and labels: thousands separators, 万/亿 past ten thousand. */
-export function formatChartNumber(v: number, decimals?: number): string {
-  if (Math.abs(v) >= 1e4) return chineseUnits(v, 2);
-  return decimals === undefined ? formatNumber(Number(v.toFixed(2))) : formatNumber(v, decimals);
-}
-
-/** Decimals a series is written with (3.0 and 2.6 → 1), so labels keep the data's precision. */
-function decimalsOf(values: readonly unknown[]): number {
-  let d = 0;
-  for (const v of values)
-    if (typeof v === 'number' && Number.isFinite(v)) d = Math.max(d, (String(v).split('.')[1] ?? '').length);
-  return Math.min(d, 2);
 }
 
 /** Cairo numbers its SVG ids per surface; renumber them so equal charts give equal bytes. */
@@ -175,135 +88,65 @@ export function normalizeSvgIds(svg: string): string {
     .replace(/href="#([^"]+)"/g, (m, id: string) => (ids.has(id) ? `href="#${ids.get(id)!}"` : m));
 }
 
-const valueLabels: Plugin = {
-  id: 'briefingValueLabels',
-  afterDatasetsDraw(chart: Chart) {
-    const { ctx } = chart;
-    const type = (chart.config as { type?: string }).type;
-    if (type === 'pie' || type === 'doughnut') return;
-    const horizontal = chart.options.indexAxis === 'y';
-    ctx.save();
-    ctx.font = `bold ${Number(chart.options.font?.size ?? 8)}px "${FAMILY}"`;
-    ctx.fillStyle = typeof chart.options.color === 'string' ? chart.options.color : '#1a1a1a';
-    chart.data.datasets.forEach((ds, i) => {
-      const meta = chart.getDatasetMeta(i);
-      const decimals = (chart.options.plugins as { briefingDecimals?: number[] }).briefingDecimals?.[i];
-      if (meta.hidden) return;
-      meta.data.forEach((el, j) => {
-        const v = ds.data[j];
-        if (typeof v !== 'number') return;
-        const unit = (chart.options.plugins as { briefingUnit?: string }).briefingUnit ?? '';
-        const text = formatChartNumber(v, decimals) + (unit === '%' ? '%' : '');
-        const { x, y } = el.getProps(['x', 'y'], true) as { x: number; y: number };
-        if (horizontal) {
-          ctx.textAlign = 'left';
-          ctx.textBaseline = 'middle';
-          ctx.fillText(text, x + 3, y);
-        } else {
-          ctx.textAlign = 'center';
-          ctx.textBaseline = 'bottom';
-          ctx.fillText(text, x, y - 2);
-        }
-      });
-    });
-    ctx.restore();
-  },
-};
-
-/** Builds the Chart.js configuration for a spec in the theme's print style. */
-export function chartConfig(spec: ChartSpec, theme: Theme): ChartConfiguration {
-  const colors = theme.chart.colors.map((c) => resolveColor(theme, c));
-  const text = resolveColor(theme, 'text');
-  const grid = resolveColor(theme, theme.chart.grid);
-  const size = theme.chart.size;
-  const round = spec.type === 'pie' || spec.type === 'doughnut';
-  const horizontal = spec.type === 'hbar';
-  const multi = spec.series.length > 1;
-  const datasets = spec.series.map((s, i) => {
-    const color = colors[i % colors.length]!;
-    if (round)
-      return {
-        label: s.name,
-        data: s.values,
-        backgroundColor: s.values.map((_, j) => colors[j % colors.length]!),
-        borderColor: '#ffffff',
-        borderWidth: 1,
-      };
-    if (spec.type === 'line')
-      return {
-        label: s.name,
-        data: s.values,
-        borderColor: color,
-        backgroundColor: color,
-        borderWidth: 1.5,
-        pointRadius: 2.5,
-        pointStyle: ['circle', 'rect', 'triangle', 'rectRot'][i % 4],
-      };
-    return {
-      label: s.name,
-      data: s.values,
-      backgroundColor: color,
-      borderWidth: 0,
-      maxBarThickness: 28,
-      categoryPercentage: 0.7,
-      barPercentage: 0.9,
-    };
-  });
-  const pct = spec.unit === '%' ? '%' : '';
-  const axisTicks = {
-    color: text,
-    font: { size },
-    callback: (v: number | string) => (typeof v === 'number' ? formatChartNumber(v) + pct : v),
-  };
-  const valueAxis = {
-    beginAtZero: true,
-    grid: { color: grid, lineWidth: 0.5, drawTicks: false },
-    border: { display: false },
-    ticks: { ...axisTicks, padding: 4, maxTicksLimit: 6 },
-    grace: '12%',
-  };
-  const categoryAxis = {
-    grid: { display: false },
-    border: { color: text, width: 0.75 },
-    ticks: { color: text, font: { size }, autoSkip: false, maxRotation: 0 },
-  };
-  return {
-    type: round ? spec.type : spec.type === 'line' ? 'line' : 'bar',
-    data: { labels: spec.labels, datasets },
-    options: {
-      indexAxis: horizontal ? 'y' : 'x',
-      color: text,
-      font: { size },
-      layout: { padding: { top: 4, right: horizontal ? 28 : 6, bottom: 2, left: 2 } },
-      plugins: {
-        legend: {
-          display: multi || round,
-          position: 'bottom',
-          labels: { color: text, font: { size }, boxWidth: 8, boxHeight: 8 },
-        },
-        title: { display: false },
-        tooltip: { enabled: false },
-        briefingUnit: spec.unit,
-        briefingDecimals: spec.series.map((s) => decimalsOf(s.values)),
-      },
-      scales: round ? {} : horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
-    } as ChartConfiguration['options'],
-    plugins: [valueLabels],
-  } as ChartConfiguration;
+/** An SVG that only places a PNG at a size in points (pdfmake's SVG support embeds it as an image). */
+export function pngAsSvg(png: Buffer, width: number, height: number): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
+    `width="${width}pt" height="${height}pt" viewBox="0 0 ${width} ${height}">` +
+    `<image width="${width}" height="${height}" preserveAspectRatio="none" ` +
+    `xlink:href="data:image/png;base64,${png.toString('base64')}"/></svg>`
+  );
 }
 
-/** Renders one chart to SVG at the given size in points (1 canvas unit = 1 pt). */
+/**
+ * The PNG without its alpha channel (the chart is drawn on white): an RGB image goes into the PDF without a
+ * soft mask, which is transparency that PDF/X-1a print workflows refuse.
+ */
+function opaque(rgba: Buffer): Buffer {
+  const img = new Image();
+  img.src = rgba;
+  const canvas = createCanvas(img.width, img.height);
+  canvas.getContext('2d', { pixelFormat: 'RGB24' }).drawImage(img, 0, 0);
+  return canvas.toBuffer('image/png');
+}
+
+/** Text widths from the chart font's own metrics, so label room and wrapping match what is drawn. */
+export function fontMeasure(fam: FontFamily): Measure {
+  return (text, size, bold) => (bold ? fam.bold : fam.regular).advance(text) * size;
+}
+
+/** Rendering options: the output format and, for PNG, the resolution in dots per inch. */
+export interface RenderSettings {
+  format: ChartFormat;
+  dpi: number;
+}
+
+/**
+ * Renders one chart at the given size in points (1 canvas unit = 1 pt): SVG by default, or a PNG of
+ * width × dpi/72 pixels. Same inputs, same bytes.
+ */
 export function renderChart(
   spec: ChartSpec,
   width: number,
   height: number,
   fonts: FontSet,
   theme: Theme,
-): string {
+  settings: RenderSettings = { format: theme.chart.format, dpi: theme.chart.dpi },
+): ChartImage {
   const w = Math.round(width);
   const h = Math.round(height);
-  const svg = renderer(w, h, fonts, theme)
-    .renderToBufferSync(chartConfig(spec, theme), 'image/svg+xml')
-    .toString('utf8');
-  return normalizeSvgIds(svg);
+  const fam = chartFamily(fonts, theme);
+  const config = chartConfig(spec, theme, {
+    family: canvasFamily(fam),
+    width: w,
+    height: h,
+    measure: fontMeasure(fam),
+  });
+  if (settings.format === 'png') {
+    (config.options as { devicePixelRatio?: number }).devicePixelRatio = settings.dpi / 72;
+    const png = opaque(renderer(w, h, 'png', fam).renderToBufferSync(config, 'image/png'));
+    return { format: 'png', png, svg: pngAsSvg(png, w, h) };
+  }
+  const svg = renderer(w, h, 'svg', fam).renderToBufferSync(config, 'image/svg+xml').toString('utf8');
+  return { format: 'svg', svg: normalizeSvgIds(svg) };
 }

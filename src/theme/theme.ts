@@ -1,6 +1,7 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 import { nearest } from '../schema/validate.js';
+import { lightness, parseHex } from '../charts/style.js';
 
 /** Text style of one page element; sizes in points, colours as `#rrggbb` or a palette name. */
 export interface TextStyle {
@@ -45,7 +46,19 @@ export interface Theme {
   source: TextStyle;
   running: TextStyle;
   folio: TextStyle;
-  chart: { font: string; size: number; colors: string[]; grid: string; heightLines: number };
+  chart: {
+    font: string;
+    /** Text size of ticks, legend and value labels, in points. */
+    size: number;
+    /** Series colours in order; keep them apart in lightness so they stay distinct printed in greyscale. */
+    colors: string[];
+    grid: string;
+    heightLines: number;
+    /** `svg` (vector, the default) or `png` (raster at `dpi`). */
+    format: 'svg' | 'png';
+    /** Resolution of PNG charts in dots per inch (300 or more for print). */
+    dpi: number;
+  };
 }
 
 const mm = 72 / 25.4;
@@ -78,9 +91,13 @@ export const DEFAULT_THEME: Theme = {
   chart: {
     font: 'sans',
     size: 8,
-    colors: ['#b5121b', '#4d4d4d', '#e08a8f', '#9a9a9a', '#6e0b10', '#cfcfcf'],
+    // Red, light grey, near-black, pink, mid grey, pale pink: L* 38, 77, 15, 65, 48, 89, so any two stay
+    // at least 10 apart in greyscale and the first three at least 23 (test/charts.test.ts checks it).
+    colors: ['#b5121b', '#bfbfbf', '#262626', '#e57f84', '#737373', '#f7dadb'],
     grid: '#d9d9d9',
     heightLines: 9,
+    format: 'svg',
+    dpi: 300,
   },
 };
 
@@ -98,6 +115,16 @@ export function parseLength(v: unknown): number | undefined {
 /** Resolves a colour: a palette name or a `#rgb`/`#rrggbb` literal. */
 export function resolveColor(theme: Theme, c: string): string {
   return theme.palette[c] ?? c;
+}
+
+/** The first two colours that differ by less than 10 in lightness, as "#a and #b", or undefined. */
+function greyscaleClash(colors: readonly string[]): string | undefined {
+  for (let i = 0; i < colors.length; i++)
+    for (let j = i + 1; j < colors.length; j++) {
+      const [a, b] = [colors[i]!, colors[j]!];
+      if (parseHex(a) && parseHex(b) && Math.abs(lightness(a) - lightness(b)) < 10) return `${a} and ${b}`;
+    }
+  return undefined;
 }
 
 const LENGTH_KEYS = new Set(['top', 'bottom', 'left', 'right']);
@@ -217,7 +244,35 @@ export function parseTheme(
       'gutter must be a whole number of characters',
     ],
   ];
+  const c = theme.chart;
+  rangeChecks.push(
+    [c.format === 'svg' || c.format === 'png', '/chart/format', 'chart format must be "svg" or "png"'],
+    [
+      Number.isInteger(c.dpi) && c.dpi >= 72 && c.dpi <= 2400,
+      '/chart/dpi',
+      'chart dpi must be a whole number from 72 to 2400',
+    ],
+    [c.size >= 5 && c.size <= 24, '/chart/size', 'chart text size must be between 5 and 24 pt'],
+    [c.colors.length > 0, '/chart/colors', 'give at least one chart colour'],
+  );
   for (const [ok, p, msg] of rangeChecks)
     if (!ok) diagnostics.push(error('theme:out-of-range', msg, { place: at(p), pointer: p }));
+  if (c.format === 'png' && c.dpi < 300 && c.dpi >= 72)
+    diagnostics.push(
+      warning('theme:chart-dpi', `PNG charts at ${c.dpi} dpi look soft in print`, {
+        place: at('/chart/dpi'),
+        pointer: '/chart/dpi',
+        hint: 'use 300 dpi or more, or format: svg',
+      }),
+    );
+  const gap = greyscaleClash(c.colors.slice(0, 4).map((x) => resolveColor(theme, x)));
+  if (gap)
+    diagnostics.push(
+      warning('theme:chart-greyscale', `chart colours ${gap} look alike printed in greyscale`, {
+        place: at('/chart/colors'),
+        pointer: '/chart/colors',
+        hint: 'make the first four colours differ in lightness (CIE L*) by 10 or more',
+      }),
+    );
   return { theme, diagnostics };
 }

@@ -1,0 +1,209 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FontSet } from '../fonts/fonts.js';
+import { resolveColor, type Theme } from '../theme/theme.js';
+import { chartFamily, pngAsSvg, type ChartImage, type RenderSettings } from './render.js';
+import type { ChartSpec } from './spec.js';
+
+/**
+ * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
+ * the format and dpi, the theme's chart settings (colours resolved), the chart font files (path, size, mtime),
+ * the versions of chart.js, chartjs-node-canvas and canvas, and the source of this folder (so a change to the
+ * renderer never reuses an old picture). Hits come from memory within a process, from disk across runs.
+ */
+
+/** Bumped by hand only if something outside this folder and the key starts to change the output. */
+const KEY_VERSION = 1;
+const MEMORY_LIMIT = 256;
+const memory = new Map<string, ChartImage>();
+
+/** Forgets the charts kept in memory (the disk cache stays). */
+export function clearChartMemoryCache(): void {
+  memory.clear();
+}
+
+let environment: string | undefined;
+
+/** Versions of the rendering packages and a hash of this folder's code: computed once per process. */
+function renderEnvironment(): string {
+  if (environment) return environment;
+  const require = createRequire(import.meta.url);
+  const versionOf = (name: string) => {
+    try {
+      let dir = path.dirname(require.resolve(name));
+      for (;;) {
+        const pkg = path.join(dir, 'package.json');
+        if (existsSync(pkg)) {
+          const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+          if (json.name === name) return json.version ?? '?';
+        }
+        const up = path.dirname(dir);
+        if (up === dir) return '?';
+        dir = up;
+      }
+    } catch {
+      return '?';
+    }
+  };
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const code = createHash('sha256');
+  for (const f of readdirSync(here).sort())
+    if (/\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')) code.update(f).update(readFileSync(path.join(here, f)));
+  environment = JSON.stringify({
+    v: KEY_VERSION,
+    node: process.versions.node.split('.')[0],
+    chartjs: versionOf('chart.js'),
+    nodeCanvas: versionOf('chartjs-node-canvas'),
+    canvas: versionOf('canvas'),
+    code: code.digest('hex'),
+  });
+  return environment;
+}
+
+/** The part of the key that depends on the theme and fonts, the same for every chart of a build. */
+export function themeFingerprint(theme: Theme, fonts: FontSet): string {
+  const fam = chartFamily(fonts, theme);
+  const fileKey = (file: string) => {
+    try {
+      const s = statSync(file);
+      return { file, size: s.size, mtime: s.mtimeMs };
+    } catch {
+      return { file };
+    }
+  };
+  return JSON.stringify({
+    chart: theme.chart,
+    colors: theme.chart.colors.map((c) => resolveColor(theme, c)),
+    grid: resolveColor(theme, theme.chart.grid),
+    text: resolveColor(theme, 'text'),
+    family: fam.name,
+    fonts: [fileKey(fam.regular.file), fileKey(fam.bold.file)],
+  });
+}
+
+/** The cache key of one chart render (hex SHA-256). */
+export function chartCacheKey(
+  spec: ChartSpec,
+  width: number,
+  height: number,
+  settings: RenderSettings,
+  fingerprint: string,
+): string {
+  return createHash('sha256')
+    .update(renderEnvironment())
+    .update('\0')
+    .update(fingerprint)
+    .update('\0')
+    .update(
+      JSON.stringify({
+        spec,
+        width: Math.round(width),
+        height: Math.round(height),
+        format: settings.format,
+        dpi: settings.format === 'png' ? settings.dpi : 0,
+      }),
+    )
+    .digest('hex');
+}
+
+/**
+ * The disk cache folder for a build: `BRIEFING_CACHE_DIR` if set (`off`, `false`, `0` or `no` turn the disk
+ * cache off), else `.briefing-cache` in the parent of the output file's folder (out/report.pdf → ./.briefing-
+ * cache), or in the output folder itself when that is the working folder or a root. Without an output file,
+ * `.briefing-cache` in the working folder.
+ */
+export function cacheDirFor(outFile?: string): string | false {
+  const env = process.env.BRIEFING_CACHE_DIR?.trim();
+  if (env) return /^(off|false|0|no)$/i.test(env) ? false : path.resolve(env);
+  if (!outFile) return path.join(process.cwd(), '.briefing-cache');
+  const folder = path.dirname(path.resolve(outFile));
+  const parent = path.dirname(folder);
+  const base = folder === process.cwd() || parent === folder ? folder : parent;
+  return path.join(base, '.briefing-cache');
+}
+
+/** The disk cache folder when the caller names none: see cacheDirFor. */
+export function defaultCacheDir(): string | false {
+  return cacheDirFor();
+}
+
+function diskFile(dir: string, key: string, format: ChartImage['format']): string {
+  return path.join(dir, 'charts', `${key}.${format}`);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_END = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/** A cached chart from memory. */
+export function fromMemory(key: string): ChartImage | undefined {
+  const hit = memory.get(key);
+  if (hit) {
+    // Least recently used goes first: move a hit to the end.
+    memory.delete(key);
+    memory.set(key, hit);
+  }
+  return hit;
+}
+
+export function toMemory(key: string, image: ChartImage): void {
+  memory.set(key, image);
+  while (memory.size > MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
+}
+
+/** A cached chart from disk, or undefined when missing, unreadable or not a whole file. */
+export function fromDisk(
+  dir: string,
+  key: string,
+  settings: RenderSettings,
+  width: number,
+  height: number,
+): ChartImage | undefined {
+  try {
+    const bytes = readFileSync(diskFile(dir, key, settings.format));
+    if (settings.format === 'png') {
+      if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE) || !bytes.subarray(-8).equals(PNG_END))
+        return undefined;
+      return { format: 'png', png: bytes, svg: pngAsSvg(bytes, Math.round(width), Math.round(height)) };
+    }
+    const svg = bytes.toString('utf8');
+    if (!/^(<\?xml|<svg)/.test(svg) || !svg.trimEnd().endsWith('</svg>')) return undefined;
+    return { format: 'svg', svg };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a chart to the disk cache atomically: a temporary file beside the target, renamed over it, so a
+ * reader (another build at the same time) sees a whole file or none. A cache that cannot be written is no
+ * error: the build goes on without it. Returns whether the file was written.
+ */
+export function toDisk(dir: string, key: string, image: ChartImage): boolean {
+  const file = diskFile(dir, key, image.format);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, image.format === 'png' ? image.png! : image.svg);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    return false;
+  }
+}
