@@ -8,7 +8,8 @@ import { renderTemplate } from './template/render.js';
 import { parseMarkup } from './markup/parse.js';
 import { loadFontSet } from './fonts/fonts.js';
 import { computeGeometry } from './typeset/geometry.js';
-import { renderFigures } from './charts/figures.js';
+import { renderFigures, type ChartStats } from './charts/figures.js';
+import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/layout.js';
 import { emitPdf } from './emit/pdf.js';
 import { writeFileAtomic } from './emit/write.js';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   strict?: boolean;
   /** Stop after typesetting: every check, no PDF (`briefing check`). */
   checkOnly?: boolean;
+  /** Chart render cache folder, or false for none on disk; default BRIEFING_CACHE_DIR or ~/.cache/briefing. */
+  cacheDir?: string | false;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -43,6 +46,8 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   /** Milliseconds spent in each stage, in pipeline order. */
   timings: Record<string, number>;
+  /** Charts drawn and charts taken from the render cache. */
+  charts?: ChartStats;
 }
 
 /**
@@ -94,6 +99,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     diagnostics.push(...result.diagnostics);
     return result;
   };
+  let chartStats: ChartStats | undefined;
   const stop = () => {
     if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
   };
@@ -125,7 +131,11 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
           hint: 'use a page size such as A4, A5, B5, Letter or [width, height] in points',
         }),
       ]);
-    const { charts } = stage('charts', renderFigures(tree!, data, pack.theme, fonts, geometry));
+    const { charts, stats } = stage(
+      'charts',
+      renderFigures(tree!, data, pack.theme, fonts, geometry, { cacheDir: options.cacheDir ?? cacheDirFor(outFile) }),
+    );
+    chartStats = stats;
     stop();
     const meta: DocumentMeta = {
       title:
@@ -147,14 +157,14 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         if (d.severity === 'warning') diagnostics[i] = { ...d, severity: 'error' };
       });
     stop();
-    if (options.checkOnly) return { ok: true, outFile, diagnostics, timings };
+    if (options.checkOnly) return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
     const pdf = await emitPdf(doc!, fonts);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       await writeFileAtomic(outFile, pdf);
       stage('write', { diagnostics: [] });
     }
-    return { ok: true, outFile, pdf, diagnostics, timings };
+    return { ok: true, outFile, pdf, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
   } catch (e) {
     if (e instanceof BuildFailure) return { ok: false, outFile, diagnostics: [...e.diagnostics], timings };
     throw e;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCanvas, Image } from 'canvas';
@@ -602,22 +603,26 @@ describe('renderFigures and its cache', () => {
     expect(readFileSync(file, 'utf8')).toBe([...first.charts.values()][0]!.svg);
   });
 
-  it('keeps the disk cache beside the output folder, or where BRIEFING_CACHE_DIR says', () => {
+  it("keeps the disk cache in the user's cache folder, or where BRIEFING_CACHE_DIR says", () => {
     const prev = process.env.BRIEFING_CACHE_DIR;
+    const prevXdg = process.env.XDG_CACHE_HOME;
     try {
       delete process.env.BRIEFING_CACHE_DIR;
-      const cwd = process.cwd();
-      expect(cacheDirFor('out/hengyang-2020.pdf')).toBe(path.join(cwd, '.briefing-cache'));
-      expect(cacheDirFor('/srv/reports/2020/a.pdf')).toBe('/srv/reports/.briefing-cache');
-      // Never above the working folder for an output written into it.
-      expect(cacheDirFor('a.pdf')).toBe(path.join(cwd, '.briefing-cache'));
+      delete process.env.XDG_CACHE_HOME;
+      // Never beside the user's own files: the output folder does not matter.
+      expect(cacheDirFor('out/hengyang-2020.pdf')).toBe(path.join(os.homedir(), '.cache', 'briefing'));
+      expect(cacheDirFor('/srv/reports/2020/a.pdf')).toBe(path.join(os.homedir(), '.cache', 'briefing'));
+      process.env.XDG_CACHE_HOME = '/var/cache/me';
+      expect(cacheDirFor('a.pdf')).toBe('/var/cache/me/briefing');
       process.env.BRIEFING_CACHE_DIR = 'tmp/cache';
-      expect(cacheDirFor('out/a.pdf')).toBe(path.join(cwd, 'tmp/cache'));
+      expect(cacheDirFor('out/a.pdf')).toBe(path.join(process.cwd(), 'tmp/cache'));
       process.env.BRIEFING_CACHE_DIR = 'off';
       expect(cacheDirFor('out/a.pdf')).toBe(false);
     } finally {
       if (prev === undefined) delete process.env.BRIEFING_CACHE_DIR;
       else process.env.BRIEFING_CACHE_DIR = prev;
+      if (prevXdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = prevXdg;
     }
   });
 

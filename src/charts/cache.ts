@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -119,19 +120,15 @@ export function chartCacheKey(
 }
 
 /**
- * The disk cache folder for a build: `BRIEFING_CACHE_DIR` if set (`off`, `false`, `0` or `no` turn the disk
- * cache off), else `.briefing-cache` in the parent of the output file's folder (out/report.pdf → ./.briefing-
- * cache), or in the output folder itself when that is the working folder or a root. Without an output file,
- * `.briefing-cache` in the working folder.
+ * The disk cache folder: `BRIEFING_CACHE_DIR` if set (`off`, `false`, `0` or `no` turn the disk cache off),
+ * else the user's cache folder (`$XDG_CACHE_HOME/briefing`, or `~/.cache/briefing`), so that Briefing never
+ * leaves files beside the user's own. Entries are keyed by content; sharing them between projects is safe.
  */
-export function cacheDirFor(outFile?: string): string | false {
+export function cacheDirFor(_outFile?: string): string | false {
   const env = process.env.BRIEFING_CACHE_DIR?.trim();
   if (env) return /^(off|false|0|no)$/i.test(env) ? false : path.resolve(env);
-  if (!outFile) return path.join(process.cwd(), '.briefing-cache');
-  const folder = path.dirname(path.resolve(outFile));
-  const parent = path.dirname(folder);
-  const base = folder === process.cwd() || parent === folder ? folder : parent;
-  return path.join(base, '.briefing-cache');
+  const xdg = process.env.XDG_CACHE_HOME?.trim();
+  return path.join(xdg ? path.resolve(xdg) : path.join(os.homedir(), '.cache'), 'briefing');
 }
 
 /** The disk cache folder when the caller names none: see cacheDirFor. */

@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
             pages: result.pdf ? countPages(result.pdf) : null,
             bytes: result.pdf?.length ?? null,
             diagnostics: result.diagnostics.map((d) => diagnosticToJson(d)),
-            ...(args.verbose ? { timings: result.timings } : {}),
+            ...(args.verbose ? { timings: result.timings, charts: result.charts ?? null } : {}),
           };
           process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         } else {
@@ -124,12 +124,18 @@ export async function main(argv: string[]): Promise<number> {
             process.stdout.write(
               `wrote ${rel} (${countPages(result.pdf!)} pages, ${Math.round(result.pdf!.length / 1024)} KB)\n`,
             );
-          if (args.verbose)
+          if (args.verbose) {
             process.stderr.write(
               Object.entries(result.timings)
                 .map(([k, v]) => `  ${k.padEnd(9)} ${v.toFixed(1).padStart(8)} ms`)
                 .join('\n') + '\n',
             );
+            const c = result.charts;
+            if (c)
+              process.stderr.write(
+                `  charts: ${c.figures} figures, ${c.rendered} rendered, ${c.cached} from the cache (${c.fromMemory} memory, ${c.fromDisk} disk)\n`,
+              );
+          }
         }
         code = result.ok ? EXIT.built : EXIT.inputError;
       },

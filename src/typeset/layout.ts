@@ -519,7 +519,9 @@ function figure(b: Figure, ctx: Ctx, width: number): Content {
   const caption = `图${no}\u3000${chart.spec.title}${unit}`;
   const parts: Content[] = [
     { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
-    { svg: chart.svg, width, height: chart.height },
+    chart.png
+      ? { image: `data:image/png;base64,${chart.png.toString('base64')}`, width, height: chart.height }
+      : { svg: chart.svg, width, height: chart.height },
   ];
   if (chart.spec.source)
     parts.push({
