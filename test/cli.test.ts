@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempTree } from './support/tmp.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist/cli/bin.js');
+const run = promisify(execFile);
+
+async function briefing(cwd: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('briefing init and check', () => {
+  it('init copies a built-in pack with sample data that passes check and builds at once', async () => {
+    const dir = tempTree({});
+    const init = await briefing(dir, 'init', 'mine');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('briefing build mine --data mine/sample-data.yaml');
+    for (const f of ['template.hbs', 'theme.yaml', 'schema.json', 'partials/section.hbs', 'sample-data.yaml'])
+      expect(existsSync(path.join(dir, 'mine', f)), f).toBe(true);
+    const check = await briefing(dir, 'check', 'mine', '--data', 'mine/sample-data.yaml');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('no problems found');
+    expect(readdirSync(dir)).toEqual(['mine']); // check writes nothing
+    const build = await briefing(
+      dir,
+      'build',
+      'mine',
+      '--data',
+      'mine/sample-data.yaml',
+      '--out',
+      'mine.pdf',
+    );
+    expect(build.code).toBe(0);
+  });
+
+  it('init never writes over an existing folder, and names unknown packs', async () => {
+    const dir = tempTree({ 'taken/keep.txt': 'mine' });
+    const r = await briefing(dir, 'init', 'taken');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[init:exists]');
+    expect(readFileSync(path.join(dir, 'taken/keep.txt'), 'utf8')).toBe('mine');
+    expect((await briefing(dir, 'init', 'x', '--from', 'no-such-pack')).code).toBe(2);
+  });
+
+  it('check --format json reports every mistake as an object with file, line, column or pointer', async () => {
+    const dir = tempTree({});
+    await briefing(dir, 'init', 'p');
+    const section = path.join(dir, 'p/partials/section.hbs');
+    writeFileSync(
+      section,
+      readFileSync(section, 'utf8').replace('<heading>', '<heding>').replace('</heading>', '</heding>'),
+    );
+    const data = path.join(dir, 'p/sample-data.yaml');
+    writeFileSync(data, readFileSync(data, 'utf8').replace('  afterSection: 4', '  afterSection: "4"'));
+    const r = await briefing(dir, 'check', 'p', '--data', 'p/sample-data.yaml', '--format', 'json');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: Record<string, unknown>[] };
+    expect(out.ok).toBe(false);
+    // The schema stage stops the build before the template runs: the data error comes first, with its place.
+    expect(out.diagnostics[0]).toMatchObject({
+      code: 'data:type-mismatch',
+      pointer: '/pullQuote/afterSection',
+      file: 'p/sample-data.yaml',
+    });
+    writeFileSync(data, readFileSync(data, 'utf8').replace('  afterSection: "4"', '  afterSection: 4'));
+    const r2 = await briefing(dir, 'check', 'p', '--data', 'p/sample-data.yaml', '--format', 'json');
+    const out2 = JSON.parse(r2.stdout) as { diagnostics: Record<string, unknown>[] };
+    expect(out2.diagnostics[0]).toMatchObject({
+      code: 'markup:unknown-element',
+      file: 'p/partials/section.hbs',
+      line: 3,
+      column: 3,
+      hint: 'did you mean <heading>?',
+    });
+  });
+});
