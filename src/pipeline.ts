@@ -133,7 +133,9 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       ]);
     const { charts, stats } = stage(
       'charts',
-      renderFigures(tree!, data, pack.theme, fonts, geometry, { cacheDir: options.cacheDir ?? cacheDirFor(outFile) }),
+      renderFigures(tree!, data, pack.theme, fonts, geometry, {
+        cacheDir: options.cacheDir ?? cacheDirFor(outFile),
+      }),
     );
     chartStats = stats;
     stop();
@@ -157,7 +159,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         if (d.severity === 'warning') diagnostics[i] = { ...d, severity: 'error' };
       });
     stop();
-    if (options.checkOnly) return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
+    if (options.checkOnly)
+      return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
     const pdf = await emitPdf(doc!, fonts);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {

@@ -1,17 +1,38 @@
+// Must come before pdfmake: it hands pdfkit a fontkit that shares parsed fonts between documents.
+import { fontBuffer } from '../fonts/shared.js';
+import { createHash } from 'node:crypto';
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 import type { FontSet } from '../fonts/fonts.js';
 import { installCjkLayout } from '../cjk/pdfmake.js';
 import type { Furniture, TypesetDocument } from '../typeset/layout.js';
 
+interface VirtualFs {
+  existsSync(name: string): boolean;
+  writeFileSync(name: string, content: Buffer): void;
+}
+
+/**
+ * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
+ * pdfkit gets the same Buffer for a face in every document, so it parses each face once (fonts/shared.ts).
+ */
 function fontDictionary(fonts: FontSet): TFontDictionary {
+  const vfs = (pdfmake as unknown as { virtualfs: VirtualFs }).virtualfs;
+  const virtual = (file: string): string => {
+    const bytes = fontBuffer(file);
+    const name = `briefing-font-${createHash('sha1')
+      .update(`${file}|${bytes.length}|${bytes.subarray(0, 4096).toString('hex')}`)
+      .digest('hex')}.ttf`;
+    if (!vfs.existsSync(name)) vfs.writeFileSync(name, bytes);
+    return name;
+  };
   const dict: TFontDictionary = {};
   for (const [name, fam] of fonts.families)
     dict[name] = {
-      normal: fam.regular.file,
-      bold: fam.bold.file,
-      italics: fam.regular.file,
-      bolditalics: fam.bold.file,
+      normal: virtual(fam.regular.file),
+      bold: virtual(fam.bold.file),
+      italics: virtual(fam.regular.file),
+      bolditalics: virtual(fam.bold.file),
     };
   return dict;
 }
@@ -70,16 +91,16 @@ function footer(f: Furniture) {
 }
 
 /**
- * Lays out and writes the PDF into memory. pdfmake may read only the configured font files and never the
- * network: its URL policy denies everything and its local policy allows only those files.
+ * Lays out and writes the PDF into memory. pdfmake reads no file and never the network: fonts are handed over
+ * as bytes, charts inline, and both its URL and its local-file policies deny everything.
  */
 export async function emitPdf(doc: TypesetDocument, fonts: FontSet): Promise<Buffer> {
   installCjkLayout();
-  const allowed = new Set<string>();
-  for (const fam of fonts.families.values()) allowed.add(fam.regular.file).add(fam.bold.file);
+
   pdfmake.setFonts(fontDictionary(fonts));
   pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((p: string) => allowed.has(p));
+  // Fonts arrive as bytes and charts as inline SVG or data URLs: pdfmake reads no file and fetches nothing.
+  pdfmake.setLocalAccessPolicy(() => false);
   const definition: TDocumentDefinitions = {
     ...doc.definition,
     header: header(doc.furniture),

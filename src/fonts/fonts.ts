@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
+import { sharedFont } from './shared.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 
@@ -34,11 +34,11 @@ export interface FontSet {
 const faceCache = new Map<string, FontFace>();
 
 function openFace(file: string): FontFace {
-  const cached = faceCache.get(file);
+  const st = statSync(file);
+  const key = `${file}|${st.size}|${st.mtimeMs}`;
+  const cached = faceCache.get(key);
   if (cached) return cached;
-  const f = fontkit.openSync(file);
-  if (!('unitsPerEm' in f))
-    throw new Error('font collections (.ttc) are not supported; use a single-face .ttf or .otf');
+  const f = sharedFont(file);
   const upm = f.unitsPerEm;
   const face: FontFace = {
     file,
@@ -48,7 +48,7 @@ function openFace(file: string): FontFace {
     has: (cp) => f.hasGlyphForCodePoint(cp),
     advance: (text) => f.layout(text).advanceWidth / upm,
   };
-  faceCache.set(file, face);
+  faceCache.set(key, face);
   return face;
 }
 
