@@ -245,6 +245,63 @@ export async function main(argv: string[]): Promise<number> {
         });
       },
     )
+    .command(
+      'batch <manifest>',
+      'build many reports from a manifest, in parallel; unchanged reports are skipped',
+      (y) =>
+        y
+          .positional('manifest', { type: 'string', demandOption: true, describe: 'batch manifest (YAML)' })
+          .option('period', { type: 'string', describe: 'one month, YYYY-MM' })
+          .option('from', { type: 'string', describe: 'first month, YYYY-MM' })
+          .option('to', { type: 'string', describe: 'last month, YYYY-MM' })
+          .option('jobs', {
+            alias: 'j',
+            type: 'number',
+            describe: 'worker processes [default: the number of cores]',
+          })
+          .option('out-dir', {
+            type: 'string',
+            default: 'out',
+            describe: 'output folder; out patterns are relative to it',
+          })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'rebuild reports whose inputs have not changed',
+          })
+          .option('fonts', {
+            type: 'string',
+            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+          })
+          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('format', {
+            choices: ['human', 'json'] as const,
+            default: 'human' as const,
+            describe: 'summary format',
+          })
+          .conflicts('period', ['from', 'to'])
+          .example('$0 batch data/monthly/batch.yaml', 'every report the manifest lists')
+          .example('$0 batch data/monthly/batch.yaml --period 2025-03 --out-dir /srv/reports', 'one month')
+          .example('$0 batch data/monthly/batch.yaml --format json', 'a JSON summary for machines')
+          .epilogue(
+            'Exit codes:\n  0  every report built or up to date\n  1  a report failed, or the manifest is wrong\n  2  usage error\n  130  interrupted (SIGINT/SIGTERM): reports in progress were finished, the next run does the rest',
+          ),
+      async (args) => {
+        const { runBatchCli } = await import('./batch.js');
+        code = await runBatchCli({
+          manifest: args.manifest,
+          outDir: args['out-dir'],
+          force: args.force,
+          strict: args.strict,
+          format: args.format,
+          ...(args.period ? { period: args.period } : {}),
+          ...(args.from ? { from: args.from } : {}),
+          ...(args.to ? { to: args.to } : {}),
+          ...(args.jobs ? { jobs: args.jobs } : {}),
+          ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+        });
+      },
+    )
     .demandCommand(
       1,
       'give a command, e.g. `briefing build templates/annual-briefing --data data/hengyang-2020.yaml`',

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../emit/write.js';
+import { PACKAGE_ROOT } from '../pipeline.js';
+import { loadFontSet } from '../fonts/fonts.js';
+
+/** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */
+export interface BatchState {
+  version: 1;
+  reports: Record<string, { hash: string; bytes: number; pages: number }>;
+}
+
+/** The state file's name, beside the outputs. */
+export const STATE_FILE = '.briefing-batch.json';
+
+export function readState(outDir: string): BatchState {
+  try {
+    const s = JSON.parse(readFileSync(path.join(outDir, STATE_FILE), 'utf8')) as BatchState;
+    if (s.version === 1 && s.reports && typeof s.reports === 'object') return s;
+  } catch {
+    // No state, or a damaged one: everything counts as new.
+  }
+  return { version: 1, reports: {} };
+}
+
+/** Writes the state atomically: a run killed at any moment leaves the old state or the new one, whole. */
+export async function writeState(outDir: string, state: BatchState): Promise<void> {
+  const sorted = Object.fromEntries(Object.entries(state.reports).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFileAtomic(
+    path.join(outDir, STATE_FILE),
+    Buffer.from(JSON.stringify({ version: 1, reports: sorted }, null, 1) + '\n'),
+  );
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string, prefix = ''): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) hashTree(hash, full, rel);
+    else if (entry.isFile()) hash.update(`file ${rel}\0`).update(readFileSync(full)).update('\0');
+  }
+}
+
+/**
+ * Hashes everything a report's bytes depend on apart from its data: Briefing's own code and version, the font
+ * configuration and font files (path, size, modification time), and each template pack's files.
+ */
+export class InputHasher {
+  private readonly packs = new Map<string, string>();
+  private base: string | undefined;
+
+  constructor(private readonly fontsConfig: string) {}
+
+  private common(): string {
+    if (this.base) return this.base;
+    const h = createHash('sha256');
+    const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    h.update(`briefing ${pkg.version}\0`);
+    const dist = path.join(PACKAGE_ROOT, 'dist');
+    if (existsSync(dist)) hashTree(h, dist);
+    if (existsSync(this.fontsConfig)) h.update(readFileSync(this.fontsConfig));
+    const { fonts } = loadFontSet(this.fontsConfig);
+    for (const fam of fonts?.families.values() ?? [])
+      for (const face of [fam.regular, fam.bold]) {
+        const st = statSync(face.file);
+        h.update(`${face.file}|${st.size}|${st.mtimeMs}\0`);
+      }
+    return (this.base = h.digest('hex'));
+  }
+
+  private pack(dir: string): string {
+    let v = this.packs.get(dir);
+    if (!v) {
+      const h = createHash('sha256');
+      if (existsSync(dir)) hashTree(h, dir);
+      this.packs.set(dir, (v = h.digest('hex')));
+    }
+    return v;
+  }
+
+  /** The hash of one report's inputs; undefined when the data file cannot be read (the build will say why). */
+  hash(templateDir: string, dataFile: string): string | undefined {
+    let data: Buffer;
+    try {
+      data = readFileSync(dataFile);
+    } catch {
+      return undefined;
+    }
+    return createHash('sha256')
+      .update(this.common())
+      .update(this.pack(templateDir))
+      .update(dataFile)
+      .update('\0')
+      .update(data)
+      .digest('hex');
+  }
+}

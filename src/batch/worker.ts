@@ -1,0 +1,88 @@
+import { buildReport } from '../pipeline.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** A report for a worker to build. */
+export interface WorkerTask {
+  templateDir: string;
+  dataFile: string;
+  outFile: string;
+  fontsConfig?: string;
+  strict?: boolean;
+}
+
+/** What a worker sends back: whether it built, the file's size and pages, and the diagnostics. */
+export interface WorkerResult {
+  ok: boolean;
+  bytes: number;
+  pages: number;
+  ms: number;
+  diagnostics: Diagnostic[];
+  firstError?: string;
+  /** The worker process's peak memory so far (resident set, MB). */
+  rssMb: number;
+}
+
+// Ctrl-C on a terminal, or systemd stopping a service, signals every process of the batch. A worker that is
+// building a report finishes it first (so no file is left half-written) and exits after sending the result;
+// an idle worker exits at once. The batch process stops handing out reports when it is signalled itself.
+let busy = false;
+let stopping = false;
+const onSignal = () => {
+  if (busy) stopping = true;
+  else process.exit(0);
+};
+if (process.send) {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/**
+ * Builds one report in a pool worker. The worker process lives for the whole batch, so parsed fonts, chart
+ * renderers and the chart cache carry over from one report to the next.
+ */
+export default async function buildInWorker(task: WorkerTask): Promise<WorkerResult> {
+  busy = true;
+  try {
+    return await build(task);
+  } finally {
+    busy = false;
+    // Give the result time to reach the batch process before leaving.
+    if (stopping) setTimeout(() => process.exit(0), 200).unref();
+  }
+}
+
+async function build(task: WorkerTask): Promise<WorkerResult> {
+  const started = performance.now();
+  try {
+    const r = await buildReport({
+      templateDir: task.templateDir,
+      dataFile: task.dataFile,
+      outFile: task.outFile,
+      ...(task.fontsConfig ? { fontsConfig: task.fontsConfig } : {}),
+      ...(task.strict ? { strict: true } : {}),
+    });
+    const first = r.diagnostics.find((d) => d.severity === 'error');
+    return {
+      ok: r.ok,
+      bytes: r.pdf?.length ?? 0,
+      pages: r.pdf?.toString('latin1').match(/\/Type \/Page[^s]/g)?.length ?? 0,
+      ms: Math.round(performance.now() - started),
+      diagnostics: r.diagnostics,
+      ...(first ? { firstError: formatDiagnostic(first) } : {}),
+      rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } catch (e) {
+    // A bug, not bad input: report it for this job and keep the worker serving the others.
+    const message = `internal error: ${(e as Error).stack ?? String(e)}`;
+    return {
+      ok: false,
+      bytes: 0,
+      pages: 0,
+      ms: Math.round(performance.now() - started),
+      diagnostics: [{ severity: 'error', code: 'internal', message }],
+      firstError: message.split('\n')[0]!,
+      rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  }
+}

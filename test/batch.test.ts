@@ -1,0 +1,181 @@
+import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { monthsBetween, readManifest } from '../src/batch/manifest.js';
+import { buildBatch } from '../src/batch/run.js';
+import { STATE_FILE } from '../src/batch/state.js';
+import { tempTree } from './support/tmp.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist/cli/bin.js');
+
+/** A small pack: a title and a paragraph, so that a batch test builds quickly. */
+const PACK = {
+  'pack/template.hbs':
+    '<briefing date="{{date}}"><headline>{{unit}} {{period}}</headline><body columns="1"><section><heading>概况</heading><p>{{text}}</p></section></body></briefing>',
+  'pack/schema.json': JSON.stringify({
+    type: 'object',
+    required: ['unit', 'period', 'date', 'text'],
+    properties: {
+      unit: { type: 'string' },
+      period: { type: 'string' },
+      date: { type: 'string', format: 'date' },
+      text: { type: 'string' },
+    },
+  }),
+};
+
+function dataFor(unit: string, period: string) {
+  return `unit: ${unit}\nperiod: '${period}'\ndate: '${period}-28'\ntext: ${unit}${period}月度数据：营业收入增长3.5%，完成目标的102%。\n`;
+}
+
+function batchDir(units: string[], periods: string[]) {
+  const files: Record<string, string> = { ...PACK };
+  for (const u of units) for (const p of periods) files[`data/${u}/${p}.yaml`] = dataFor(u, p);
+  files['batch.yaml'] =
+    `template: pack\ndata: 'data/{unit}/{period}.yaml'\nout: '{unit}/{period}.pdf'\nperiods: { from: '${periods[0]}', to: '${periods.at(-1)}' }\nvars:\n  unit: [${units.join(', ')}]\n`;
+  return tempTree(files);
+}
+
+describe('batch manifests', () => {
+  it('counts months across a year end', () => {
+    expect(monthsBetween('2024-11', '2025-02')).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
+  });
+
+  it('expands every variable against every period, with paths from the manifest and the output folder', () => {
+    const dir = batchDir(['a', 'b'], ['2025-01', '2025-02']);
+    const { jobs, diagnostics } = readManifest(path.join(dir, 'batch.yaml'), path.join(dir, 'out'));
+    expect(diagnostics).toEqual([]);
+    expect(jobs.map((j) => j.id)).toEqual([
+      'a/2025-01.pdf',
+      'b/2025-01.pdf',
+      'a/2025-02.pdf',
+      'b/2025-02.pdf',
+    ]);
+    expect(jobs[1]).toMatchObject({
+      dataFile: path.join(dir, 'data/b/2025-01.yaml'),
+      templateDir: path.join(dir, 'pack'),
+    });
+    const one = readManifest(path.join(dir, 'batch.yaml'), path.join(dir, 'out'), { period: '2025-02' });
+    expect(one.jobs.map((j) => j.id)).toEqual(['a/2025-02.pdf', 'b/2025-02.pdf']);
+  });
+
+  it('reports manifest mistakes with their place', () => {
+    const cases: [string, string][] = [
+      ["data: 'x/{period}.yaml'\nout: 'y.pdf'\nperiods: ['2025-01']\n", 'batch:manifest'],
+      ["template: p\ndata: '{unit}.yaml'\nout: '{unit}.pdf'\n", 'batch:variable'],
+      [
+        "template: p\ndata: '{period}.yaml'\nout: 'same.pdf'\nperiods: ['2025-01', '2025-02']\n",
+        'batch:duplicate-output',
+      ],
+      [
+        "template: p\ndata: '{period}.yaml'\nout: '../{period}.pdf'\nperiods: ['2025-01']\n",
+        'batch:output-outside',
+      ],
+      ["template: p\ndata: '{period}.yaml'\nout: '{period}.pdf'\n", 'batch:period'],
+      [
+        "template: p\ndata: '{period}.yaml'\nout: '{period}.pdf'\nperiods: { from: 2025-1, to: 2025-03 }\n",
+        'batch:period',
+      ],
+    ];
+    for (const [text, code] of cases) {
+      const dir = tempTree({ 'm.yaml': text });
+      const { diagnostics } = readManifest(path.join(dir, 'm.yaml'), path.join(dir, 'out'));
+      expect(diagnostics[0]?.code, text).toBe(code);
+      expect(diagnostics[0]?.place?.file).toBe(path.join(dir, 'm.yaml'));
+    }
+  });
+});
+
+describe('briefing batch', () => {
+  it('builds in parallel, skips what is unchanged, rebuilds exactly what changed, and --force reproduces the bytes', async () => {
+    const dir = batchDir(['a', 'b', 'c'], ['2025-01', '2025-02']);
+    const out = path.join(dir, 'out');
+    const opts = { manifest: path.join(dir, 'batch.yaml'), outDir: out, jobs: 2 };
+    const first = await buildBatch(opts);
+    expect(first).toMatchObject({ ok: true, total: 6, built: 6, skipped: 0, failed: 0 });
+    const bytes = readFileSync(path.join(out, 'b/2025-02.pdf'));
+    expect(
+      (
+        JSON.parse(readFileSync(path.join(out, STATE_FILE), 'utf8')) as {
+          reports: Record<string, { bytes: number }>;
+        }
+      ).reports['b/2025-02.pdf']!.bytes,
+    ).toBe(bytes.length);
+
+    const second = await buildBatch(opts);
+    expect(second).toMatchObject({ ok: true, built: 0, skipped: 6 });
+
+    writeFileSync(path.join(dir, 'data/c/2025-01.yaml'), dataFor('c', '2025-01').replace('3.5%', '4.5%'));
+    const third = await buildBatch(opts);
+    expect(third).toMatchObject({ built: 1, skipped: 5 });
+    expect(third.reports.find((r) => r.status === 'built')?.id).toBe('c/2025-01.pdf');
+
+    const forced = await buildBatch({ ...opts, force: true });
+    expect(forced).toMatchObject({ built: 6, skipped: 0 });
+    expect(Buffer.compare(readFileSync(path.join(out, 'b/2025-02.pdf')), bytes)).toBe(0);
+  }, 120_000);
+
+  it('goes on past a failing report and says which failed and why', async () => {
+    const dir = batchDir(['a', 'b', 'c'], ['2025-01']);
+    writeFileSync(
+      path.join(dir, 'data/b/2025-01.yaml'),
+      'unit: b\nperiod: 2025-01\ndate: not-a-date\ntext: 文字\n',
+    );
+    const r = await buildBatch({
+      manifest: path.join(dir, 'batch.yaml'),
+      outDir: path.join(dir, 'out'),
+      jobs: 2,
+    });
+    expect(r).toMatchObject({ ok: false, built: 2, failed: 1 });
+    const failed = r.reports.find((x) => x.status === 'failed')!;
+    expect(failed.id).toBe('b/2025-01.pdf');
+    expect(failed.firstError).toMatch(/2025-01\.yaml:3:7: error\[data:format\]/);
+    expect(existsSync(path.join(dir, 'out/b/2025-01.pdf'))).toBe(false);
+  }, 120_000);
+
+  it('stops cleanly on SIGTERM: no partial file, and the next run finishes the job', async () => {
+    const units = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const dir = batchDir(units, ['2025-01', '2025-02']);
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '-j', '1'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+        if (/^built /m.test(stdout)) resolve();
+      }),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    const files = (d: string): string[] =>
+      existsSync(d)
+        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)],
+          )
+        : [];
+    const written = files(out);
+    expect(written.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    for (const f of written.filter((x) => x.endsWith('.pdf')))
+      expect(readFileSync(f).subarray(-6).toString()).toMatch(/%%EOF/);
+    const builtBefore = written.filter((f) => f.endsWith('.pdf')).length;
+    expect(builtBefore).toBeGreaterThan(0);
+    expect(builtBefore).toBeLessThan(12);
+    const rest = await run(
+      process.execPath,
+      [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '--format', 'json'],
+      { cwd: dir },
+    );
+    const summary = JSON.parse(rest.stdout) as { built: number; skipped: number; ok: boolean };
+    expect(summary).toMatchObject({ ok: true, built: 12 - builtBefore, skipped: builtBefore });
+  }, 120_000);
+});
+
+const run = promisify(execFile);
