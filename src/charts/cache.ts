@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
-import { chartFamily, pngAsSvg, type ChartImage, type RenderSettings } from './render.js';
+import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './render.js';
 import type { ChartSpec } from './spec.js';
 
 /**
@@ -176,7 +176,10 @@ export function fromDisk(
     }
     const svg = bytes.toString('utf8');
     if (!/^(<\?xml|<svg)/.test(svg) || !svg.trimEnd().endsWith('</svg>')) return undefined;
-    return { format: 'svg', svg };
+    // The chart's words, set as PDF text, live beside the drawing.
+    const texts = JSON.parse(readFileSync(`${diskFile(dir, key, 'svg')}.texts.json`, 'utf8')) as ChartText[];
+    if (!Array.isArray(texts)) return undefined;
+    return { format: 'svg', svg, texts };
   } catch {
     return undefined;
   }
@@ -192,6 +195,11 @@ export function toDisk(dir: string, key: string, image: ChartImage): boolean {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
+    if (image.texts) {
+      // The words first: a drawing on disk always has its words beside it.
+      writeFileSync(tmp, JSON.stringify(image.texts));
+      renameSync(tmp, `${file}.texts.json`);
+    }
     writeFileSync(tmp, image.format === 'png' ? image.png! : image.svg);
     renameSync(tmp, file);
     return true;

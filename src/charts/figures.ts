@@ -151,6 +151,7 @@ export function renderFigures(
       height,
       format: image.format,
       ...(image.png ? { png: image.png } : {}),
+      ...(image.texts ? { texts: image.texts } : {}),
     });
   };
 

@@ -510,6 +510,37 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
   }
 }
 
+/**
+ * The chart drawing with its words set as text on top, where Chart.js placed them: the document's own subset
+ * font, searchable and crisp at any zoom. Each word is a detached block (relativePosition), so it takes no room.
+ */
+function chartWithText(chart: RenderedChart, ctx: Ctx, width: number): Content {
+  const drawing: Content = { svg: chart.svg, width, height: chart.height };
+  if (!chart.texts?.length) return drawing;
+  const family = ctx.fonts.families.has(ctx.theme.chart.font) ? ctx.theme.chart.font : ctx.theme.body.font;
+  const fam = ctx.fonts.families.get(family)!;
+  // The canvas was a whole number of points; the drawing is scaled to the exact column width and height.
+  const sx = width / Math.round(width);
+  const sy = chart.height / Math.round(chart.height);
+  const words = chart.texts.map((w): Content => {
+    const face = w.bold ? fam.bold : fam.regular;
+    const advance = face.advance(w.text) * w.size;
+    const left = w.align === 'center' ? w.x - advance / 2 : w.align === 'right' ? w.x - advance : w.x;
+    // pdfmake sets a line's baseline at the font's ascender below the line top.
+    const top = w.y * sy - face.ascender * w.size;
+    return {
+      text: w.text,
+      font: family,
+      bold: w.bold,
+      fontSize: w.size,
+      color: w.color,
+      lineHeight: 1,
+      relativePosition: { x: left * sx, y: top - chart.height },
+    };
+  });
+  return { stack: [drawing, ...words] };
+}
+
 function figure(b: Figure, ctx: Ctx, width: number): Content {
   const t = ctx.theme;
   const chart = ctx.charts.get(b);
@@ -521,7 +552,7 @@ function figure(b: Figure, ctx: Ctx, width: number): Content {
     { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
     chart.png
       ? { image: `data:image/png;base64,${chart.png.toString('base64')}`, width, height: chart.height }
-      : { svg: chart.svg, width, height: chart.height },
+      : chartWithText(chart, ctx, width),
   ];
   if (chart.spec.source)
     parts.push({
