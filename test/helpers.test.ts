@@ -61,3 +61,22 @@ describe('template helpers', () => {
     expect(h.join!('already text', opts)).toBe('already text');
   });
 });
+
+describe('arithmetic, comparison and month helpers', () => {
+  const h = makeHelpers(new WeakMap());
+  const o = {};
+  it('computes and compares', () => {
+    expect(h.div!(3602.5, 3545, o)).toBeCloseTo(1.0162, 4);
+    expect(() => void h.div!(1, 0, o)).toThrow(/divide by zero/);
+    expect(h.sub!(5, 2, o)).toBe(3);
+    expect(h.lt!(95.8, 100, o)).toBe(true);
+    expect(h.and!(1, 'x', o)).toBe(true);
+    expect(h.or!(0, '', o)).toBe(false);
+  });
+  it('writes signed percentages and months', () => {
+    expect([8.66, -2.2, 0].map((v): unknown => h.signedPercent!(v, o))).toEqual(['+8.7%', '-2.2%', '0.0%']);
+    expect(h.cnMonth!('2025-03', o)).toBe('2025年3月');
+    expect(() => void h.cnMonth!('2025-13', o)).toThrow(/YYYY-MM/);
+    expect(h.concat!('珠晖', ' ', 2025, o)).toBe('珠晖 2025');
+  });
+});

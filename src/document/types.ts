@@ -60,10 +60,19 @@ export interface Figure extends Located {
   lines?: number;
 }
 
+/** A table cell: its content, whether it is a header cell (`<th>`), and its alignment. */
+export interface TableCell {
+  children: Inline[];
+  header: boolean;
+  align?: 'left' | 'center' | 'right';
+}
+
 export interface Table extends Located {
   type: 'table';
   header: boolean;
-  rows: Inline[][][];
+  /** Relative column widths (`widths="3,2,2"`); equal when absent. */
+  widths?: number[];
+  rows: TableCell[][];
 }
 
 export interface PageBreak extends Located {

@@ -1,7 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { nearest } from '../schema/validate.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph } from '../document/types.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
 import { SRC_ATTR, type RenderedMarkup } from '../template/render.js';
 
 type Content = 'inline' | 'empty' | 'blocks' | readonly string[];
@@ -50,10 +50,10 @@ export const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   p: { attrs: ['indent'], content: 'inline' },
   pullquote: { attrs: [], content: 'inline' },
   figure: { attrs: ['data', 'lines'], required: ['data'], content: 'empty' },
-  table: { attrs: ['header'], content: ['tr'] },
+  table: { attrs: ['header', 'widths'], content: ['tr'] },
   tr: { attrs: [], content: ['td', 'th'] },
-  td: { attrs: [], content: 'inline' },
-  th: { attrs: [], content: 'inline' },
+  td: { attrs: ['align'], content: 'inline' },
+  th: { attrs: ['align'], content: 'inline' },
   pagebreak: { attrs: [], content: 'empty' },
   b: { attrs: [], content: 'inline' },
   em: { attrs: [], content: 'inline' },
@@ -170,7 +170,10 @@ export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diag
   }
   const briefing = top[0]!;
   checkElement(briefing, diagnostics);
-  if (diagnostics.length) return { diagnostics };
+  // A mistake inside {{#each}} repeats once per item: report each template location once.
+  const unique = new Map<string, Diagnostic>();
+  for (const d of diagnostics) unique.set(`${d.code}|${d.message}|${d.place?.file}:${d.place?.start?.line}:${d.place?.start?.column}`, d);
+  if (diagnostics.length) return { diagnostics: [...unique.values()] };
   const meta: DocumentTree['meta'] = {};
   for (const k of ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const) {
     const v = briefing.attrs[k];
@@ -278,6 +281,16 @@ function checkElement(el: RawElement, out: Diagnostic[]): void {
         `<figure lines="${lines}">: expected a whole number of body lines from 3 to 60`,
         el.place ? { place: el.place } : {},
       ),
+    );
+  const align = el.attrs.align;
+  if ((el.name === 'td' || el.name === 'th') && align !== undefined && !['left', 'center', 'right'].includes(align))
+    out.push(
+      error('markup:attribute-value', `<${el.name} align="${align}">: expected left, center or right`, el.place ? { place: el.place } : {}),
+    );
+  const widths = el.attrs.widths;
+  if (el.name === 'table' && widths !== undefined && !widths.split(',').every((w) => Number(w.trim()) > 0))
+    out.push(
+      error('markup:attribute-value', `<table widths="${widths}">: expected positive numbers separated by commas, e.g. "3,2,2"`, el.place ? { place: el.place } : {}),
     );
   const cols = el.attrs.columns;
   if (
@@ -416,8 +429,20 @@ function toBlocks(el: RawElement): Block[] {
       case 'table': {
         const rows = c.children
           .filter((x): x is RawElement => typeof x !== 'string')
-          .map((tr) => tr.children.filter((x): x is RawElement => typeof x !== 'string').map(toInlines));
-        out.push({ type: 'table', header: c.attrs.header !== 'no', rows, ...place });
+          .map((tr) =>
+            tr.children
+              .filter((x): x is RawElement => typeof x !== 'string')
+              .map((cell): TableCell => {
+                const align = cell.attrs.align;
+                return {
+                  children: toInlines(cell),
+                  header: cell.name === 'th',
+                  ...(align === 'left' || align === 'center' || align === 'right' ? { align } : {}),
+                };
+              }),
+          );
+        const widths = c.attrs.widths?.split(',').map((w) => Number(w.trim()));
+        out.push({ type: 'table', header: c.attrs.header !== 'no', rows, ...(widths ? { widths } : {}), ...place });
         break;
       }
       case 'pagebreak':

@@ -100,6 +100,36 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
       return chars.length === 2 && /\p{Script=Han}/u.test(s) ? chars.join('\u3000') : s;
     },
     eq: (a: unknown, b: unknown) => a === b,
+    gt: (a: unknown, b: unknown) => toNumber(a, 'gt') > toNumber(b, 'gt'),
+    lt: (a: unknown, b: unknown) => toNumber(a, 'lt') < toNumber(b, 'lt'),
+    gte: (a: unknown, b: unknown) => toNumber(a, 'gte') >= toNumber(b, 'gte'),
+    lte: (a: unknown, b: unknown) => toNumber(a, 'lte') <= toNumber(b, 'lte'),
+    and: (...a: unknown[]) => args(a).every(Boolean),
+    or: (...a: unknown[]) => args(a).some(Boolean),
+    not: (v: unknown) => !v,
+    add: (a: unknown, b: unknown) => toNumber(a, 'add') + toNumber(b, 'add'),
+    sub: (a: unknown, b: unknown) => toNumber(a, 'sub') - toNumber(b, 'sub'),
+    mul: (a: unknown, b: unknown) => toNumber(a, 'mul') * toNumber(b, 'mul'),
+    div: (a: unknown, b: unknown) => {
+      const d = toNumber(b, 'div');
+      if (d === 0) throw new Error(`{{div}} cannot divide by zero (${JSON.stringify(a)} / 0)`);
+      return toNumber(a, 'div') / d;
+    },
+    /** A signed percentage for changes: 3.2 → +3.2%, -1.05 → -1.1%, 0 → 0.0%. */
+    signedPercent: (...a: unknown[]) => {
+      const [n, d] = args(a);
+      const v = toNumber(n, 'signedPercent');
+      const s = `${Math.abs(v).toFixed(d === undefined ? 1 : toNumber(d, 'signedPercent'))}%`;
+      return v > 0 ? `+${s}` : v < 0 ? `-${s}` : s;
+    },
+    /** A month: "2025-03" (or a date) → 2025年3月. */
+    cnMonth: (v: unknown) => {
+      const m = typeof v === 'string' ? /^(\d{4})-(\d{2})(?:-\d{2})?$/.exec(v) : null;
+      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new Error(`{{cnMonth}} needs a month written YYYY-MM, got ${JSON.stringify(v)}`);
+      return `${Number(m[1])}年${Number(m[2])}月`;
+    },
+    /** Joins its arguments into one string: {{concat unit.name " " (cnMonth period)}}. */
+    concat: (...a: unknown[]) => args(a).map((x) => (x === undefined || x === null ? '' : String(x as string))).join(''),
     /** Joins a list with a separator (default "、"); a plain string passes through. */
     join: (...a: unknown[]) => {
       const [list, sep] = args(a);

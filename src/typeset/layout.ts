@@ -175,7 +175,7 @@ function fontRuns(
         text: ch,
         font: family,
         ...(style.bold ? { bold: true } : {}),
-        ...(style.color ? { color: style.color } : {}),
+        ...(style.color ? { color: resolveColor(ctx.theme, style.color) } : {}),
       });
   }
   return runs;
@@ -276,9 +276,11 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
   // The headline word never wraps: its column is exactly as wide as the word.
   const face = ctx.fonts.families.get(hs.font)?.[hs.bold ? 'bold' : 'regular'];
   const text = plainText(headline.children);
+  // The engine adds ¼ em between Han and Western letters or digits (clreq): count those gaps too.
+  const hanLatin = text.match(/\p{Script=Han}(?=[A-Za-z0-9])|[A-Za-z0-9](?=\p{Script=Han})/gu)?.length ?? 0;
   const wordWidth = Math.min(
     width * 0.75,
-    (face ? face.advance(text) : [...text].length) * hs.size + hs.tracking * hs.size * [...text].length,
+    (face ? face.advance(text) : [...text].length) * hs.size + hs.tracking * hs.size * [...text].length + hanLatin * 0.25 * hs.size,
   );
   // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while the font's ascender is
   // 1.16 em: trim the empty band above the glyphs and keep the line box just below their feet.
@@ -303,7 +305,7 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
       head,
       {
         width: '*',
-        stack: [rule(width, 0, '#ffffff'), ...side],
+        stack: side,
         margin: [ctx.geo.size * 1.5, hs.size * 0.42, 0, 0],
       },
     ],
@@ -487,17 +489,26 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
     case 'table': {
       const s = t.caption;
       const rows = b.rows.map((row, ri) =>
-        row.map((cell) => ({
-          text: inlineRuns(cell, { ...s, bold: b.header && ri === 0 }, ctx, b.place),
-          ...styled({ ...s, bold: b.header && ri === 0, color: 'text' }, ctx),
-        })),
+        row.map((cell) => {
+          const bold = cell.header || (b.header && ri === 0);
+          return {
+            text: inlineRuns(cell.children, { ...s, bold }, ctx, b.place),
+            ...styled({ ...s, bold, color: 'text' }, ctx),
+            ...(cell.align ? { alignment: cell.align } : {}),
+          };
+        }),
       );
       const cols = Math.max(...rows.map((r) => r.length), 1);
+      // Relative widths become points: the table's width less the cell padding of lightHorizontalLines
+      // (8 pt between columns on each side), shared in proportion.
+      const weights = b.widths && b.widths.length === cols ? b.widths : Array.from({ length: cols }, () => 1);
+      const room = width - 16 * (cols - 1);
+      const total = weights.reduce((a, w) => a + w, 0);
       return [
         {
           table: {
             headerRows: b.header ? 1 : 0,
-            widths: Array.from({ length: cols }, () => '*'),
+            widths: weights.map((w) => (w / total) * room),
             body: rows.map((r) => [...r, ...Array.from({ length: cols - r.length }, () => '')]),
           },
           layout: 'lightHorizontalLines',
@@ -559,5 +570,6 @@ function figure(b: Figure, ctx: Ctx, width: number): Content {
       text: fontRuns(`数据来源：${chart.spec.source}`, t.source, ctx, b.place),
       ...onGrid(t.source, ctx, 0),
     });
-  return { stack: parts, unbreakable: true };
+  // A line of space after the figure keeps it apart from the text that follows, on the grid.
+  return { stack: parts, unbreakable: true, margin: [0, 0, 0, ctx.geo.pitch] };
 }
