@@ -92,9 +92,21 @@ interface Builder {
   writer: { context(): Context };
 }
 
+/** A fontkit glyph, as much as the fast path needs. */
+interface FkGlyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+
 interface PdfKitFont {
   id: string;
   ascender: number;
+  scale: number;
+  font: { glyphForCodePoint(cp: number): FkGlyph; hasGlyphForCodePoint(cp: number): boolean };
+  subset: { includeGlyph(id: number): number };
+  widths: number[];
+  unicode: number[][];
   ref(): unknown;
   encode(
     text: string,
@@ -171,6 +183,16 @@ function measurerFor(styles: readonly PdfInline[]): Measurer {
       if (w === undefined) {
         const s = styles[style]!;
         const all = [...(s.fontFeatures ?? []), ...features];
+        const pk = s.font as unknown as PdfKitFont;
+        const cp = text.codePointAt(0)!;
+        if (all.length === 0 && SIMPLE.test(text) && pk.font?.hasGlyphForCodePoint?.(cp)) {
+          // An ideograph's advance is its hmtx width: no need to shape it (see encode below).
+          w =
+            pk.font.glyphForCodePoint(cp).advanceWidth * pk.scale * (s.fontSize / 1000) +
+            (s.characterSpacing ?? 0);
+          cache.set(key, w);
+          return w;
+        }
         // Tracking is set by position, once after each token (a character, or a Western word kept solid),
         // never with the Tc operator: Tc would also open gaps inside Western words.
         w = s.font.widthOfString(text, s.fontSize, all.length ? all : undefined) + (s.characterSpacing ?? 0);
@@ -325,6 +347,39 @@ function pdfTextString(text: string): string {
   return `<${hex}>`;
 }
 
+/**
+ * Glyphs and positions for a token. A single ideograph (or kana, or full-width form) with no features needs no
+ * shaping — its glyph is the cmap's and its advance the hmtx one — so it skips fontkit's layout (GSUB/GPOS),
+ * which is most of what a cold build spends on text. Everything else goes through pdfkit's encode.
+ */
+function encode(
+  font: PdfKitFont,
+  text: string,
+  features: readonly string[] | null,
+): ReturnType<PdfKitFont['encode']> {
+  const cp = text.codePointAt(0)!;
+  if (
+    (!features || features.length === 0) &&
+    text.length === (cp > 0xffff ? 2 : 1) &&
+    SIMPLE.test(text) &&
+    font.font.hasGlyphForCodePoint(cp)
+  ) {
+    const g = font.font.glyphForCodePoint(cp);
+    const gid = font.subset.includeGlyph(g.id);
+    font.widths[gid] ??= g.advanceWidth * font.scale;
+    font.unicode[gid] ??= g.codePoints;
+    const advance = g.advanceWidth * font.scale;
+    return [
+      [gid.toString(16).padStart(4, '0')],
+      [{ xAdvance: advance, xOffset: 0, yOffset: 0, advanceWidth: advance }],
+    ];
+  }
+  return font.encode(text, features ?? undefined);
+}
+
+/** Ideographs, kana and hangul syllables: one glyph each, no shaping in Noto CJK without features. */
+const SIMPLE = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3134f}]$/u;
+
 /** Lines that use only what `renderCjkLine` draws: no links, decorations, backgrounds or sub/superscripts. */
 function canRenderDirectly(line: PdfLine): boolean {
   return (
@@ -393,7 +448,7 @@ function renderCjkLine(doc: PdfKitDoc, line: PdfLine, x: number, y: number): voi
       doc.addContent(tf);
       current = tf;
     }
-    const [glyphs, positions] = font.encode(inline.text, inline.fontFeatures ?? undefined);
+    const [glyphs, positions] = encode(font, inline.text, inline.fontFeatures);
     doc.addContent(`1 0 0 1 ${num(lx + inline.x)} ${num(baseline)} Tm`);
     // One TJ: glyph hex strings, with numbers for GPOS placement (halt moves an opening mark left) and
     // for advances that differ from the glyph's width.

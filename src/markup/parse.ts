@@ -172,7 +172,11 @@ export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diag
   checkElement(briefing, diagnostics);
   // A mistake inside {{#each}} repeats once per item: report each template location once.
   const unique = new Map<string, Diagnostic>();
-  for (const d of diagnostics) unique.set(`${d.code}|${d.message}|${d.place?.file}:${d.place?.start?.line}:${d.place?.start?.column}`, d);
+  for (const d of diagnostics)
+    unique.set(
+      `${d.code}|${d.message}|${d.place?.file}:${d.place?.start?.line}:${d.place?.start?.column}`,
+      d,
+    );
   if (diagnostics.length) return { diagnostics: [...unique.values()] };
   const meta: DocumentTree['meta'] = {};
   for (const k of ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const) {
@@ -283,14 +287,26 @@ function checkElement(el: RawElement, out: Diagnostic[]): void {
       ),
     );
   const align = el.attrs.align;
-  if ((el.name === 'td' || el.name === 'th') && align !== undefined && !['left', 'center', 'right'].includes(align))
+  if (
+    (el.name === 'td' || el.name === 'th') &&
+    align !== undefined &&
+    !['left', 'center', 'right'].includes(align)
+  )
     out.push(
-      error('markup:attribute-value', `<${el.name} align="${align}">: expected left, center or right`, el.place ? { place: el.place } : {}),
+      error(
+        'markup:attribute-value',
+        `<${el.name} align="${align}">: expected left, center or right`,
+        el.place ? { place: el.place } : {},
+      ),
     );
   const widths = el.attrs.widths;
   if (el.name === 'table' && widths !== undefined && !widths.split(',').every((w) => Number(w.trim()) > 0))
     out.push(
-      error('markup:attribute-value', `<table widths="${widths}">: expected positive numbers separated by commas, e.g. "3,2,2"`, el.place ? { place: el.place } : {}),
+      error(
+        'markup:attribute-value',
+        `<table widths="${widths}">: expected positive numbers separated by commas, e.g. "3,2,2"`,
+        el.place ? { place: el.place } : {},
+      ),
     );
   const cols = el.attrs.columns;
   if (
@@ -442,7 +458,13 @@ function toBlocks(el: RawElement): Block[] {
               }),
           );
         const widths = c.attrs.widths?.split(',').map((w) => Number(w.trim()));
-        out.push({ type: 'table', header: c.attrs.header !== 'no', rows, ...(widths ? { widths } : {}), ...place });
+        out.push({
+          type: 'table',
+          header: c.attrs.header !== 'no',
+          rows,
+          ...(widths ? { widths } : {}),
+          ...place,
+        });
         break;
       }
       case 'pagebreak':

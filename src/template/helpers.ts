@@ -125,11 +125,15 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
     /** A month: "2025-03" (or a date) → 2025年3月. */
     cnMonth: (v: unknown) => {
       const m = typeof v === 'string' ? /^(\d{4})-(\d{2})(?:-\d{2})?$/.exec(v) : null;
-      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new Error(`{{cnMonth}} needs a month written YYYY-MM, got ${JSON.stringify(v)}`);
+      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12)
+        throw new Error(`{{cnMonth}} needs a month written YYYY-MM, got ${JSON.stringify(v)}`);
       return `${Number(m[1])}年${Number(m[2])}月`;
     },
     /** Joins its arguments into one string: {{concat unit.name " " (cnMonth period)}}. */
-    concat: (...a: unknown[]) => args(a).map((x) => (x === undefined || x === null ? '' : String(x as string))).join(''),
+    concat: (...a: unknown[]) =>
+      args(a)
+        .map((x) => (x === undefined || x === null ? '' : String(x as string)))
+        .join(''),
     /** Joins a list with a separator (default "、"); a plain string passes through. */
     join: (...a: unknown[]) => {
       const [list, sep] = args(a);

@@ -280,7 +280,9 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
   const hanLatin = text.match(/\p{Script=Han}(?=[A-Za-z0-9])|[A-Za-z0-9](?=\p{Script=Han})/gu)?.length ?? 0;
   const wordWidth = Math.min(
     width * 0.75,
-    (face ? face.advance(text) : [...text].length) * hs.size + hs.tracking * hs.size * [...text].length + hanLatin * 0.25 * hs.size,
+    (face ? face.advance(text) : [...text].length) * hs.size +
+      hs.tracking * hs.size * [...text].length +
+      hanLatin * 0.25 * hs.size,
   );
   // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while the font's ascender is
   // 1.16 em: trim the empty band above the glyphs and keep the line box just below their feet.

@@ -1,0 +1,106 @@
+// Issue 6's headline numbers: cold CLI build, warm in-process build, batch throughput with 1 and 2 workers,
+// the sample's PDF size and the peak memory of one build. Medians; side by side in one run.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import { kb, median, now, root, round, sampleData, samplePack, tempDir } from '../lib.mjs';
+
+const cli = path.join(root, 'dist/cli/bin.js');
+
+/** Runs a command; resolves to its wall time in ms, its exit code and peak RSS (from /usr/bin/time when there). */
+function runTimed(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const t = now();
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: now() - t, code, out, err }));
+  });
+}
+
+export default {
+  name: 'build',
+  title: 'Cold, warm and batch builds (issue 6 targets)',
+  async run(ctx) {
+    const dir = tempDir();
+    const env = { BRIEFING_CACHE_DIR: path.join(dir, 'cache') };
+    // Cold: a new process from start to PDF written, chart cache warm on disk (as in daily use).
+    const out = path.join(dir, 'sample.pdf');
+    await runTimed([cli, 'build', samplePack, '--data', sampleData, '--out', out], env);
+    const cold = [];
+    for (let i = 0; i < ctx.runs; i++) cold.push((await runTimed([cli, 'build', samplePack, '--data', sampleData, '--out', out], env)).ms);
+    const pdfBytes = statSync(out).size;
+
+    // Warm: the same document again in one process (fonts parsed, chart cache in memory).
+    const { buildReport } = await import('../../dist/index.js');
+    const opts = { templateDir: samplePack, dataFile: sampleData, write: false, cacheDir: path.join(dir, 'cache') };
+    for (let i = 0; i < 3; i++) await buildReport(opts);
+    const warm = [];
+    for (let i = 0; i < ctx.runs * 2; i++) {
+      const t = now();
+      await buildReport(opts);
+      warm.push(now() - t);
+    }
+
+    // Peak memory of one build: a fresh process, maximum resident set size.
+    const rssScript = `const { buildReport } = await import(${JSON.stringify(path.join(root, 'dist/index.js'))});
+await buildReport(${JSON.stringify({ templateDir: samplePack, dataFile: sampleData, outFile: path.join(dir, 'rss.pdf') })});
+process.stdout.write(String(process.resourceUsage().maxRSS));`;
+    const rss = [];
+    for (let i = 0; i < 3; i++) rss.push(Number((await runTimed(['--input-type=module', '-e', rssScript], env)).out) / 1024);
+
+    // Batch: the 120 monthly reports, from scratch, with 2 workers and with 1.
+    const manifest = path.join(root, 'data/monthly/batch.yaml');
+    const batch = {};
+    for (const jobs of [2, 1]) {
+      const outDir = path.join(dir, `batch-${jobs}`);
+      rmSync(outDir, { recursive: true, force: true });
+      const r = await runTimed([cli, 'batch', manifest, '--out-dir', outDir, '--jobs', String(jobs), '--format', 'json'], env);
+      const s = JSON.parse(r.out);
+      batch[jobs] = { seconds: s.seconds, perSec: s.builtPerSecond, built: s.built, failed: s.failed };
+      if (jobs === 2) {
+        // And again: everything up to date.
+        const again = await runTimed([cli, 'batch', manifest, '--out-dir', outDir, '--format', 'json'], env);
+        batch.rerunMs = again.ms;
+        batch.rerunSkipped = JSON.parse(again.out).skipped;
+      }
+    }
+
+    const data = {
+      coldMs: round(median(cold), 0),
+      warmMs: round(median(warm), 1),
+      batchPerSec: batch[2].perSec,
+      batchPerSec1: batch[1].perSec,
+      batchRerunMs: round(batch.rerunMs, 0),
+      pdfBytes,
+      peakRssMb: round(median(rss), 0),
+      pages: (readFileSync(out).toString('latin1').match(/\/Type \/Page[^s]/g) ?? []).length,
+      targets: { coldMs: 1000, warmMs: 100, batchPerSec: 15, pdfBytes: 300 * 1024, peakRssMb: 250 },
+    };
+    const row = (name, value, target, unit, lower = true) => [
+      name,
+      value,
+      target,
+      unit,
+      (lower ? value <= target : value >= target) ? 'met' : 'NOT MET',
+    ];
+    return {
+      columns: ['measure', 'value', 'target', 'unit', ''],
+      rows: [
+        row('cold CLI build of the sample (median)', data.coldMs, 1000, 'ms'),
+        row('warm build in one process (median)', data.warmMs, 100, 'ms'),
+        row('batch of 120 monthly reports, 2 workers', data.batchPerSec, 15, 'reports/s', false),
+        ['batch of 120 monthly reports, 1 worker', data.batchPerSec1, null, 'reports/s', ''],
+        ['batch rerun, all 120 up to date', data.batchRerunMs, null, 'ms', ''],
+        row('sample PDF size', round(kb(pdfBytes), 0), 300, 'KB'),
+        row('peak RSS of one build (median of 3)', data.peakRssMb, 250, 'MB'),
+      ],
+      notes: [`The sample has ${data.pages} pages; cold runs: ${cold.map((x) => round(x, 0)).join(', ')} ms.`],
+      data,
+    };
+  },
+};
