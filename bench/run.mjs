@@ -9,8 +9,9 @@ import cache from './sections/cache.mjs';
 import pdf from './sections/pdf.mjs';
 import quality from './sections/quality.mjs';
 import build from './sections/build.mjs';
+import peers from './sections/peers.mjs';
 
-const SECTIONS = [build, charts, cache, pdf, quality];
+const SECTIONS = [build, peers, charts, cache, pdf, quality];
 
 function parseArgs(argv) {
   const opts = { json: false, only: undefined, runs: 7 };

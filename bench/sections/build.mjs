@@ -12,7 +12,10 @@ const cli = path.join(root, 'dist/cli/bin.js');
 function runTimed(args, env = {}) {
   return new Promise((resolve, reject) => {
     const t = now();
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (b) => (out += b));
@@ -32,12 +35,18 @@ export default {
     const out = path.join(dir, 'sample.pdf');
     await runTimed([cli, 'build', samplePack, '--data', sampleData, '--out', out], env);
     const cold = [];
-    for (let i = 0; i < ctx.runs; i++) cold.push((await runTimed([cli, 'build', samplePack, '--data', sampleData, '--out', out], env)).ms);
+    for (let i = 0; i < ctx.runs; i++)
+      cold.push((await runTimed([cli, 'build', samplePack, '--data', sampleData, '--out', out], env)).ms);
     const pdfBytes = statSync(out).size;
 
     // Warm: the same document again in one process (fonts parsed, chart cache in memory).
     const { buildReport } = await import('../../dist/index.js');
-    const opts = { templateDir: samplePack, dataFile: sampleData, write: false, cacheDir: path.join(dir, 'cache') };
+    const opts = {
+      templateDir: samplePack,
+      dataFile: sampleData,
+      write: false,
+      cacheDir: path.join(dir, 'cache'),
+    };
     for (let i = 0; i < 3; i++) await buildReport(opts);
     const warm = [];
     for (let i = 0; i < ctx.runs * 2; i++) {
@@ -51,7 +60,8 @@ export default {
 await buildReport(${JSON.stringify({ templateDir: samplePack, dataFile: sampleData, outFile: path.join(dir, 'rss.pdf') })});
 process.stdout.write(String(process.resourceUsage().maxRSS));`;
     const rss = [];
-    for (let i = 0; i < 3; i++) rss.push(Number((await runTimed(['--input-type=module', '-e', rssScript], env)).out) / 1024);
+    for (let i = 0; i < 3; i++)
+      rss.push(Number((await runTimed(['--input-type=module', '-e', rssScript], env)).out) / 1024);
 
     // Batch: the 120 monthly reports, from scratch, with 2 workers and with 1.
     const manifest = path.join(root, 'data/monthly/batch.yaml');
@@ -59,7 +69,10 @@ process.stdout.write(String(process.resourceUsage().maxRSS));`;
     for (const jobs of [2, 1]) {
       const outDir = path.join(dir, `batch-${jobs}`);
       rmSync(outDir, { recursive: true, force: true });
-      const r = await runTimed([cli, 'batch', manifest, '--out-dir', outDir, '--jobs', String(jobs), '--format', 'json'], env);
+      const r = await runTimed(
+        [cli, 'batch', manifest, '--out-dir', outDir, '--jobs', String(jobs), '--format', 'json'],
+        env,
+      );
       const s = JSON.parse(r.out);
       batch[jobs] = { seconds: s.seconds, perSec: s.builtPerSecond, built: s.built, failed: s.failed };
       if (jobs === 2) {
@@ -78,7 +91,11 @@ process.stdout.write(String(process.resourceUsage().maxRSS));`;
       batchRerunMs: round(batch.rerunMs, 0),
       pdfBytes,
       peakRssMb: round(median(rss), 0),
-      pages: (readFileSync(out).toString('latin1').match(/\/Type \/Page[^s]/g) ?? []).length,
+      pages: (
+        readFileSync(out)
+          .toString('latin1')
+          .match(/\/Type \/Page[^s]/g) ?? []
+      ).length,
       targets: { coldMs: 1000, warmMs: 100, batchPerSec: 15, pdfBytes: 300 * 1024, peakRssMb: 250 },
     };
     const row = (name, value, target, unit, lower = true) => [
@@ -99,7 +116,9 @@ process.stdout.write(String(process.resourceUsage().maxRSS));`;
         row('sample PDF size', round(kb(pdfBytes), 0), 300, 'KB'),
         row('peak RSS of one build (median of 3)', data.peakRssMb, 250, 'MB'),
       ],
-      notes: [`The sample has ${data.pages} pages; cold runs: ${cold.map((x) => round(x, 0)).join(', ')} ms.`],
+      notes: [
+        `The sample has ${data.pages} pages; cold runs: ${cold.map((x) => round(x, 0)).join(', ')} ms.`,
+      ],
       data,
     };
   },

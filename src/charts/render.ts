@@ -61,7 +61,7 @@ interface Ctx2d {
 
 /**
  * Runs `draw` with canvas text taken out of the drawing: every upright fillText call is recorded instead of
- * drawn, so the PDF can set the words as text in the document's own subset font (searchable, crisp at any
+ * drawn (but for a value axis's numbers, see below), so the PDF can set the words as text in the document's own subset font (searchable, crisp at any
  * zoom, and far smaller than Cairo's glyph outlines: the sample's SVGs shrink from ~60 KB to ~2 KB each).
  * Rotated or scaled text is still drawn. `draw` is synchronous, so the patch never leaks into other work.
  */
@@ -74,7 +74,10 @@ function withTextCaptured<T>(texts: ChartText[], draw: () => T): T {
     const upright =
       Math.abs(m.b) < 1e-9 && Math.abs(m.c) < 1e-9 && Math.abs(m.a - 1) < 1e-9 && Math.abs(m.d - 1) < 1e-9;
     const color = typeof this.fillStyle === 'string' ? this.fillStyle : undefined;
-    if (!upright || color === undefined || String(text).trim() === '') {
+    // A right-aligned column of bare numbers (a value axis's ticks) stays drawn: as text, text extractors read
+    // it as a column of body lines ("10", "0", …) and take one for a number broken across lines.
+    const axisNumber = this.textAlign === 'right' && !/\p{Script=Han}/u.test(String(text));
+    if (!upright || color === undefined || axisNumber || String(text).trim() === '') {
       fillText.call(this, text, x, y, maxWidth);
       return;
     }

@@ -90,7 +90,7 @@ export async function readGlyphs(bytes: Uint8Array): Promise<Glyph[][]> {
     const ops = await page.getOperatorList();
     const glyphs: Glyph[] = [];
     let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-    const stack: Matrix[] = [];
+    const stack: [Matrix, number][] = [];
     let tm: Matrix = [1, 0, 0, 1, 0, 0];
     let size = 0;
     let tc = 0;
@@ -98,8 +98,9 @@ export async function readGlyphs(bytes: Uint8Array): Promise<Glyph[][]> {
     for (let i = 0; i < ops.fnArray.length; i++) {
       const fn = ops.fnArray[i];
       const a = ops.argsArray[i] as unknown[];
-      if (fn === OPS.save) stack.push(ctm);
-      else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+      // Tc is graphics state: q saves it and Q restores it, with the CTM.
+      if (fn === OPS.save) stack.push([ctm, tc]);
+      else if (fn === OPS.restore) [ctm, tc] = stack.pop() ?? [ctm, tc];
       else if (fn === OPS.transform) ctm = mul(a.slice(0, 6) as Matrix, ctm);
       else if (fn === OPS.beginText) {
         tm = [1, 0, 0, 1, 0, 0];
