@@ -13,6 +13,7 @@ import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/layout.js';
 import { emitPdf } from './emit/pdf.js';
 import { writeFileAtomic } from './emit/write.js';
+import { DEFAULT_LIMITS, LimitExceeded, setLimits } from './limits.js';
 import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
 
 /** Briefing's installation folder (holds fonts/ and templates/). */
@@ -36,6 +37,10 @@ export interface BuildOptions {
   checkOnly?: boolean;
   /** Chart render cache folder, or false for none on disk; default BRIEFING_CACHE_DIR or ~/.cache/briefing. */
   cacheDir?: string | false;
+  /** Stop (with a diagnostic) past this many pages; default 1000. */
+  maxPages?: number;
+  /** Stop (with a diagnostic) after this long; default 120 s. */
+  timeLimitMs?: number;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -91,7 +96,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   const outFile = path.resolve(options.outFile ?? defaultOutFile(options.dataFile));
   const diagnostics: Diagnostic[] = [];
   const timings: Record<string, number> = {};
-  let t = performance.now();
+  const started = performance.now();
+  let t = started;
   const stage = <T>(name: string, result: T & { diagnostics: Diagnostic[] }): T => {
     const now = performance.now();
     timings[name] = Math.round((now - t) * 10) / 10;
@@ -161,7 +167,30 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     if (options.checkOnly)
       return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
-    const pdf = await emitPdf(doc!, fonts);
+    const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
+    setLimits({
+      maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
+      timeLimitMs,
+      deadline: started + timeLimitMs,
+    });
+    let pdf: Buffer;
+    try {
+      pdf = await emitPdf(doc!, fonts);
+    } catch (e) {
+      if (!(e instanceof LimitExceeded)) throw e;
+      throw new BuildFailure([
+        ...diagnostics,
+        error(e.code, e.message, {
+          place: { file: path.resolve(options.dataFile) },
+          hint:
+            e.code === 'limit:pages'
+              ? 'check the data for runaway content, or raise the limit (--max-pages)'
+              : 'check the data for runaway content, or raise the limit (--time-limit)',
+        }),
+      ]);
+    } finally {
+      setLimits(undefined);
+    }
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       await writeFileAtomic(outFile, pdf);

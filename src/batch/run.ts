@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { DEFAULT_LIMITS } from '../limits.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
@@ -20,6 +21,12 @@ export interface BatchOptions extends PeriodChoice {
   force?: boolean;
   fontsConfig?: string;
   strict?: boolean;
+  /** A report past this many pages fails (default 1000). */
+  maxPages?: number;
+  /** A report running longer is stopped (its worker killed) and fails (default 120 s). */
+  timeLimitMs?: number;
+  /** Heap limit of each worker process in MB (default 2048): a report that needs more fails, the others go on. */
+  memoryMb?: number;
   /** Stop taking new reports (reports in progress finish, so no file is left half-written). */
   signal?: AbortSignal;
   /** Progress: called as each report is skipped, built or fails. */
@@ -125,7 +132,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
       runtime: 'child_process',
       minThreads: workers,
       maxThreads: workers,
+      execArgv: [`--max-old-space-size=${options.memoryMb ?? 2048}`],
     });
+    const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
     let saving = Promise.resolve();
     const save = () => (saving = saving.then(() => writeState(outDir, state)).catch(() => undefined));
     let next = 0;
@@ -138,19 +147,30 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           outFile: job.outFile,
           fontsConfig,
           ...(options.strict ? { strict: true } : {}),
+          maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
+          timeLimitMs,
         };
         let r: WorkerResult;
+        const taskStarted = performance.now();
         try {
-          r = (await pool.run(task)) as WorkerResult;
+          // The worker checks the time limit itself as it lays out; the signal, a little later, is the backstop
+          // for a worker stuck elsewhere: the pool kills it and starts a new one.
+          r = (await pool.run(task, { signal: AbortSignal.timeout(timeLimitMs + 5000) })) as WorkerResult;
         } catch (e) {
+          const timedOut = (e as Error).name === 'AbortError';
+          const ms = Math.round(performance.now() - taskStarted);
+          removeTemporaries(job.outFile);
+          const message = timedOut
+            ? `error[limit:time]: stopped after ${Math.round(ms / 1000)} s (time limit ${Math.round(timeLimitMs / 1000)} s)`
+            : `error[limit:worker]: the worker died (${(e as Error).message}); a report that needs more than ${options.memoryMb ?? 2048} MB of memory fails like this`;
           r = {
             ok: false,
             bytes: 0,
             pages: 0,
-            ms: 0,
+            ms,
             rssMb: 0,
             diagnostics: [],
-            firstError: `worker failed: ${(e as Error).message}`,
+            firstError: `${job.dataFile}: ${message}`,
           };
         }
         summary.peakWorkerRssMb = Math.max(summary.peakWorkerRssMb, r.rssMb);
@@ -193,6 +213,18 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     options.signal?.aborted === true && todo.some(({ job }) => outcomes.get(job.id)?.status === 'not-run');
   summary.reports = jobs.map((j) => outcomes.get(j.id)!);
   return finish(summary, started);
+}
+
+/** Removes temporary files a killed worker may have left beside an output (never the output itself). */
+function removeTemporaries(outFile: string): void {
+  const dir = path.dirname(outFile);
+  const prefix = `.${path.basename(outFile)}.`;
+  try {
+    for (const f of readdirSync(dir))
+      if (f.startsWith(prefix) && f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
+  } catch {
+    // The folder may not exist yet: nothing to remove.
+  }
 }
 
 function finish(summary: BatchSummary, started: number): BatchSummary {

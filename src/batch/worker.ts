@@ -9,6 +9,8 @@ export interface WorkerTask {
   outFile: string;
   fontsConfig?: string;
   strict?: boolean;
+  maxPages?: number;
+  timeLimitMs?: number;
 }
 
 /** What a worker sends back: whether it built, the file's size and pages, and the diagnostics. */
@@ -61,6 +63,8 @@ async function build(task: WorkerTask): Promise<WorkerResult> {
       outFile: task.outFile,
       ...(task.fontsConfig ? { fontsConfig: task.fontsConfig } : {}),
       ...(task.strict ? { strict: true } : {}),
+      ...(task.maxPages ? { maxPages: task.maxPages } : {}),
+      ...(task.timeLimitMs ? { timeLimitMs: task.timeLimitMs } : {}),
     });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     return {

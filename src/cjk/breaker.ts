@@ -216,6 +216,8 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
   const n = p.tokens.length;
   if (from >= n) return [];
   const isSpace = (k: number) => p.tokens[k]!.cls === 'space';
+  // Nothing but spaces: one empty line.
+  if (p.tokens.slice(from).every((t) => t.cls === 'space')) return [n];
   for (const emergency of [false, true]) {
     const best = new Array<Node | undefined>(n + 1);
     best[from] = { demerits: 0, prev: -1 };
@@ -243,9 +245,14 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
         if (a <= lastTok && !isSpace(a)) {
           if (first === -1) natural = p.endWidth[a]!;
           else {
-            natural += p.width[a]! + p.glue[first]!;
-            shrink += p.glueShrink[first]!;
-            if (p.stretchable[first]) gaps++;
+            natural += p.width[a]!;
+            // Spaces between the new first token and the old one are inside the line now: they count.
+            for (let k = a + 1; k < first; k++) natural += p.width[k]!;
+            for (let j = a + 1; j <= first; j++) {
+              natural += p.glue[j]!;
+              shrink += p.glueShrink[j]!;
+              if (p.stretchable[j]) gaps++;
+            }
             // The old first token is no longer first: an opening mark there may now give up its blank.
             if (p.blankLeft[first] && first !== lastTok) shrink += p.blank[first]!;
             if (!p.blankLeft[a]) shrink += p.blank[a]!;

@@ -8,6 +8,7 @@ import {
   type Prepared,
 } from './breaker.js';
 import { tokenize, type StyledRun } from './tokens.js';
+import { checkLimits } from '../limits.js';
 
 /**
  * The pdfmake version whose internals this adapter was written against. pdfmake's CommonJS build exposes
@@ -241,6 +242,8 @@ function buildCjkLine(this: Builder, node: TextNode, LineClass: new (w: number) 
   if (state.pos >= state.prepared.tokens.length) return null;
 
   const ctx = this.writer.context();
+  // A runaway document (a 100,000-line table, a template that loops) stops here, line by line.
+  checkLimits(ctx.page);
   const width = ctx.availableWidth;
   const opts = { width, indent: state.indent, justify: state.justify };
   if (!state.plan || state.plan.width !== width || !state.plan.lines.some((l) => l.start === state.pos)) {

@@ -35,6 +35,16 @@ function inputs<T>(y: Argv<T>) {
     .option('fonts', {
       type: 'string',
       describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+    })
+    .option('max-pages', {
+      type: 'number',
+      default: 1000,
+      describe: 'stop with an error past this many pages',
+    })
+    .option('time-limit', {
+      type: 'number',
+      default: 120,
+      describe: 'stop with an error after this many seconds',
     });
 }
 
@@ -106,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
           outFile: args.out ?? defaultOutFile(args.data),
           ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
           strict: args.strict,
+          maxPages: args['max-pages'],
+          timeLimitMs: args['time-limit'] * 1000,
         });
         const rel = path.relative(process.cwd(), result.outFile);
         if (args.format === 'json') {
@@ -163,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
           dataFile: args.data,
           ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
           strict: args.strict,
+          maxPages: args['max-pages'],
+          timeLimitMs: args['time-limit'] * 1000,
           checkOnly: true,
           write: false,
         });
@@ -274,6 +288,21 @@ export async function main(argv: string[]): Promise<number> {
             describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
           })
           .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('max-pages', {
+            type: 'number',
+            default: 1000,
+            describe: 'a report past this many pages fails',
+          })
+          .option('time-limit', {
+            type: 'number',
+            default: 120,
+            describe: 'a report taking longer (seconds) is stopped and fails',
+          })
+          .option('memory-limit', {
+            type: 'number',
+            default: 2048,
+            describe: 'heap limit of each worker (MB)',
+          })
           .option('format', {
             choices: ['human', 'json'] as const,
             default: 'human' as const,
@@ -294,6 +323,9 @@ export async function main(argv: string[]): Promise<number> {
           force: args.force,
           strict: args.strict,
           format: args.format,
+          maxPages: args['max-pages'],
+          timeLimitMs: args['time-limit'] * 1000,
+          memoryMb: args['memory-limit'],
           ...(args.period ? { period: args.period } : {}),
           ...(args.from ? { from: args.from } : {}),
           ...(args.to ? { to: args.to } : {}),

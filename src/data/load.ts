@@ -107,11 +107,51 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
       ),
     };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias to a missing anchor (*x), or an alias bomb past maxAliasCount.
+    return {
+      ok: false,
+      diagnostics: [
+        error('data:syntax', `invalid ${isJson ? 'JSON' : 'YAML'}: ${(e as Error).message}`, {
+          place: { file, start: pointAt(text, 0) },
+          hint: 'YAML aliases (*name) need an anchor (&name) earlier in the file; quote values that start with * or &',
+        }),
+      ],
+    };
+  }
   const positions = new Map<string, ValuePosition>();
   indexPositions(doc.contents, '', text, positions, undefined);
   const pointers = new WeakMap<object, string>();
   indexPointers(value, '', pointers);
+  // Control characters cannot be set (and XML, which templates produce, forbids most of them): say where
+  // they are rather than drop them silently. Tabs and line breaks are fine.
+  const control: Diagnostic[] = [];
+  const scan = (v: unknown, pointer: string): void => {
+    if (typeof v === 'string') {
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      const m = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/.exec(v);
+      if (m) {
+        const pos = positions.get(pointer);
+        control.push(
+          error(
+            'data:control-character',
+            `control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} in text`,
+            {
+              place: pos ? { file, start: pos.value } : { file },
+              pointer,
+              hint: 'remove it from the data (it often comes from copying out of another program)',
+            },
+          ),
+        );
+      }
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) scan(x, `${pointer}/${escapePointerToken(k)}`);
+  };
+  scan(value, '');
+  if (control.length) return { ok: false, diagnostics: control };
   return { ok: true, data: { file, value, positions, pointers } };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { sharedFont } from './shared.js';
@@ -53,6 +53,17 @@ function openFace(file: string): FontFace {
 }
 
 const require = createRequire(import.meta.url);
+
+function npmPackageJson(spec: string, fontsDir: string): string | undefined {
+  const rest = spec.slice(4);
+  const parts = rest.split('/');
+  const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  try {
+    return require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+  } catch {
+    return undefined;
+  }
+}
 
 /** Resolves a face path from fonts.yaml: `npm:package/path` from installed packages, else relative to fonts/. */
 export function resolveFontPath(spec: string, fontsDir: string): string | undefined {
@@ -112,6 +123,22 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
             hint: spec?.startsWith?.('npm:')
               ? 'run `npm ci` to install the font packages'
               : 'put the file in fonts/ or fix the path',
+          }),
+        );
+        return undefined;
+      }
+      // Fonts come from the fonts folder or an installed font package, never from elsewhere on the disk.
+      const real = realpathSync(file);
+      const allowedRoots = [
+        realpathSync(fontsDir),
+        ...(spec.startsWith('npm:') ? [realpathSync(path.dirname(npmPackageJson(spec, fontsDir)!))] : []),
+      ];
+      if (!allowedRoots.some((r) => real === r || real.startsWith(r + path.sep))) {
+        diagnostics.push(
+          error('font:outside', `font file for ${name} ${weight} is outside the fonts folder: ${spec}`, {
+            place: at(p),
+            pointer: p,
+            hint: 'put the font file in fonts/ (or install it as an npm package and use npm:…)',
           }),
         );
         return undefined;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseTheme, type Theme } from '../theme/theme.js';
@@ -57,23 +57,43 @@ export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagn
     );
     return { diagnostics };
   }
+  // A pack is read only inside its own folder: a symbolic link (or a path) that leads out of it is refused.
+  const root = realpathSync(abs);
+  const inside = (file: string): boolean => {
+    const real = realpathSync(file);
+    if (real === root || real.startsWith(root + path.sep)) return true;
+    diagnostics.push(
+      error('template:outside-pack', `${path.relative(abs, file)} leads outside the template pack`, {
+        place: { file },
+        hint: 'a template pack may only read its own files: copy the file into the pack instead of linking to it',
+      }),
+    );
+    return false;
+  };
   const read = (file: string): SourceFile => {
     let text = readFileSync(file, 'utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { file, text };
   };
+  if (!inside(templateFile)) return { diagnostics };
   const partials = new Map<string, SourceFile>();
   const partialsDir = path.join(abs, 'partials');
-  for (const rel of listPartials(partialsDir))
-    partials.set(rel.replace(/\.hbs$/, ''), read(path.join(partialsDir, rel)));
+  if (existsSync(partialsDir) && inside(partialsDir))
+    for (const rel of listPartials(partialsDir)) {
+      const file = path.join(partialsDir, rel);
+      if (inside(file)) partials.set(rel.replace(/\.hbs$/, ''), read(file));
+    }
 
   const themeFile = path.join(abs, 'theme.yaml');
-  const themed = parseTheme(themeFile, existsSync(themeFile) ? readFileSync(themeFile) : undefined);
+  const themed = parseTheme(
+    themeFile,
+    existsSync(themeFile) && inside(themeFile) ? readFileSync(themeFile) : undefined,
+  );
   diagnostics.push(...themed.diagnostics);
 
   let schema: CompiledSchema | undefined;
   const schemaFile = path.join(abs, 'schema.json');
-  if (existsSync(schemaFile)) {
+  if (existsSync(schemaFile) && inside(schemaFile)) {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(schemaFile, 'utf8'));
@@ -90,6 +110,7 @@ export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagn
       schema = compiled.schema;
     }
   }
+  if (diagnostics.some((d) => d.code === 'template:outside-pack')) return { diagnostics };
   return {
     pack: {
       dir: abs,

@@ -236,7 +236,16 @@ export function renderTemplate(
     const undef = /^"([^"]+)" not defined in/.exec(err.message);
     const partial = /^The partial (\S+) could not be found/.exec(err.message);
     const helper = /^Missing helper: "([^"]+)"/.exec(err.message);
-    if (undef) {
+    const line = start ? (src.text.split('\n')[start.line - 1] ?? '') : '';
+    const calledWithArgs =
+      undef && new RegExp(`\\{\\{~?[#]?\\s*${escapeRe(undef[1]!)}\\s+[^}\\s]`).test(line);
+    if (undef && calledWithArgs) {
+      // {{shout title}}: strict mode reports a missing helper as a missing field.
+      code = 'template:unknown-helper';
+      message = `unknown helper "${undef[1]}"`;
+      const close = nearest(undef[1]!, Object.keys(makeHelpers(new WeakMap())));
+      hint = close ? `did you mean "${close}"?` : 'see docs/templates.md for the helpers Briefing provides';
+    } else if (undef) {
       code = 'template:undefined';
       message = `"${undef[1]}" is not defined in the data`;
       const close = nearest(undef[1]!, [...allKeys(data.value)]);

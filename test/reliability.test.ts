@@ -1,0 +1,273 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempTree } from './support/tmp.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist/cli/bin.js');
+const run = promisify(execFile);
+const sample = readFileSync(path.join(root, 'data/hengyang-2020.yaml'), 'utf8');
+const json = JSON.stringify(
+  {
+    kicker: '年度热词',
+    headline: '转正',
+    deck: '2020 衡阳',
+    date: '2021-01-11',
+    lead: ['导语。'],
+    byline: { label: '本报记者', name: '刘畅' },
+    sections: [{ title: '一', paragraphs: ['正文。'] }],
+    pullQuote: { text: '同心协力', afterSection: 1 },
+  },
+  null,
+  2,
+);
+
+interface Case {
+  name: string;
+  /** Files of the case's folder, besides a copy of the annual-briefing pack in `pack/`. */
+  files?: Record<string, string | Buffer>;
+  /** Edits to the copied pack: path → new content. */
+  pack?: Record<string, string>;
+  /** Arguments after `build pack --out out.pdf`. */
+  args: string[];
+  /** Exit code, the diagnostic code and a pattern its location must match (file:line:col or pointer). */
+  code: number;
+  diagnostic?: string;
+  where?: RegExp;
+  prepare?: (dir: string) => void;
+}
+
+/** The bad-input catalogue (docs/reliability.md lists the same rows and what the user sees). */
+const CASES: Case[] = [
+  {
+    name: 'malformed YAML',
+    files: { 'd.yaml': sample.replace('headline: 转正', 'headline: [转正') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:syntax',
+    where: /d\.yaml:\d+:\d+/,
+  },
+  {
+    name: 'malformed JSON',
+    files: { 'd.json': json.replace('"转正",', '"转正"') },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:syntax',
+    where: /d\.json:4:3/,
+  },
+  {
+    name: 'invalid UTF-8 (GBK)',
+    files: {
+      'd.yaml': Buffer.concat([
+        Buffer.from('kicker: '),
+        Buffer.from([0xc4, 0xea, 0xb6, 0xc8]),
+        Buffer.from('\n'),
+      ]),
+    },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:encoding',
+    where: /d\.yaml:1:9/,
+  },
+  {
+    name: 'a byte-order mark builds',
+    files: { 'd.json': '\ufeff' + json },
+    args: ['--data', 'd.json'],
+    code: 0,
+  },
+  {
+    name: 'wrong type',
+    files: { 'd.yaml': sample.replace('  afterSection: 4', '  afterSection: [4]') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:type-mismatch',
+    where: /\/pullQuote\/afterSection/,
+  },
+  {
+    name: 'missing required field',
+    files: { 'd.json': json.replace('"kicker": "年度热词",', '') },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:missing-field',
+    where: /d\.json:1:1/,
+  },
+  {
+    name: 'empty sections',
+    files: {
+      'd.json': json.replace(/"sections": \[[\s\S]*?\],\n {2}"pullQuote"/, '"sections": [],\n  "pullQuote"'),
+    },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:constraint',
+    where: /\/sections/,
+  },
+  {
+    name: 'control character in text',
+    files: { 'd.json': json.replace('正文。', '正文\\u0007。') },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:control-character',
+    where: /\/sections\/0\/paragraphs\/0/,
+  },
+  {
+    name: 'Handlebars syntax error',
+    pack: { 'partials/section.hbs': '<section>\n  <heading>{{title}</heading>\n</section>' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'template:syntax',
+    where: /section\.hbs:2:\d+/,
+  },
+  {
+    name: 'unknown helper',
+    pack: { 'partials/section.hbs': '<section>\n<heading>{{shout title}}</heading>\n</section>' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'template:unknown-helper',
+    where: /section\.hbs:2:\d+/,
+  },
+  {
+    name: 'missing partial',
+    pack: { 'template.hbs': '<briefing>\n{{> nothere}}\n</briefing>' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'template:missing-partial',
+    where: /template\.hbs:2:1/,
+  },
+  {
+    name: 'a partial that includes itself',
+    pack: { 'partials/section.hbs': '{{> section}}' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'template:recursion',
+  },
+  {
+    name: 'unknown element',
+    pack: { 'partials/section.hbs': '<section>\n  <h2>{{title}}</h2>\n</section>' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'markup:unknown-element',
+    where: /section\.hbs:2:3/,
+  },
+  {
+    name: 'unknown attribute',
+    pack: { 'partials/section.hbs': '<section>\n  <heading size="2">{{title}}</heading>\n</section>' },
+    args: ['--data', 'd.json'],
+    files: { 'd.json': json },
+    code: 1,
+    diagnostic: 'markup:unknown-attribute',
+    where: /section\.hbs:2:3/,
+  },
+  {
+    name: 'missing font file',
+    files: {
+      'd.json': json,
+      'fonts/fonts.yaml': 'families:\n  serif: { regular: nothere.ttf }\n  sans: { regular: nothere.ttf }\n',
+    },
+    args: ['--data', 'd.json', '--fonts', 'fonts/fonts.yaml'],
+    code: 1,
+    diagnostic: 'font:file-missing',
+    where: /fonts\.yaml:2:\d+/,
+  },
+  {
+    name: 'corrupt font file',
+    files: {
+      'd.json': json,
+      'fonts/bad.ttf': 'not a font at all',
+      'fonts/fonts.yaml': 'families:\n  serif: { regular: bad.ttf }\n  sans: { regular: bad.ttf }\n',
+    },
+    args: ['--data', 'd.json', '--fonts', 'fonts/fonts.yaml'],
+    code: 1,
+    diagnostic: 'font:unreadable',
+    where: /fonts\.yaml:2:\d+/,
+  },
+  {
+    name: 'a font outside the fonts folder',
+    files: {
+      'd.json': json,
+      'fonts/fonts.yaml':
+        'families:\n  serif: { regular: ../../../../etc/passwd }\n  sans: { regular: ../../../../etc/passwd }\n',
+    },
+    args: ['--data', 'd.json', '--fonts', 'fonts/fonts.yaml'],
+    code: 1,
+    diagnostic: 'font:outside',
+    where: /fonts\.yaml:2:\d+/,
+  },
+  {
+    name: 'chart value NaN',
+    files: { 'd.yaml': sample.replace('values: [1.7, 3.0, 2.6]', 'values: [1.7, .nan, 2.6]') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:not-a-number',
+    where: /\/values\/1/,
+  },
+  {
+    name: 'chart value Infinity',
+    files: { 'd.yaml': sample.replace('values: [1.7, 3.0, 2.6]', 'values: [1.7, .inf, 2.6]') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:not-a-number',
+    where: /\/values\/1/,
+  },
+  {
+    name: 'chart series shorter than labels',
+    files: { 'd.yaml': sample.replace('values: [1.7, 3.0, 2.6]', 'values: [1.7, 3.0]') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:length-mismatch',
+    where: /\/sections\/2\/figures\/0\/series\/0\/values/,
+  },
+  {
+    name: 'a partial linked from outside the pack',
+    files: { 'd.json': json, 'secret.hbs': '<p>secret</p>' },
+    prepare: (dir) => symlinkSync(path.join(dir, 'secret.hbs'), path.join(dir, 'pack/partials/leak.hbs')),
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'template:outside-pack',
+    where: /leak\.hbs/,
+  },
+  {
+    name: 'a runaway document (page limit)',
+    files: { 'd.yaml': sample },
+    args: ['--data', 'd.yaml', '--max-pages', '2'],
+    code: 1,
+    diagnostic: 'limit:pages',
+  },
+  { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
+];
+
+describe('the bad-input catalogue: a diagnostic with its place, exit 1, nothing written', () => {
+  for (const c of CASES)
+    it(c.name, async () => {
+      const dir = tempTree(c.files ?? {});
+      cpSync(path.join(root, 'templates/annual-briefing'), path.join(dir, 'pack'), { recursive: true });
+      for (const [f, text] of Object.entries(c.pack ?? {})) writeFileSync(path.join(dir, 'pack', f), text);
+      c.prepare?.(dir);
+      let code = 0;
+      let stdout = '';
+      try {
+        ({ stdout } = await run(
+          process.execPath,
+          [cli, 'build', 'pack', '--out', 'out.pdf', '--format', 'json', ...c.args],
+          { cwd: dir },
+        ));
+      } catch (e) {
+        ({ code, stdout } = e as { code: number; stdout: string });
+      }
+      expect(code).toBe(c.code);
+      expect(existsSync(path.join(dir, 'out.pdf'))).toBe(c.code === 0);
+      if (!c.diagnostic) return;
+      const out = JSON.parse(stdout) as {
+        diagnostics: { code: string; file?: string; line?: number; column?: number; pointer?: string }[];
+      };
+      const d = out.diagnostics.find((x) => x.code === c.diagnostic);
+      expect(d, JSON.stringify(out.diagnostics)).toBeDefined();
+      if (c.where) expect(`${d!.file}:${d!.line}:${d!.column} ${d!.pointer ?? ''}`).toMatch(c.where);
+    });
+});
