@@ -179,3 +179,53 @@ describe('briefing batch', () => {
 });
 
 const run = promisify(execFile);
+
+describe('briefing batch under SIGKILL', () => {
+  it('leaves only whole files when killed at any moment, and the next run finishes the job', async () => {
+    const units = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const dir = batchDir(units, ['2025-01', '2025-02', '2025-03']);
+    const reference = await buildBatch({
+      manifest: path.join(dir, 'batch.yaml'),
+      outDir: path.join(dir, 'ref'),
+      jobs: 2,
+    });
+    expect(reference.built).toBe(18);
+    const files = (d: string): string[] =>
+      existsSync(d)
+        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)],
+          )
+        : [];
+    // Kill it at random moments, three times over; then let a run finish.
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(process.execPath, [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '-j', '2'], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 1500));
+      child.kill('SIGKILL');
+      await exited;
+      // Whatever is there is whole: every PDF ends with %%EOF, the state file is valid JSON.
+      await new Promise((r) => setTimeout(r, 300)); // workers finishing the report in hand
+      for (const f of files(path.join(dir, 'out')))
+        if (f.endsWith('.pdf')) expect(readFileSync(f).subarray(-6).toString(), f).toMatch(/%%EOF/);
+        else if (f.endsWith(STATE_FILE))
+          expect(() => JSON.parse(readFileSync(f, 'utf8')) as unknown).not.toThrow();
+    }
+    const last = await buildBatch({
+      manifest: path.join(dir, 'batch.yaml'),
+      outDir: path.join(dir, 'out'),
+      jobs: 2,
+    });
+    expect(last.ok).toBe(true);
+    expect(last.built + last.skipped).toBe(18);
+    expect(files(path.join(dir, 'out')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    // And the finished set is what an uninterrupted run makes, byte for byte.
+    for (const r of reference.reports)
+      expect(
+        Buffer.compare(readFileSync(path.join(dir, 'out', r.id)), readFileSync(path.join(dir, 'ref', r.id))),
+        r.id,
+      ).toBe(0);
+  }, 120_000);
+});

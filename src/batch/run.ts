@@ -141,6 +141,8 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     const runOne = async (): Promise<void> => {
       while (next < todo.length && !options.signal?.aborted) {
         const { job, hash } = todo[next++]!;
+        // A run killed earlier (even with SIGKILL) may have left a temporary file beside this output.
+        removeTemporaries(job.outFile);
         const task: WorkerTask = {
           templateDir: job.templateDir,
           dataFile: job.dataFile,

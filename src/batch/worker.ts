@@ -37,6 +37,8 @@ const onSignal = () => {
 if (process.send) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The batch process is gone (killed, even with SIGKILL): finish the report in hand, then leave; no orphans.
+  process.on('disconnect', onSignal);
 }
 
 /**
