@@ -40,7 +40,11 @@ export interface DocumentMeta {
   running?: string;
 }
 
-type Run = { text: string; font: string; bold?: boolean; color?: string };
+/**
+ * A styled run. `noWrap` stops pdfmake's own word splitting (UAX #14) and per-word measuring of the run:
+ * the CJK engine re-tokenises runs anyway, so that work was thrown away on every text node.
+ */
+type Run = { text: string; font: string; bold?: boolean; color?: string; noWrap: true };
 
 interface Ctx {
   theme: Theme;
@@ -173,6 +177,7 @@ function fontRuns(
     else
       runs.push({
         text: ch,
+        noWrap: true,
         font: family,
         ...(style.bold ? { bold: true } : {}),
         ...(style.color ? { color: resolveColor(ctx.theme, style.color) } : {}),
@@ -193,7 +198,7 @@ function inlineRuns(
     for (const x of xs) {
       if (x.type === 'text')
         out.push(...fontRuns(x.value, { font: style.font, bold, ...(color ? { color } : {}) }, ctx, place));
-      else if (x.type === 'break') out.push({ text: '\n', font: style.font });
+      else if (x.type === 'break') out.push({ text: '\n', font: style.font, noWrap: true });
       else if (x.type === 'strong') walk(x.children, true, color);
       else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
     }
