@@ -137,6 +137,26 @@ describe('briefing batch', () => {
     expect(existsSync(path.join(dir, 'out/b/2025-01.pdf'))).toBe(false);
   }, 120_000);
 
+  it('stops a report over its time limit and goes on with the others', async () => {
+    const dir = batchDir(['a', 'b', 'huge'], ['2025-01']);
+    // One report is absurdly long: thousands of paragraphs' worth of text.
+    writeFileSync(
+      path.join(dir, 'data/huge/2025-01.yaml'),
+      dataFor('huge', '2025-01').replace('text: ', `text: ${'很长的数据。'.repeat(60_000)}`),
+    );
+    const r = await buildBatch({
+      manifest: path.join(dir, 'batch.yaml'),
+      outDir: path.join(dir, 'out'),
+      jobs: 2,
+      timeLimitMs: 1500,
+    });
+    expect(r).toMatchObject({ ok: false, built: 2, failed: 1 });
+    const failed = r.reports.find((x) => x.status === 'failed')!;
+    expect(failed.id).toBe('huge/2025-01.pdf');
+    expect(failed.firstError).toMatch(/limit:time/);
+    expect(existsSync(path.join(dir, 'out/huge/2025-01.pdf'))).toBe(false);
+  }, 120_000);
+
   it('stops cleanly on SIGTERM: no partial file, and the next run finishes the job', async () => {
     const units = ['a', 'b', 'c', 'd', 'e', 'f'];
     const dir = batchDir(units, ['2025-01', '2025-02']);
