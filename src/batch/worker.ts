@@ -35,6 +35,9 @@ const onSignal = () => {
 if (process.send) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The process that runs the pool was killed (SIGKILL, out of memory, a machine going down under `briefing
+  // worker`): finish the report in hand, so that its file is written whole or not at all, and leave.
+  process.on('disconnect', onSignal);
 }
 
 /**
