@@ -9,8 +9,10 @@ say() { if [ -t 1 ]; then printf '\033[1msetup:\033[0m %s\n' "$*"; else printf '
 # 1. System packages. canvas (under chartjs-node-canvas) builds from source when its prebuilt binary cannot be
 #    downloaded, and then needs the cairo/pango/jpeg/gif/rsvg headers. poppler-utils gives pdftotext/pdftoppm/
 #    pdffonts for looking at what Briefing makes (the tests use pdftotext). chromium runs the preview's
-#    end-to-end test (driven by playwright-core; a browser cannot be downloaded here).
-apt_packages=(build-essential pkg-config python3 libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev poppler-utils chromium)
+#    end-to-end test (driven by playwright-core; a browser cannot be downloaded here). redis-server is for the
+#    queue tests, which start their own on a free loopback port (where systemd runs, the package also starts
+#    a service on 6379; the tests do not use it).
+apt_packages=(build-essential pkg-config python3 libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev poppler-utils chromium redis-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

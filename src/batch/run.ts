@@ -44,6 +44,10 @@ export interface ReportOutcome {
   /** The first error, formatted as `file:line:col: error[code]: message`. */
   firstError?: string;
   diagnostics?: Diagnostic[];
+  /** Queue builds only: attempts made (more than 1: retried), times its worker died under it, who built it. */
+  attempts?: number;
+  stalled?: number;
+  worker?: string;
 }
 
 /** The batch's summary, as `briefing batch --format json` prints it. */
@@ -93,7 +97,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     diagnostics,
     reports: [],
   };
-  if (diagnostics.some((d) => d.severity === 'error')) return finish(summary, started);
+  if (diagnostics.some((d) => d.severity === 'error')) return finishSummary(summary, started);
 
   const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
   const hasher = new InputHasher(fontsConfig);
@@ -135,6 +139,8 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
       execArgv: [`--max-old-space-size=${options.memoryMb ?? 2048}`],
     });
     const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
+    // An idle worker that exits (Ctrl-C or systemd signal the whole process group) is not an error of the run.
+    pool.on('error', () => undefined);
     let saving = Promise.resolve();
     const save = () => (saving = saving.then(() => writeState(outDir, state)).catch(() => undefined));
     let next = 0;
@@ -214,7 +220,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   summary.interrupted =
     options.signal?.aborted === true && todo.some(({ job }) => outcomes.get(job.id)?.status === 'not-run');
   summary.reports = jobs.map((j) => outcomes.get(j.id)!);
-  return finish(summary, started);
+  return finishSummary(summary, started);
 }
 
 /** Removes temporary files a killed worker may have left beside an output (never the output itself). */
@@ -229,7 +235,8 @@ function removeTemporaries(outFile: string): void {
   }
 }
 
-function finish(summary: BatchSummary, started: number): BatchSummary {
+/** Counts the outcomes, times the run and decides `ok` (shared with `briefing enqueue --wait`). */
+export function finishSummary(summary: BatchSummary, started: number): BatchSummary {
   for (const r of summary.reports) {
     if (r.status === 'built') summary.built++;
     else if (r.status === 'skipped') summary.skipped++;

@@ -37,7 +37,8 @@ const onSignal = () => {
 if (process.send) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // The batch process is gone (killed, even with SIGKILL): finish the report in hand, then leave; no orphans.
+  // The process that runs the pool was killed (SIGKILL, out of memory, a machine going down under `briefing
+  // worker`): finish the report in hand, so that its file is written whole or not at all, and leave; no orphans.
   process.on('disconnect', onSignal);
 }
 

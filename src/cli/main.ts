@@ -334,6 +334,245 @@ export async function main(argv: string[]): Promise<number> {
         });
       },
     )
+    .command(
+      'worker',
+      'take build jobs from a Redis queue (BullMQ) and build them, until SIGINT/SIGTERM',
+      (y) =>
+        y
+          .option('redis', {
+            type: 'string',
+            default: process.env.BRIEFING_REDIS_URL,
+            defaultDescription: '$BRIEFING_REDIS_URL',
+            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
+          })
+          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('concurrency', {
+            alias: 'c',
+            type: 'number',
+            describe: 'reports built at once, one process each [default: the number of cores]',
+          })
+          .option('timeout', {
+            type: 'number',
+            default: 300,
+            describe: 'seconds a build may take before it is stopped and retried',
+          })
+          .option('lock-timeout', {
+            type: 'number',
+            default: 30,
+            describe: 'seconds before a job whose worker stopped answering goes to another worker',
+          })
+          .option('verbose', {
+            alias: 'v',
+            type: 'boolean',
+            default: false,
+            describe: 'a line per job started',
+          })
+          .example('$0 worker --redis redis://queue.internal:6379 -c 4', 'four builds at a time')
+          .epilogue(
+            'Exit codes:\n  0  stopped by SIGINT/SIGTERM after finishing the jobs in progress\n  2  usage error\n  130  a second signal: stopped at once (the jobs in progress go to other workers)',
+          ),
+      async (args) => {
+        const { runWorkerCli } = await import('./queue.js');
+        code = await runWorkerCli({
+          redis: args.redis,
+          queue: args.queue,
+          verbose: args.verbose,
+          timeout: args.timeout,
+          lockTimeout: args['lock-timeout'],
+          ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+        });
+      },
+    )
+    .command(
+      'enqueue <manifest>',
+      "put a manifest's reports on a Redis queue as build jobs, once per set of inputs",
+      (y) =>
+        y
+          .positional('manifest', { type: 'string', demandOption: true, describe: 'batch manifest (YAML)' })
+          .option('redis', {
+            type: 'string',
+            default: process.env.BRIEFING_REDIS_URL,
+            defaultDescription: '$BRIEFING_REDIS_URL',
+            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
+          })
+          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('period', { type: 'string', describe: 'one month, YYYY-MM' })
+          .option('from', { type: 'string', describe: 'first month, YYYY-MM' })
+          .option('to', { type: 'string', describe: 'last month, YYYY-MM' })
+          .option('out-dir', {
+            type: 'string',
+            default: 'out',
+            describe: 'output folder, at the same path on every worker; out patterns are relative to it',
+          })
+          .option('wait', {
+            type: 'boolean',
+            default: false,
+            describe: 'wait until every job has ended and print the summary `batch` prints',
+          })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'build again what was built before with the same inputs',
+          })
+          .option('attempts', {
+            type: 'number',
+            default: 3,
+            describe:
+              'attempts per job when a build process dies or times out (input errors are never retried)',
+          })
+          .option('fonts', {
+            type: 'string',
+            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+          })
+          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('format', {
+            choices: ['human', 'json'] as const,
+            default: 'human' as const,
+            describe: 'output format',
+          })
+          .conflicts('period', ['from', 'to'])
+          .example(
+            '$0 enqueue data/monthly/batch.yaml --redis redis://127.0.0.1:6379',
+            'every report, then return',
+          )
+          .example(
+            '$0 enqueue data/monthly/batch.yaml --period 2025-03 --redis "$R" --out-dir /srv/reports --wait',
+            'one month, and wait for it',
+          )
+          .epilogue(
+            'Exit codes:\n  0  enqueued (with --wait: every report built or up to date)\n  1  the manifest is wrong (with --wait: or a report failed)\n  2  usage error\n  3  Redis cannot be reached\n  130  stopped waiting (the jobs stay on the queue)',
+          ),
+      async (args) => {
+        const { runEnqueueCli } = await import('./queue.js');
+        code = await runEnqueueCli({
+          redis: args.redis,
+          queue: args.queue,
+          manifest: args.manifest,
+          outDir: args['out-dir'],
+          wait: args.wait,
+          force: args.force,
+          attempts: args.attempts,
+          strict: args.strict,
+          format: args.format,
+          ...(args.period ? { period: args.period } : {}),
+          ...(args.from ? { from: args.from } : {}),
+          ...(args.to ? { to: args.to } : {}),
+          ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+        });
+      },
+    )
+    .command(
+      'schedule <manifest>',
+      'register a repeatable build of a manifest on a Redis queue (a BullMQ job scheduler), or remove it',
+      (y) =>
+        y
+          .positional('manifest', { type: 'string', demandOption: true, describe: 'batch manifest (YAML)' })
+          .option('redis', {
+            type: 'string',
+            default: process.env.BRIEFING_REDIS_URL,
+            defaultDescription: '$BRIEFING_REDIS_URL',
+            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
+          })
+          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('cron', { type: 'string', describe: "cron pattern, e.g. '0 6 2 * *' (06:00 on the 2nd)" })
+          .option('tz', { type: 'string', describe: 'time zone of the pattern, e.g. Asia/Shanghai' })
+          .option('period', {
+            type: 'string',
+            describe:
+              'months each firing builds: previous (the month before the firing), current, manifest (its periods) or YYYY-MM [default: previous]',
+          })
+          .option('from', { type: 'string', describe: 'first month, YYYY-MM (instead of --period)' })
+          .option('to', { type: 'string', describe: 'last month, YYYY-MM' })
+          .option('out-dir', {
+            type: 'string',
+            default: 'out',
+            describe: 'output folder, at the same path on every worker',
+          })
+          .option('name', {
+            type: 'string',
+            describe: 'scheduler id [default: from the manifest and out-dir]',
+          })
+          .option('remove', { type: 'boolean', default: false, describe: 'remove the schedule' })
+          .option('attempts', { type: 'number', default: 3, describe: 'attempts per job' })
+          .option('fonts', {
+            type: 'string',
+            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+          })
+          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('format', {
+            choices: ['human', 'json'] as const,
+            default: 'human' as const,
+            describe: 'output format',
+          })
+          .conflicts('period', ['from', 'to'])
+          .example(
+            '$0 schedule data/monthly/batch.yaml --cron \'0 6 2 * *\' --tz Asia/Shanghai --redis "$R" --out-dir /srv/reports',
+            "last month's reports, on the 2nd at 06:00",
+          )
+          .example(
+            '$0 schedule data/monthly/batch.yaml --remove --redis "$R" --out-dir /srv/reports',
+            'stop it',
+          )
+          .epilogue(
+            'Exit codes:\n  0  registered or removed\n  2  usage error\n  3  Redis cannot be reached',
+          ),
+      async (args) => {
+        const { runScheduleCli } = await import('./queue.js');
+        code = await runScheduleCli({
+          redis: args.redis,
+          queue: args.queue,
+          manifest: args.manifest,
+          outDir: args['out-dir'],
+          remove: args.remove,
+          attempts: args.attempts,
+          strict: args.strict,
+          format: args.format,
+          ...(args.cron ? { cron: args.cron } : {}),
+          ...(args.tz ? { tz: args.tz } : {}),
+          ...(args.period ? { period: args.period } : {}),
+          ...(args.from ? { from: args.from } : {}),
+          ...(args.to ? { to: args.to } : {}),
+          ...(args.name ? { name: args.name } : {}),
+          ...(args.fonts ? { fontsConfig: path.resolve(args.fonts) } : {}),
+        });
+      },
+    )
+    .command(
+      'jobs',
+      'show a Redis queue: counts, workers, schedules, and recent jobs with their state and first error',
+      (y) =>
+        y
+          .option('redis', {
+            type: 'string',
+            default: process.env.BRIEFING_REDIS_URL,
+            defaultDescription: '$BRIEFING_REDIS_URL',
+            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
+          })
+          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('limit', { alias: 'n', type: 'number', default: 20, describe: 'jobs to list' })
+          .option('state', {
+            type: 'string',
+            array: true,
+            describe: 'only jobs in these states (active, waiting, delayed, completed, failed, …)',
+          })
+          .option('format', {
+            choices: ['human', 'json'] as const,
+            default: 'human' as const,
+            describe: 'output format',
+          })
+          .example('$0 jobs --redis "$R" --state failed', 'what failed, and why')
+          .epilogue('Exit codes:\n  0  listed\n  2  usage error\n  3  Redis cannot be reached'),
+      async (args) => {
+        const { runJobsCli } = await import('./queue.js');
+        code = await runJobsCli({
+          redis: args.redis,
+          queue: args.queue,
+          limit: args.limit,
+          format: args.format,
+          ...(args.state ? { state: args.state } : {}),
+        });
+      },
+    )
     .demandCommand(
       1,
       'give a command, e.g. `briefing build templates/annual-briefing --data data/hengyang-2020.yaml`',

@@ -1,13 +1,17 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
 
-/** Renders one diagnostic the way compilers do: `file:line:col: error[code]: message`, then the hint. */
-export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {
+/**
+ * Renders one diagnostic the way compilers do: `file:line:col: error[code]: message`, then the hint. Paths are
+ * relative to `cwd`; `false` keeps them as they are (absolute), for messages read on another machine.
+ */
+export function formatDiagnostic(d: Diagnostic, cwd: string | false = process.cwd()): string {
   let where = '';
   if (d.place) {
-    const file = path.isAbsolute(d.place.file)
-      ? path.relative(cwd, d.place.file) || d.place.file
-      : d.place.file;
+    const file =
+      cwd !== false && path.isAbsolute(d.place.file)
+        ? path.relative(cwd, d.place.file) || d.place.file
+        : d.place.file;
     where = d.place.start ? `${file}:${d.place.start.line}:${d.place.start.column}: ` : `${file}: `;
   }
   const at = d.pointer !== undefined ? ` (at ${d.pointer === '' ? '/' : d.pointer})` : '';
