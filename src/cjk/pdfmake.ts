@@ -148,7 +148,7 @@ interface State {
   indent: number;
   justify: boolean;
   pos: number;
-  plan?: { width: number; from: number; lines: LaidLine[] };
+  plan?: { width: number; from: number; lines: LaidLine[]; byStart: Map<number, number> };
   forced: boolean;
 }
 
@@ -246,13 +246,14 @@ function buildCjkLine(this: Builder, node: TextNode, LineClass: new (w: number) 
   checkLimits(ctx.page);
   const width = ctx.availableWidth;
   const opts = { width, indent: state.indent, justify: state.justify };
-  if (!state.plan || state.plan.width !== width || !state.plan.lines.some((l) => l.start === state.pos)) {
+  if (!state.plan || state.plan.width !== width || !state.plan.byStart.has(state.pos)) {
     state.prepared = splitOverlong(state.prepared, state.pos, opts);
-    state.plan = { width, from: state.pos, lines: layoutParagraph(state.prepared, state.pos, opts) };
+    const lines = layoutParagraph(state.prepared, state.pos, opts);
+    state.plan = { width, from: state.pos, lines, byStart: new Map(lines.map((l, i) => [l.start, i])) };
   }
   const p = state.prepared;
-  const laid = state.plan.lines.find((l) => l.start === state.pos)!;
-  const lineIndex = state.plan.lines.indexOf(laid);
+  const lineIndex = state.plan.byStart.get(state.pos)!;
+  const laid = state.plan.lines[lineIndex]!;
 
   const line = new LineClass(width);
   const inlines: PdfInline[] = laid.tokens.map((t) => {

@@ -56,14 +56,29 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 /** Converts a 0-based offset in `text` to a 1-based line and column (columns count UTF-16 code units + 1). */
 export function pointAt(text: string, offset: number): Point {
-  let line = 1;
-  let lineStart = 0;
+  const starts = lineStartsOf(text);
   const end = Math.min(Math.max(offset, 0), text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  // Binary search for the last line that starts at or before the offset.
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= end) lo = mid;
+    else hi = mid - 1;
   }
-  return { line, column: [...text.slice(lineStart, end)].length + 1, offset: end };
+  const lineStart = starts[lo]!;
+  return { line: lo + 1, column: [...text.slice(lineStart, end)].length + 1, offset: end };
+}
+
+// Line starts of the last text asked about: a data file's every value is located in the same text.
+let lastText: string | undefined;
+let lastStarts: number[] = [0];
+
+function lineStartsOf(text: string): number[] {
+  if (text === lastText) return lastStarts;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  lastText = text;
+  lastStarts = starts;
+  return starts;
 }
