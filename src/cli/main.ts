@@ -62,6 +62,19 @@ function printDiagnostics(result: BuildResult, what: 'build' | 'check'): void {
     );
 }
 
+/** The Redis connection options of the queue commands. */
+const REDIS_OPTION = {
+  type: 'string',
+  default: process.env.BRIEFING_REDIS_URL,
+  defaultDescription: '$BRIEFING_REDIS_URL',
+  describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
+} as const;
+const QUEUE_OPTION = { type: 'string', default: 'briefing', describe: 'queue name' } as const;
+
+function queueOptions<T>(y: Argv<T>) {
+  return y.option('redis', REDIS_OPTION).option('queue', QUEUE_OPTION);
+}
+
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.built;
@@ -338,14 +351,7 @@ export async function main(argv: string[]): Promise<number> {
       'worker',
       'take build jobs from a Redis queue (BullMQ) and build them, until SIGINT/SIGTERM',
       (y) =>
-        y
-          .option('redis', {
-            type: 'string',
-            default: process.env.BRIEFING_REDIS_URL,
-            defaultDescription: '$BRIEFING_REDIS_URL',
-            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
-          })
-          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+        queueOptions(y)
           .option('concurrency', {
             alias: 'c',
             type: 'number',
@@ -389,13 +395,8 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('manifest', { type: 'string', demandOption: true, describe: 'batch manifest (YAML)' })
-          .option('redis', {
-            type: 'string',
-            default: process.env.BRIEFING_REDIS_URL,
-            defaultDescription: '$BRIEFING_REDIS_URL',
-            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
-          })
-          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('redis', REDIS_OPTION)
+          .option('queue', QUEUE_OPTION)
           .option('period', { type: 'string', describe: 'one month, YYYY-MM' })
           .option('from', { type: 'string', describe: 'first month, YYYY-MM' })
           .option('to', { type: 'string', describe: 'last month, YYYY-MM' })
@@ -467,13 +468,8 @@ export async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('manifest', { type: 'string', demandOption: true, describe: 'batch manifest (YAML)' })
-          .option('redis', {
-            type: 'string',
-            default: process.env.BRIEFING_REDIS_URL,
-            defaultDescription: '$BRIEFING_REDIS_URL',
-            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
-          })
-          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+          .option('redis', REDIS_OPTION)
+          .option('queue', QUEUE_OPTION)
           .option('cron', { type: 'string', describe: "cron pattern, e.g. '0 6 2 * *' (06:00 on the 2nd)" })
           .option('tz', { type: 'string', describe: 'time zone of the pattern, e.g. Asia/Shanghai' })
           .option('period', {
@@ -541,14 +537,7 @@ export async function main(argv: string[]): Promise<number> {
       'jobs',
       'show a Redis queue: counts, workers, schedules, and recent jobs with their state and first error',
       (y) =>
-        y
-          .option('redis', {
-            type: 'string',
-            default: process.env.BRIEFING_REDIS_URL,
-            defaultDescription: '$BRIEFING_REDIS_URL',
-            describe: 'Redis URL, redis://[:password@]host:port[/db] or rediss:// (TLS)',
-          })
-          .option('queue', { type: 'string', default: 'briefing', describe: 'queue name' })
+        queueOptions(y)
           .option('limit', { alias: 'n', type: 'number', default: 20, describe: 'jobs to list' })
           .option('state', {
             type: 'string',
