@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { DEFAULT_LIMITS } from '../limits.js';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Tinypool } from 'tinypool';
+import { createBuildPool } from './pool.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { PACKAGE_ROOT } from '../pipeline.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
@@ -127,17 +126,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   }
 
   if (todo.length > 0) {
-    // The compiled worker, also when this module runs from source (tests): workers never load TypeScript.
-    const workerFile = path.join(PACKAGE_ROOT, 'dist', 'batch', 'worker.js');
-    if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run npm run build`);
-    const pool = new Tinypool({
-      filename: pathToFileURL(workerFile).href,
-      // Processes, not threads: canvas (under the chart renderer) crashes when a worker thread ends.
-      runtime: 'child_process',
-      minThreads: workers,
-      maxThreads: workers,
-      execArgv: [`--max-old-space-size=${options.memoryMb ?? 2048}`],
-    });
+    const pool = createBuildPool(workers, options.memoryMb);
     const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
     // An idle worker that exits (Ctrl-C or systemd signal the whole process group) is not an error of the run.
     pool.on('error', () => undefined);

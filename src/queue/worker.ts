@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MetricsTime, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Tinypool } from 'tinypool';
+import { createBuildPool } from '../batch/pool.js';
 import type { WorkerResult, WorkerTask } from '../batch/worker.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
-import { PACKAGE_ROOT } from '../pipeline.js';
 import { DEFAULT_QUEUE, PREFIX, redact, workerConnection } from './connection.js';
 import { enqueueManifest } from './enqueue.js';
 import {
@@ -80,15 +77,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const say = (line: string) => log(`${stamp()} ${line}`);
 
-  const workerFile = path.join(PACKAGE_ROOT, 'dist', 'batch', 'worker.js');
-  if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run npm run build`);
-  const pool = new Tinypool({
-    filename: pathToFileURL(workerFile).href,
-    // Processes, not threads: canvas (under the chart renderer) crashes when a worker thread ends.
-    runtime: 'child_process',
-    minThreads: concurrency,
-    maxThreads: concurrency,
-  });
+  const pool = createBuildPool(concurrency);
   let shuttingDown = false;
   // A build process that dies between jobs (SIGTERM to the whole process group from systemd or Ctrl-C, the
   // out-of-memory killer) is replaced by the pool; one that dies during a job fails that attempt (retried).
