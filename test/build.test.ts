@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/pipeline.js';
-import { pdftotext, readPdf } from './support/pdf.js';
+import { pdftotext, readGlyphs, readPdf, type Glyph } from './support/pdf.js';
+import { classify, noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tempTree } from './support/tmp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -124,6 +125,60 @@ describe('the sample briefing', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('sets its body text to clreq: no prohibited line edges, half-width line ends, ¼ em Han–Latin gaps', async () => {
+    const pages = await readGlyphs(pdf);
+    const lines: Glyph[][] = [];
+    for (const page of pages) {
+      // Body glyphs (10.5 pt) by baseline, split into columns where a gap is wider than 2 em.
+      const rows = new Map<string, Glyph[]>();
+      for (const g of page.filter((x) => Math.abs(x.size - 10.5) < 0.01))
+        rows.set(g.y.toFixed(1), [...(rows.get(g.y.toFixed(1)) ?? []), g]);
+      for (const row of rows.values()) {
+        row.sort((a, b) => a.x - b.x);
+        let cur: Glyph[] = [];
+        for (const g of row) {
+          const prev = cur.at(-1);
+          if (prev && g.x - (prev.x + prev.advance) > 21) {
+            lines.push(cur);
+            cur = [];
+          }
+          cur.push(g);
+        }
+        if (cur.length) lines.push(cur);
+      }
+    }
+    expect(lines.length).toBeGreaterThan(100);
+    const gaps: number[] = [];
+    let halfWidthEnds = 0;
+    for (const l of lines) {
+      const text = l.map((g) => g.ch).join('');
+      expect(noBreakBefore(classify(l[0]!.ch)), text).toBe(false);
+      expect(noBreakAfter(classify(l.at(-1)!.ch)), text).toBe(false);
+      const last = l.at(-1)!;
+      // A full line (ending at a column's right edge, 287.14 or 549.64 pt) ends with a half-width stop.
+      if (
+        '。，、：；！？”）》'.includes(last.ch) &&
+        [287.14, 549.64].some((e) => Math.abs(last.x + last.advance - e) < 0.2)
+      ) {
+        expect(last.advance, text).toBeCloseTo(5.25, 1);
+        halfWidthEnds++;
+      }
+      l.slice(1).forEach((b, k) => {
+        const a = l[k]!;
+        const han = (c: string) => /\p{Script=Han}/u.test(c);
+        const western = (c: string) => /[A-Za-z0-9]/.test(c);
+        if ((han(a.ch) && western(b.ch)) || (western(a.ch) && han(b.ch)))
+          gaps.push((b.x - a.x - a.advance) / 10.5);
+      });
+    }
+    expect(halfWidthEnds).toBeGreaterThan(5);
+    expect(gaps.length).toBeGreaterThan(50);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0.12);
+    const mean = gaps.reduce((x, y) => x + y, 0) / gaps.length;
+    expect(mean).toBeGreaterThanOrEqual(0.2);
+    expect(mean).toBeLessThanOrEqual(0.3);
   });
 
   it('is reproducible: two builds give identical bytes', async () => {
