@@ -7,38 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { monthsBetween, readManifest } from '../src/batch/manifest.js';
 import { buildBatch } from '../src/batch/run.js';
 import { STATE_FILE } from '../src/batch/state.js';
+import { monthlyData, monthlyTree } from './support/monthly.js';
 import { tempTree } from './support/tmp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli/bin.js');
-
-/** A small pack: a title and a paragraph, so that a batch test builds quickly. */
-const PACK = {
-  'pack/template.hbs':
-    '<briefing date="{{date}}"><headline>{{unit}} {{period}}</headline><body columns="1"><section><heading>概况</heading><p>{{text}}</p></section></body></briefing>',
-  'pack/schema.json': JSON.stringify({
-    type: 'object',
-    required: ['unit', 'period', 'date', 'text'],
-    properties: {
-      unit: { type: 'string' },
-      period: { type: 'string' },
-      date: { type: 'string', format: 'date' },
-      text: { type: 'string' },
-    },
-  }),
-};
-
-function dataFor(unit: string, period: string) {
-  return `unit: ${unit}\nperiod: '${period}'\ndate: '${period}-28'\ntext: ${unit}${period}月度数据：营业收入增长3.5%，完成目标的102%。\n`;
-}
-
-function batchDir(units: string[], periods: string[]) {
-  const files: Record<string, string> = { ...PACK };
-  for (const u of units) for (const p of periods) files[`data/${u}/${p}.yaml`] = dataFor(u, p);
-  files['batch.yaml'] =
-    `template: pack\ndata: 'data/{unit}/{period}.yaml'\nout: '{unit}/{period}.pdf'\nperiods: { from: '${periods[0]}', to: '${periods.at(-1)}' }\nvars:\n  unit: [${units.join(', ')}]\n`;
-  return tempTree(files);
-}
 
 describe('batch manifests', () => {
   it('counts months across a year end', () => {
@@ -46,7 +19,7 @@ describe('batch manifests', () => {
   });
 
   it('expands every variable against every period, with paths from the manifest and the output folder', () => {
-    const dir = batchDir(['a', 'b'], ['2025-01', '2025-02']);
+    const dir = monthlyTree(['a', 'b'], ['2025-01', '2025-02']);
     const { jobs, diagnostics } = readManifest(path.join(dir, 'batch.yaml'), path.join(dir, 'out'));
     expect(diagnostics).toEqual([]);
     expect(jobs.map((j) => j.id)).toEqual([
@@ -92,7 +65,7 @@ describe('batch manifests', () => {
 
 describe('briefing batch', () => {
   it('builds in parallel, skips what is unchanged, rebuilds exactly what changed, and --force reproduces the bytes', async () => {
-    const dir = batchDir(['a', 'b', 'c'], ['2025-01', '2025-02']);
+    const dir = monthlyTree(['a', 'b', 'c'], ['2025-01', '2025-02']);
     const out = path.join(dir, 'out');
     const opts = { manifest: path.join(dir, 'batch.yaml'), outDir: out, jobs: 2 };
     const first = await buildBatch(opts);
@@ -109,7 +82,7 @@ describe('briefing batch', () => {
     const second = await buildBatch(opts);
     expect(second).toMatchObject({ ok: true, built: 0, skipped: 6 });
 
-    writeFileSync(path.join(dir, 'data/c/2025-01.yaml'), dataFor('c', '2025-01').replace('3.5%', '4.5%'));
+    writeFileSync(path.join(dir, 'data/c/2025-01.yaml'), monthlyData('c', '2025-01').replace('3.5%', '4.5%'));
     const third = await buildBatch(opts);
     expect(third).toMatchObject({ built: 1, skipped: 5 });
     expect(third.reports.find((r) => r.status === 'built')?.id).toBe('c/2025-01.pdf');
@@ -120,11 +93,8 @@ describe('briefing batch', () => {
   }, 120_000);
 
   it('goes on past a failing report and says which failed and why', async () => {
-    const dir = batchDir(['a', 'b', 'c'], ['2025-01']);
-    writeFileSync(
-      path.join(dir, 'data/b/2025-01.yaml'),
-      'unit: b\nperiod: 2025-01\ndate: not-a-date\ntext: 文字\n',
-    );
+    const dir = monthlyTree(['a', 'b', 'c'], ['2025-01']);
+    writeFileSync(path.join(dir, 'data/b/2025-01.yaml'), monthlyData('b', '2025-01', { date: 'not-a-date' }));
     const r = await buildBatch({
       manifest: path.join(dir, 'batch.yaml'),
       outDir: path.join(dir, 'out'),
@@ -138,11 +108,11 @@ describe('briefing batch', () => {
   }, 120_000);
 
   it('stops a report over its time limit and goes on with the others', async () => {
-    const dir = batchDir(['a', 'b', 'huge'], ['2025-01']);
+    const dir = monthlyTree(['a', 'b', 'huge'], ['2025-01']);
     // One report is absurdly long: thousands of paragraphs' worth of text.
     writeFileSync(
       path.join(dir, 'data/huge/2025-01.yaml'),
-      dataFor('huge', '2025-01').replace('text: ', `text: ${'很长的数据。'.repeat(60_000)}`),
+      monthlyData('huge', '2025-01', { para: '很长的数据。'.repeat(60_000) }),
     );
     const r = await buildBatch({
       manifest: path.join(dir, 'batch.yaml'),
@@ -159,7 +129,7 @@ describe('briefing batch', () => {
 
   it('stops cleanly on SIGTERM: no partial file, and the next run finishes the job', async () => {
     const units = ['a', 'b', 'c', 'd', 'e', 'f'];
-    const dir = batchDir(units, ['2025-01', '2025-02']);
+    const dir = monthlyTree(units, ['2025-01', '2025-02']);
     const out = path.join(dir, 'out');
     const child = spawn(process.execPath, [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '-j', '1'], {
       cwd: dir,
@@ -203,7 +173,7 @@ const run = promisify(execFile);
 describe('briefing batch under SIGKILL', () => {
   it('leaves only whole files when killed at any moment, and the next run finishes the job', async () => {
     const units = ['a', 'b', 'c', 'd', 'e', 'f'];
-    const dir = batchDir(units, ['2025-01', '2025-02', '2025-03']);
+    const dir = monthlyTree(units, ['2025-01', '2025-02', '2025-03']);
     const reference = await buildBatch({
       manifest: path.join(dir, 'batch.yaml'),
       outDir: path.join(dir, 'ref'),

@@ -7,7 +7,7 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../src/batch/run.js';
 import { periodsAt } from '../src/queue/schedule.js';
-import { tempTree } from './support/tmp.js';
+import { monthlyData, monthlyTree } from './support/monthly.js';
 
 // Real Redis, real worker processes. scripts/setup.sh installs Debian's redis-server; each run starts its own
 // on a free loopback port, in a temporary folder, with no persistence, and stops it afterwards.
@@ -18,34 +18,8 @@ if (!haveRedis && process.env.CI) throw new Error('redis-server is missing: run 
 if (!haveRedis)
   console.warn('queue tests skipped: redis-server is not installed (scripts/setup.sh installs it)');
 
-/** A small pack, as in batch.test.ts, with a longer text so that a build takes a noticeable moment. */
-const PACK = {
-  'pack/template.hbs':
-    '<briefing date="{{date}}"><headline>{{unit}} {{period}}</headline><body columns="2"><section><heading>概况</heading>{{#each paras}}<p>{{this}}</p>{{/each}}</section></body></briefing>',
-  'pack/schema.json': JSON.stringify({
-    type: 'object',
-    required: ['unit', 'period', 'date', 'paras'],
-    properties: {
-      unit: { type: 'string' },
-      period: { type: 'string' },
-      date: { type: 'string', format: 'date' },
-      paras: { type: 'array', items: { type: 'string' } },
-    },
-  }),
-};
-
-function dataFor(unit: string, period: string, date = `${period}-28`) {
-  const para = `${unit}${period}月度数据：营业收入增长3.5%，完成目标的102%；新签合同额同比增长12.4%，重点项目按期推进。`;
-  return `unit: ${unit}\nperiod: '${period}'\ndate: '${date}'\nparas:\n${Array.from({ length: 12 }, () => `  - ${para}`).join('\n')}\n`;
-}
-
-function reportsDir(units: string[], periods: string[]) {
-  const files: Record<string, string> = { ...PACK };
-  for (const u of units) for (const p of periods) files[`data/${u}/${p}.yaml`] = dataFor(u, p);
-  files['batch.yaml'] =
-    `template: pack\ndata: 'data/{unit}/{period}.yaml'\nout: '{unit}/{period}.pdf'\nperiods: { from: '${periods[0]}', to: '${periods.at(-1)}' }\nvars:\n  unit: [${units.join(', ')}]\n`;
-  return tempTree(files);
-}
+/** Twelve paragraphs a report, so that a build takes a noticeable moment. */
+const PARAS = 12;
 
 function filesUnder(d: string): string[] {
   return readdirSync(d, { withFileTypes: true }).flatMap((e) =>
@@ -107,6 +81,25 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
   let redisDir: string;
   let url: string;
   const workers: WorkerProc[] = [];
+
+  /** `briefing enqueue batch.yaml --out-dir out --wait --format json` on `queue`, run in `dir`. */
+  const enqueueAndWait = (queue: string, dir: string) =>
+    runCli(
+      [
+        'enqueue',
+        'batch.yaml',
+        '--redis',
+        url,
+        '--queue',
+        queue,
+        '--out-dir',
+        'out',
+        '--wait',
+        '--format',
+        'json',
+      ],
+      dir,
+    );
 
   const startWorker = async (queue: string, cwd: string): Promise<WorkerProc> => {
     const child = spawn(
@@ -193,7 +186,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
   it('two workers, fifty reports, one worker killed in the middle of a job: every report built once, whole, as batch builds it', async () => {
     const units = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
     const periods = ['2025-01', '2025-02', '2025-03', '2025-04', '2025-05'];
-    const dir = reportsDir(units, periods);
+    const dir = monthlyTree(units, periods, PARAS);
     const queue = 'kill';
     const events = new QueueEvents(queue, { connection: { url } });
     await events.waitUntilReady();
@@ -201,22 +194,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
     events.on('completed', ({ jobId }) => completions.set(jobId, (completions.get(jobId) ?? 0) + 1));
     try {
       const [w1, w2] = [await startWorker(queue, dir), await startWorker(queue, dir)];
-      const waiting = runCli(
-        [
-          'enqueue',
-          'batch.yaml',
-          '--redis',
-          url,
-          '--queue',
-          queue,
-          '--out-dir',
-          'out',
-          '--wait',
-          '--format',
-          'json',
-        ],
-        dir,
-      );
+      const waiting = enqueueAndWait(queue, dir);
 
       // Freeze worker 1 and look at what it said last: a job it started and has not finished is in the middle.
       // Then kill it. (A frozen worker cannot complete the job: that takes its own call to Redis.)
@@ -287,22 +265,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
         ).toBe(0);
 
       // Enqueueing the same manifest again adds nothing and builds nothing: all fifty are up to date.
-      const again = await runCli(
-        [
-          'enqueue',
-          'batch.yaml',
-          '--redis',
-          url,
-          '--queue',
-          queue,
-          '--out-dir',
-          'out',
-          '--wait',
-          '--format',
-          'json',
-        ],
-        dir,
-      );
+      const again = await enqueueAndWait(queue, dir);
       expect(again.code, again.stderr).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, built: 0, skipped: 50 });
       const status = await runCli(['jobs', '--redis', url, '--queue', queue, '--format', 'json'], dir);
@@ -311,22 +274,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
 
       // A PDF that has gone since is built again, under the same job id; the rest stay up to date.
       rmSync(path.join(dir, 'out/c/2025-04.pdf'));
-      const gone = await runCli(
-        [
-          'enqueue',
-          'batch.yaml',
-          '--redis',
-          url,
-          '--queue',
-          queue,
-          '--out-dir',
-          'out',
-          '--wait',
-          '--format',
-          'json',
-        ],
-        dir,
-      );
+      const gone = await enqueueAndWait(queue, dir);
       expect(JSON.parse(gone.stdout)).toMatchObject({ ok: true, built: 1, skipped: 49 });
       expect(readFileSync(path.join(dir, 'out/c/2025-04.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     } finally {
@@ -335,7 +283,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
   }, 60_000);
 
   it('enqueueing the same manifest twice creates no new jobs', async () => {
-    const dir = reportsDir(['a', 'b', 'c'], ['2025-01', '2025-02']);
+    const dir = monthlyTree(['a', 'b', 'c'], ['2025-01', '2025-02'], PARAS);
     const queue = 'twice';
     const args = ['enqueue', 'batch.yaml', '--redis', url, '--queue', queue, '--format', 'json'];
     const first = await runCli(args, dir);
@@ -350,32 +298,23 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
     expect((JSON.parse(status.stdout) as { counts: Record<string, number> }).counts.waiting).toBe(6);
 
     // A changed data file is a new job; the others stay as they are.
-    writeFileSync(path.join(dir, 'data/b/2025-02.yaml'), dataFor('b', '2025-02').replace(/3\.5%/g, '4.5%'));
+    writeFileSync(
+      path.join(dir, 'data/b/2025-02.yaml'),
+      monthlyData('b', '2025-02', { paras: PARAS }).replace(/3\.5%/g, '4.5%'),
+    );
     const third = await runCli(args, dir);
     expect(JSON.parse(third.stdout)).toMatchObject({ total: 6, added: 1, queued: 5 });
   }, 30_000);
 
   it('an input error fails its job at once, without retries, with its diagnostics; schedules come and go', async () => {
-    const dir = reportsDir(['a', 'b', 'c'], ['2025-01']);
-    writeFileSync(path.join(dir, 'data/b/2025-01.yaml'), dataFor('b', '2025-01', 'not-a-date'));
+    const dir = monthlyTree(['a', 'b', 'c'], ['2025-01'], PARAS);
+    writeFileSync(
+      path.join(dir, 'data/b/2025-01.yaml'),
+      monthlyData('b', '2025-01', { paras: PARAS, date: 'not-a-date' }),
+    );
     const queue = 'errors';
     const w = await startWorker(queue, dir);
-    const r = await runCli(
-      [
-        'enqueue',
-        'batch.yaml',
-        '--redis',
-        url,
-        '--queue',
-        queue,
-        '--out-dir',
-        'out',
-        '--wait',
-        '--format',
-        'json',
-      ],
-      dir,
-    );
+    const r = await enqueueAndWait(queue, dir);
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout) as {
       built: number;
@@ -411,7 +350,7 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
     expect(w.out.filter((l) => /FAILED +b\/2025-01\.pdf/.test(l))).toHaveLength(1);
 
     // A schedule firing every second expands the manifest on the worker; removing it stops it.
-    writeFileSync(path.join(dir, 'data/b/2025-01.yaml'), dataFor('b', '2025-01'));
+    writeFileSync(path.join(dir, 'data/b/2025-01.yaml'), monthlyData('b', '2025-01', { paras: PARAS }));
     const s = await runCli(
       [
         'schedule',

@@ -80,22 +80,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   const manifest = path.resolve(options.manifest);
   const { jobs, diagnostics } = readManifest(manifest, outDir, options);
   const workers = Math.max(1, Math.min(options.jobs ?? availableParallelism(), jobs.length || 1));
-  const summary: BatchSummary = {
-    ok: false,
-    interrupted: false,
-    outDir,
-    total: jobs.length,
-    built: 0,
-    skipped: 0,
-    failed: 0,
-    notRun: 0,
-    seconds: 0,
-    builtPerSecond: 0,
-    workers,
-    peakWorkerRssMb: 0,
-    diagnostics,
-    reports: [],
-  };
+  const summary = emptySummary(outDir, jobs.length, workers, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return finishSummary(summary, started);
 
   const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
@@ -225,6 +210,31 @@ function removeTemporaries(outFile: string): void {
 }
 
 /** Counts the outcomes, times the run and decides `ok` (shared with `briefing enqueue --wait`). */
+/** A summary before any report has run: every count zero, not yet ok. */
+export function emptySummary(
+  outDir: string,
+  total: number,
+  workers: number,
+  diagnostics: BatchSummary['diagnostics'],
+): BatchSummary {
+  return {
+    ok: false,
+    interrupted: false,
+    outDir,
+    total,
+    built: 0,
+    skipped: 0,
+    failed: 0,
+    notRun: 0,
+    seconds: 0,
+    builtPerSecond: 0,
+    workers,
+    peakWorkerRssMb: 0,
+    diagnostics,
+    reports: [],
+  };
+}
+
 export function finishSummary(summary: BatchSummary, started: number): BatchSummary {
   for (const r of summary.reports) {
     if (r.status === 'built') summary.built++;

@@ -18,6 +18,15 @@ const EPILOGUE = `Exit codes:
 
 class UsageError extends Error {}
 
+const FONTS_OPTION = {
+  type: 'string',
+  describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
+} as const;
+const STRICT_OPTION = { type: 'boolean', default: false, describe: 'treat warnings as errors' } as const;
+function formatOption(describe: string) {
+  return { choices: ['human', 'json'] as const, default: 'human' as const, describe };
+}
+
 /** The options `build`, `check` and `preview` share. */
 function inputs<T>(y: Argv<T>) {
   return y
@@ -32,10 +41,7 @@ function inputs<T>(y: Argv<T>) {
       demandOption: true,
       describe: 'data file (.yaml, .yml or .json)',
     })
-    .option('fonts', {
-      type: 'string',
-      describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
-    })
+    .option('fonts', FONTS_OPTION)
     .option('max-pages', {
       type: 'number',
       default: 1000,
@@ -93,11 +99,7 @@ export async function main(argv: string[]): Promise<number> {
             type: 'string',
             describe: 'output PDF [default: out/<data-name>.pdf]',
           })
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'diagnostics format',
-          })
+          .option('format', formatOption('diagnostics format'))
           .option('verbose', {
             alias: 'v',
             type: 'boolean',
@@ -170,12 +172,8 @@ export async function main(argv: string[]): Promise<number> {
       'run every check of a build without writing a PDF: data against the schema, template, markup, fonts, charts',
       (y) =>
         inputs(y)
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'output format',
-          })
-          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('format', formatOption('output format'))
+          .option('strict', STRICT_OPTION)
           .example('$0 check templates/my-briefing --data data/2024.yaml', 'human-readable diagnostics')
           .example(
             '$0 check templates/my-briefing --data data/2024.yaml --format json',
@@ -296,11 +294,8 @@ export async function main(argv: string[]): Promise<number> {
             default: false,
             describe: 'rebuild reports whose inputs have not changed',
           })
-          .option('fonts', {
-            type: 'string',
-            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
-          })
-          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
+          .option('fonts', FONTS_OPTION)
+          .option('strict', STRICT_OPTION)
           .option('max-pages', {
             type: 'number',
             default: 1000,
@@ -316,11 +311,7 @@ export async function main(argv: string[]): Promise<number> {
             default: 2048,
             describe: 'heap limit of each worker (MB)',
           })
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'summary format',
-          })
+          .option('format', formatOption('summary format'))
           .conflicts('period', ['from', 'to'])
           .example('$0 batch data/monthly/batch.yaml', 'every report the manifest lists')
           .example('$0 batch data/monthly/batch.yaml --period 2025-03 --out-dir /srv/reports', 'one month')
@@ -421,16 +412,9 @@ export async function main(argv: string[]): Promise<number> {
             describe:
               'attempts per job when a build process dies or times out (input errors are never retried)',
           })
-          .option('fonts', {
-            type: 'string',
-            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
-          })
-          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'output format',
-          })
+          .option('fonts', FONTS_OPTION)
+          .option('strict', STRICT_OPTION)
+          .option('format', formatOption('output format'))
           .conflicts('period', ['from', 'to'])
           .example(
             '$0 enqueue data/monthly/batch.yaml --redis redis://127.0.0.1:6379',
@@ -490,16 +474,9 @@ export async function main(argv: string[]): Promise<number> {
           })
           .option('remove', { type: 'boolean', default: false, describe: 'remove the schedule' })
           .option('attempts', { type: 'number', default: 3, describe: 'attempts per job' })
-          .option('fonts', {
-            type: 'string',
-            describe: "font configuration [default: Briefing's fonts/fonts.yaml]",
-          })
-          .option('strict', { type: 'boolean', default: false, describe: 'treat warnings as errors' })
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'output format',
-          })
+          .option('fonts', FONTS_OPTION)
+          .option('strict', STRICT_OPTION)
+          .option('format', formatOption('output format'))
           .conflicts('period', ['from', 'to'])
           .example(
             '$0 schedule data/monthly/batch.yaml --cron \'0 6 2 * *\' --tz Asia/Shanghai --redis "$R" --out-dir /srv/reports',
@@ -544,11 +521,7 @@ export async function main(argv: string[]): Promise<number> {
             array: true,
             describe: 'only jobs in these states (active, waiting, delayed, completed, failed, …)',
           })
-          .option('format', {
-            choices: ['human', 'json'] as const,
-            default: 'human' as const,
-            describe: 'output format',
-          })
+          .option('format', formatOption('output format'))
           .example('$0 jobs --redis "$R" --state failed', 'what failed, and why')
           .epilogue('Exit codes:\n  0  listed\n  2  usage error\n  3  Redis cannot be reached'),
       async (args) => {

@@ -1,5 +1,5 @@
 import type { Job, Queue, QueueEvents } from 'bullmq';
-import { finishSummary, type BatchSummary, type ReportOutcome } from '../batch/run.js';
+import { emptySummary, finishSummary, type BatchSummary, type ReportOutcome } from '../batch/run.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { EnqueuedReport, EnqueueResult } from './enqueue.js';
 import type { BuildJobData, BuildJobResult } from './jobs.js';
@@ -90,22 +90,7 @@ export async function waitForReports(
 ): Promise<BatchSummary> {
   const started = options.started ?? performance.now();
   const total = enqueued.reports.length;
-  const summary: BatchSummary = {
-    ok: false,
-    interrupted: false,
-    outDir: enqueued.outDir,
-    total,
-    built: 0,
-    skipped: 0,
-    failed: 0,
-    notRun: 0,
-    seconds: 0,
-    builtPerSecond: 0,
-    workers: 0,
-    peakWorkerRssMb: 0,
-    diagnostics: enqueued.diagnostics,
-    reports: [],
-  };
+  const summary = emptySummary(enqueued.outDir, total, 0, enqueued.diagnostics);
   if (enqueued.diagnostics.some((d) => d.severity === 'error')) return finishSummary(summary, started);
 
   const outcomes = new Map<string, ReportOutcome>();
