@@ -32,6 +32,12 @@ export function checkLimits(page: number): void {
   if (!current) return;
   if (page + 1 > current.maxPages)
     throw new LimitExceeded('limit:pages', `the document is longer than ${current.maxPages} pages`);
+  checkDeadline();
+}
+
+/** Throws LimitExceeded when the clock is past the current build's deadline (long loops call it now and then). */
+export function checkDeadline(): void {
+  if (!current) return;
   if (performance.now() > current.deadline)
     throw new LimitExceeded(
       'limit:time',

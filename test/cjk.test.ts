@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutParagraph, prepare, splitOverlong, type LaidLine } from '../src/cjk/breaker.js';
+import { layoutParagraph, prepare, splitOverlong, type LaidLine, type Measurer } from '../src/cjk/breaker.js';
 import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tokenize, type Token } from '../src/cjk/tokens.js';
 import { measurer } from './support/cjk.js';
@@ -155,4 +155,54 @@ describe('fixtures', () => {
       const { lines, text: lineText } = lay(text!, Number(width), Number(indent));
       expect(lines.map(lineText).join(' / ')).toBe(expected);
     });
+});
+
+describe('pathological paragraphs stay bounded', () => {
+  // A counting measurer: how much text the engine shapes is what its time grows with.
+  const counting = () => {
+    let chars = 0;
+    const m: Measurer = {
+      width: (text, style, features) => {
+        chars += text.length;
+        return measurer.width(text, style, features);
+      },
+      em: (style) => measurer.em(style),
+    };
+    return { m, shaped: () => chars };
+  };
+
+  it('cuts a word of 100,000 letters into lines shaping each letter about once (linear, not quadratic)', () => {
+    const word = 'ab'.repeat(50_000);
+    const { m, shaped } = counting();
+    const opts = { width: 20 * EM, indent: 0, justify: true };
+    const p = splitOverlong(prepare(tokenize([{ text: word, style: 0 }]), m), 0, opts);
+    const lines = layoutParagraph(p, 0, opts);
+    expect(lines.map((l) => l.tokens.map((t) => p.tokens[t.index]!.text).join('')).join('')).toBe(word);
+    for (const l of lines) expect(l.width).toBeLessThanOrEqual(20 * EM + 0.01);
+    // Shaping every candidate piece, as before, costs about (letters per line)² / 2 per line: 100× this.
+    expect(shaped()).toBeLessThan(6 * word.length);
+  });
+
+  it('treats a word cut into several runs as one word', () => {
+    const runs = Array.from({ length: 40 }, () => ({ text: 'x'.repeat(50), style: 0 }));
+    const opts = { width: 15 * EM, indent: 0, justify: true };
+    const p = splitOverlong(prepare(tokenize(runs), measurer), 0, opts);
+    const lines = layoutParagraph(p, 0, opts);
+    // Every line but the last is full: no short line where one run ended and the next began.
+    for (const l of lines.slice(0, -1)) expect(l.width).toBeGreaterThan(15 * EM - 0.6 * EM);
+  });
+
+  it('calls the limit check inside long loops, so a runaway paragraph can be stopped', () => {
+    let calls = 0;
+    const check = () => {
+      if (++calls > 3) throw new Error('stopped');
+    };
+    // 200,000 marks with no break opportunity between them: only the emergency pass can set them.
+    const tokens = tokenize([{ text: '、'.repeat(200_000), style: 0 }]);
+    expect(() => {
+      const p = prepare(tokens, measurer, new Set(), check);
+      layoutParagraph(p, 0, { width: 20 * EM, indent: 0, justify: true, check });
+    }).toThrow('stopped');
+    expect(calls).toBe(4);
+  });
 });

@@ -1,5 +1,5 @@
 import { isCompressible, noBreakAfter, noBreakBefore } from './classes.js';
-import type { Token } from './tokens.js';
+import { graphemes, type Token } from './tokens.js';
 
 /** Measures text in a style with OpenType features; widths in points. */
 export interface Measurer {
@@ -16,7 +16,12 @@ export interface ParagraphOptions {
   indent: number;
   /** Justify every line but the last (body text); otherwise lines keep natural spacing. */
   justify: boolean;
+  /** Called now and then in long loops: a runaway paragraph can stop the build (by throwing) in time. */
+  check?: () => void;
 }
+
+/** How many steps of a loop go between two calls of a `check` callback. */
+const CHECK_EVERY = 4096;
 
 /** A token placed on a line: its x from the line start, the features to draw it with and its drawn advance. */
 export interface PlacedToken {
@@ -62,6 +67,8 @@ export interface Prepared {
   breakable: boolean[];
   /** A line must end before token j (a hard line break, `<br/>`). */
   forced: boolean[];
+  /** The last forced break at or before token j (0 if none): no line runs across it. */
+  lastForced: Int32Array;
   em: number[];
 }
 
@@ -83,6 +90,7 @@ export function prepare(
   tokens: readonly Token[],
   m: Measurer,
   hardBreaks: ReadonlySet<number> = new Set(),
+  check?: () => void,
 ): Prepared {
   const n = tokens.length;
   const em = tokens.map((t) => m.em(t.style));
@@ -99,7 +107,10 @@ export function prepare(
     else if (b === 'open') halved[i + 1] = true;
   }
   for (let i = 0; i < n; i++) if (halved[i]) features[i]!.push('halt');
-  const width = tokens.map((t, i) => m.width(t.text, t.style, features[i]!));
+  const width = tokens.map((t, i) => {
+    if (check && i % CHECK_EVERY === 0) check();
+    return m.width(t.text, t.style, features[i]!);
+  });
   const offset = new Array<number>(n).fill(0);
   tokens.forEach((t, i) => {
     // GB/T 15834: the interpunct takes ½ em, centred. Fonts with a full-width form do this with fwid + halt;
@@ -140,6 +151,8 @@ export function prepare(
   }
   const forced = tokens.map((_, j) => hardBreaks.has(j));
   for (const j of hardBreaks) if (j > 0 && j < n) breakable[j] = true;
+  const lastForced = new Int32Array(n + 1);
+  for (let j = 1; j <= n; j++) lastForced[j] = j < n && forced[j] ? j : lastForced[j - 1]!;
   return {
     tokens,
     measurer: m,
@@ -155,6 +168,7 @@ export function prepare(
     stretchable,
     breakable,
     forced,
+    lastForced,
     em,
   };
 }
@@ -217,21 +231,19 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
   if (from >= n) return [];
   const isSpace = (k: number) => p.tokens[k]!.cls === 'space';
   // Nothing but spaces: one empty line.
-  if (p.tokens.slice(from).every((t) => t.cls === 'space')) return [n];
+  let blank = true;
+  for (let k = from; k < n && blank; k++) blank = isSpace(k);
+  if (blank) return [n];
   for (const emergency of [false, true]) {
     const best = new Array<Node | undefined>(n + 1);
     best[from] = { demerits: 0, prev: -1 };
     for (let b = from + 1; b <= n; b++) {
+      if (opts.check && b % CHECK_EVERY === 0) opts.check();
       if (b < n && !p.breakable[b] && !emergency) continue;
       // A line ending at a hard break or the paragraph end keeps natural spacing, like a last line.
       const isLast = b === n || p.forced[b]!;
       // No line runs across a hard break.
-      let minA = from;
-      for (let c = b - 1; c > from; c--)
-        if (p.forced[c]) {
-          minA = c;
-          break;
-        }
+      const minA = Math.max(from, p.lastForced[b - 1]!);
       let lastTok = b - 1;
       while (lastTok >= from && isSpace(lastTok)) lastTok--;
       if (lastTok < from) continue;
@@ -259,10 +271,12 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
           }
           first = a;
         }
-        const start = best[a];
-        if (first === -1 || !start) continue;
+        if (first === -1) continue;
         const target = opts.width - (a === 0 ? opts.indent : 0);
         if (natural - shrink > target + 0.01 && !(emergency && first === lastTok)) break; // only grows from here
+        // Checked after the width: walking on over unreachable starts would make a paragraph quadratic.
+        const start = best[a];
+        if (!start) continue;
         let ratio: number;
         if (natural <= target)
           ratio =
@@ -329,46 +343,88 @@ export function placeLine(
   return { start: a, end: b, tokens, width: x, last };
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
 /**
  * A Western word or number wider than the line (a URL in a narrow column) cannot stay whole: cut it into
  * pieces that fit, preferably after `/ . - _ ? & =`, so that no text runs past the margin.
  */
 export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions): Prepared {
   const width = opts.width - opts.indent;
-  if (!p.tokens.some((t, k) => k >= from && t.cls === 'latin' && p.width[k]! > width + 0.01)) return p;
+  const n = p.tokens.length;
+  // A Western word in one style may come in several tokens (pdfmake runs, cut for size): such a chain is one
+  // word, and it is cut as one when it is wider than the line.
+  const chainEnd = (k: number): number => {
+    let e = k;
+    const t = p.tokens[k]!;
+    while (
+      e + 1 < n &&
+      p.tokens[e]!.joinNext &&
+      p.tokens[e + 1]!.cls === 'latin' &&
+      p.tokens[e + 1]!.style === t.style
+    )
+      e++;
+    return e;
+  };
+  const overlong = (k: number, e: number): boolean => {
+    let w = 0;
+    for (let j = k; j <= e; j++) w += p.width[j]!;
+    return w > width + 0.01;
+  };
+  let any = false;
+  for (let k = from; k < n && !any; k++) {
+    if (p.tokens[k]!.cls !== 'latin') continue;
+    const e = chainEnd(k);
+    any = overlong(k, e);
+    k = e;
+  }
+  if (!any) return p;
   const tokens: Token[] = [];
   const hard = new Set<number>();
   const remap = new Map<number, number>();
-  p.tokens.forEach((t, k) => {
+  const m = p.measurer;
+  let steps = 0;
+  for (let k = 0; k < n; k++) {
+    const t = p.tokens[k]!;
     remap.set(k, tokens.length);
-    if (k < from || p.width[k]! <= width + 0.01 || t.cls !== 'latin') {
+    const e = k >= from && t.cls === 'latin' ? chainEnd(k) : k;
+    if (k < from || t.cls !== 'latin' || !overlong(k, e)) {
       tokens.push(t);
-      return;
+      continue;
     }
-    const gs = Array.from(segmenter.segment(t.text), (s) => s.segment);
+    let text = t.text;
+    for (let j = k + 1; j <= e; j++) {
+      remap.set(j, tokens.length);
+      text += p.tokens[j]!.text;
+    }
+    const last = p.tokens[e]!;
+    k = e;
+    const gs = graphemes(text);
+    // Each grapheme measured alone (the measurer caches them), so that finding a cut costs a sum, not a
+    // shaping of every candidate piece: linear in the word's length, however long it is.
+    const advance = gs.map((g) => m.width(g, t.style, []));
     let start = 0;
     while (start < gs.length) {
-      let end = start + 1;
+      if (opts.check && ++steps % 256 === 0) opts.check();
+      let end = start;
+      let sum = 0;
+      while (end < gs.length && sum + advance[end]! <= width) sum += advance[end++]!;
+      // Kerning can make the piece wider than its graphemes' sum: take graphemes off until it fits.
+      while (end > start + 1 && m.width(gs.slice(start, end).join(''), t.style, []) > width) end--;
+      let cut = Math.max(start + 1, end);
       let good = -1;
-      while (end <= gs.length && p.measurer.width(gs.slice(start, end).join(''), t.style, []) <= width) {
-        if (/[/.\-_?&=]/.test(gs[end - 1]!)) good = end;
-        end++;
-      }
-      let cut = Math.max(start + 1, end - 1);
+      for (let j = start + 1; j <= cut; j++) if (/[/.\-_?&=]/.test(gs[j - 1]!)) good = j;
       if (good > start && cut < gs.length && good >= start + (cut - start) / 2) cut = good;
       tokens.push({
         ...t,
         text: gs.slice(start, cut).join(''),
-        joinNext: false,
+        // The word's last piece joins what follows as the word did.
+        joinNext: cut >= gs.length ? last.joinNext : false,
         ...(start > 0 ? { cut: true } : {}),
       });
       start = cut;
     }
-  });
+  }
   for (const j of p.hardBreaks) hard.add(remap.get(j) ?? tokens.length);
-  return prepare(tokens, p.measurer, hard);
+  return prepare(tokens, p.measurer, hard, opts.check);
 }
 
 /** Breaks a paragraph (from token `from`) and places every line. */

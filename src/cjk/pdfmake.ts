@@ -8,7 +8,7 @@ import {
   type Prepared,
 } from './breaker.js';
 import { tokenize, type StyledRun } from './tokens.js';
-import { checkLimits } from '../limits.js';
+import { checkDeadline, checkLimits } from '../limits.js';
 
 /**
  * The pdfmake version whose internals this adapter was written against. pdfmake's CommonJS build exposes
@@ -218,7 +218,7 @@ function explode(node: TextNode): State {
   cjkStats.paragraphs++;
   return {
     styles: inlines,
-    prepared: prepare(tokens, measurerFor(inlines), hard),
+    prepared: prepare(tokens, measurerFor(inlines), hard, checkDeadline),
     indent,
     justify: inlines[0]?.alignment === 'justify',
     pos: 0,
@@ -245,7 +245,7 @@ function buildCjkLine(this: Builder, node: TextNode, LineClass: new (w: number) 
   // A runaway document (a 100,000-line table, a template that loops) stops here, line by line.
   checkLimits(ctx.page);
   const width = ctx.availableWidth;
-  const opts = { width, indent: state.indent, justify: state.justify };
+  const opts = { width, indent: state.indent, justify: state.justify, check: checkDeadline };
   if (!state.plan || state.plan.width !== width || !state.plan.byStart.has(state.pos)) {
     state.prepared = splitOverlong(state.prepared, state.pos, opts);
     const lines = layoutParagraph(state.prepared, state.pos, opts);
@@ -505,6 +505,8 @@ export function installCjkLayout(): void {
   if (typeof renderLine !== 'function')
     throw new Error('pdfmake internals changed: Renderer.prototype.renderLine is missing');
   Renderer.prototype.renderLine = function (this: RendererThis, line: PdfLine, x: number, y: number) {
+    // Drawing a long document takes time too: the limit holds here as in the layout.
+    checkDeadline();
     if (!line._cjk || !canRenderDirectly(line)) return renderLine.call(this, line, x, y);
     const o = line._outline as Outline | undefined;
     if (o) {

@@ -12,6 +12,7 @@ import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
 import { columnWidthOf, computeGeometry, lineHeightFor, type Geometry } from './geometry.js';
+import { WESTERN_PART } from '../cjk/classes.js';
 
 /** Page furniture drawn on every page by the emitter (pdfmake needs functions for it). */
 export interface Furniture {
@@ -132,6 +133,31 @@ export function typeset(
 }
 
 /**
+ * Runs longer than this are cut into pieces: pdfmake shapes every run whole before the line engine sees it, so a
+ * run of megabytes (a pasted blob with no break opportunity) would cost seconds and gigabytes out of reach of the
+ * time limit. Pieces of this size are shaped one by one and the engine, which checks the limits, does the rest.
+ */
+const RUN_CHUNK = 1024;
+
+/**
+ * Whether a run may end before `next` without changing how the engine tokenises the text: not inside a
+ * grapheme, a `——` or `……`, a run of spaces, a signed number, or a Western word except between two letters or
+ * digits (the engine joins a word across runs). Past four chunks any boundary outside a grapheme will do: only
+ * text with no other place for kilobytes gets there.
+ */
+function splitsCleanly(run: string, next: string): boolean {
+  if (/\p{M}|\u200c|\u200d|[\ufe00-\ufe0f]/u.test(next)) return false;
+  if (run.length >= 4 * RUN_CHUNK) return true;
+  const prev = run.slice(run.codePointAt(run.length - 2)! > 0xffff ? -2 : -1);
+  if ((prev === '—' || prev === '…') && next === prev) return false;
+  if (/\s/u.test(prev) && /\s/u.test(next)) return false;
+  if (/[+\-±$€£¥#@]/u.test(prev) && /\p{Nd}/u.test(next)) return false;
+  if (WESTERN_PART.test(prev) && WESTERN_PART.test(next))
+    return /[\p{L}\p{Nd}]/u.test(prev) && /[\p{L}\p{Nd}]/u.test(next);
+  return true;
+}
+
+/**
  * Splits text into runs by font: each character goes to the style's family if it has the glyph, else to the
  * first fallback family that has it; a character no configured font has is reported once (never silent tofu).
  */
@@ -173,7 +199,8 @@ function fontRuns(
       }
     }
     const last = runs.at(-1);
-    if (last && last.font === family) last.text += ch;
+    if (last && last.font === family && !(last.text.length >= RUN_CHUNK && splitsCleanly(last.text, ch)))
+      last.text += ch;
     else
       runs.push({
         text: ch,
