@@ -130,7 +130,17 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   // they are rather than drop them silently. Tabs and line breaks are fine.
   const control: Diagnostic[] = [];
   const scan = (v: unknown, pointer: string): void => {
-    if (typeof v === 'string') {
+    const bad = typeof v === 'string' ? illFormed(v) : undefined;
+    if (bad) {
+      const pos = positions.get(pointer);
+      control.push(
+        error('data:ill-formed-text', `${bad} in text`, {
+          place: pos ? { file, start: pos.value } : { file },
+          pointer,
+          hint: 'a JSON or YAML escape such as "\\ud800" must come in a valid pair (e.g. "\\ud842\\udfb7" for 𠮷); remove it or write the character itself',
+        }),
+      );
+    } else if (typeof v === 'string') {
       // eslint-disable-next-line no-control-regex -- finding control characters is the point
       const m = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/.exec(v);
       if (m) {
@@ -148,7 +158,22 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
         );
       }
     } else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) scan(x, `${pointer}/${escapePointerToken(k)}`);
+      for (const [k, x] of Object.entries(v)) {
+        const child = `${pointer}/${escapePointerToken(k)}`;
+        const badKey = illFormed(k);
+        if (badKey) {
+          const pos = positions.get(child);
+          control.push(
+            error('data:ill-formed-text', `${badKey} in a key`, {
+              place: pos?.key ? { file, start: pos.key } : { file },
+              // The key itself cannot be printed: show its code units.
+              pointer: `${pointer}/${escapePointerToken(k.replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`))}`,
+              hint: 'rename the key: keys must be well-formed Unicode text',
+            }),
+          );
+        }
+        scan(x, child);
+      }
   };
   scan(value, '');
   if (control.length) return { ok: false, diagnostics: control };
@@ -259,4 +284,20 @@ export function resolvePointer(value: unknown, pointer: string): unknown {
     cur = (cur as Record<string, unknown>)[token];
   }
   return cur;
+}
+
+/**
+ * What makes a string ill-formed Unicode text, or undefined when it is well formed: a lone surrogate (a JSON or
+ * YAML `\ud800` escape without its pair) or a noncharacter (U+FDD0–U+FDEF, U+xFFFE and U+xFFFF of any plane:
+ * never text, RFC 9839). Valid UTF-8 bytes never give these; escapes in the data can.
+ */
+export function illFormed(text: string): string | undefined {
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
+  if (lone) return `a lone surrogate U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}`;
+  const non =
+    /[\ufdd0-\ufdef\ufffe\uffff]|[\ud83f\ud87f\ud8bf\ud8ff\ud93f\ud97f\ud9bf\ud9ff\uda3f\uda7f\udabf\udaff\udb3f\udb7f\udbbf\udbff][\udffe\udfff]/.exec(
+      text,
+    );
+  if (non) return `the noncharacter U+${non[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return undefined;
 }
