@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_FONTS_CONFIG, defaultOutFile } from './paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { findStringPointer, loadDataFile, type LoadedData } from './data/load.js';
 import { validateData } from './schema/validate.js';
@@ -12,12 +12,9 @@ import { renderFigures, type ChartStats } from './charts/figures.js';
 import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/layout.js';
 import { emitPdf } from './emit/pdf.js';
-import { writeFileAtomic } from './emit/write.js';
+import { outputDiagnostic, writeFileAtomic } from './emit/write.js';
 import { DEFAULT_LIMITS, LimitExceeded, setLimits } from './limits.js';
 import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
-
-/** Briefing's installation folder (holds fonts/ and templates/). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What to build: a template pack over a data file, into a PDF. */
 export interface BuildOptions {
@@ -75,11 +72,6 @@ function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
   };
 }
 
-/** The default output path for a data file: `out/<data-name>.pdf`. */
-export function defaultOutFile(dataFile: string): string {
-  return path.join('out', `${path.basename(dataFile, path.extname(dataFile))}.pdf`);
-}
-
 function creationDateFor(tree: DocumentTree, given: Date | undefined): Date {
   if (given) return given;
   const epoch = process.env.SOURCE_DATE_EPOCH;
@@ -112,10 +104,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
 
   try {
     const { pack } = stage('pack', loadPack(options.templateDir));
-    const { fonts } = stage(
-      'fonts',
-      loadFontSet(options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml')),
-    );
+    const { fonts } = stage('fonts', loadFontSet(options.fontsConfig ?? DEFAULT_FONTS_CONFIG));
     const loaded = await loadDataFile(path.resolve(options.dataFile));
     stage('data', loaded.ok ? { diagnostics: [] } : loaded);
     stop();
@@ -193,7 +182,13 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     }
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
-      await writeFileAtomic(outFile, pdf);
+      try {
+        await writeFileAtomic(outFile, pdf);
+      } catch (e) {
+        const d = outputDiagnostic(outFile, e);
+        if (!d) throw e;
+        throw new BuildFailure([...diagnostics, d]);
+      }
       stage('write', { diagnostics: [] });
     }
     return { ok: true, outFile, pdf, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 /**
  * Writes a file atomically: a temporary file in the same folder, flushed to disk, then renamed over the
@@ -22,5 +23,56 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Output failures that may pass by themselves (space freed, a network share back): worth retrying in a queue. */
+export const TRANSIENT_OUTPUT_CODES: ReadonlySet<string> = new Set(['output:disk-full', 'output:io']);
+
+/**
+ * A failure to write the output, as a diagnostic that names the path, the reason and a fix; undefined for an
+ * error that is not the file system's (a bug).
+ */
+export function outputDiagnostic(file: string, e: unknown): Diagnostic | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  const place = { file };
+  switch (code) {
+    case 'EISDIR':
+      return error('output:is-directory', 'the output path is a folder, not a file', {
+        place,
+        hint: `name the PDF inside it, e.g. --out ${path.join(path.relative(process.cwd(), file) || '.', 'report.pdf')}`,
+      });
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return error('output:not-a-folder', 'a part of the output path is a file, not a folder', {
+        place,
+        hint: 'choose an output path whose folders are folders (or remove the file in the way)',
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return error('output:permission', 'no permission to write the output here', {
+        place,
+        hint: 'choose a folder you may write to, or change its permissions',
+      });
+    case 'EROFS':
+      return error('output:read-only', 'the output folder is on a read-only file system', {
+        place,
+        hint: 'choose an output path on a writable disk',
+      });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return error('output:disk-full', 'no space left on the disk (or over the quota) for the output', {
+        place,
+        hint: 'free some space, or write elsewhere; nothing was written and any earlier file is untouched',
+      });
+    case 'ENAMETOOLONG':
+      return error('output:name', 'the output path is too long', { place, hint: 'choose a shorter path' });
+    default:
+      if (!/^E[A-Z]+$/.test(code)) return undefined;
+      return error('output:io', `cannot write the output (${code})`, {
+        place,
+        hint: 'check the disk or network share the output goes to; nothing was written and any earlier file is untouched',
+      });
   }
 }

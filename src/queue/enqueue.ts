@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readManifest, type Job as Report, type PeriodChoice } from '../batch/manifest.js';
 import { InputHasher } from '../batch/state.js';
-import { PACKAGE_ROOT } from '../pipeline.js';
+import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import {
   BUILD,
   DEFAULT_ATTEMPTS,
@@ -78,7 +78,7 @@ export async function enqueueManifest(
 ): Promise<EnqueueResult> {
   const outDir = path.resolve(options.outDir ?? 'out');
   const manifest = path.resolve(options.manifest);
-  const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
+  const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
   const { jobs, diagnostics } = readManifest(manifest, outDir, options);
   const result: EnqueueResult = { manifest, outDir, diagnostics, reports: [] };
   if (diagnostics.some((d) => d.severity === 'error')) return result;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { PeriodChoice } from '../batch/manifest.js';
-import { PACKAGE_ROOT } from '../pipeline.js';
+import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import { QueueUsageError } from './connection.js';
 import { DEFAULT_ATTEMPTS, EXPAND, expandJobOptions, type ExpandJobData } from './jobs.js';
 
@@ -77,7 +77,7 @@ export async function upsertSchedule(
   const data: ExpandJobData = {
     manifest,
     outDir,
-    fontsConfig: options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml'),
+    fontsConfig: options.fontsConfig ?? DEFAULT_FONTS_CONFIG,
     period,
     attempts,
     ...(options.strict ? { strict: true } : {}),
