@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { buildReport, PACKAGE_ROOT } from '../pipeline.js';
+import { buildReport } from '../pipeline.js';
+import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { PREVIEW_PAGE } from './page.js';
 
@@ -51,7 +52,7 @@ function pdfjsFile(name: string): string {
  */
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const log = options.log ?? (() => {});
-  const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
+  const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
   let pdf: Buffer | undefined;
   const state: BuildState = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [] };
   const clients = new Set<http.ServerResponse>();
@@ -132,7 +133,16 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     timer = setTimeout(() => void rebuild(), options.debounceMs ?? 120);
   });
 
+  let allowedHosts: ReadonlySet<string> = new Set();
   const server = http.createServer((req, res) => {
+    // DNS rebinding: a page on any web site can make the browser send requests here under its own name. Only
+    // requests that name this server (by loopback address or localhost, with its port) are answered.
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('misdirected request: this preview answers only to its own address\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     switch (url.pathname) {
       case '/':
@@ -179,6 +189,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     server.listen(options.port ?? 4173, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  allowedHosts = previewHosts(port);
   await rebuild();
   return {
     url: `http://127.0.0.1:${port}/`,
@@ -192,4 +203,9 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The Host headers the preview answers to: its loopback address and localhost, with its port. */
+export function previewHosts(port: number): ReadonlySet<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 }

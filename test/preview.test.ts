@@ -1,0 +1,51 @@
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPreview, type Preview } from '../src/preview/server.js';
+import { tempTree } from './support/tmp.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** A GET with a chosen Host header: what a page on another site gets after rebinding its name to 127.0.0.1. */
+function get(url: string, pathname: string, host: string): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: u.hostname, port: u.port, path: pathname, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (b: Buffer) => (body += b.toString()));
+      // The event stream never ends: its first message is enough.
+      res.on('data', () => pathname === '/events' && res.destroy());
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+describe('the preview answers only to its own address (DNS rebinding)', () => {
+  let preview: Preview;
+  let port: string;
+  beforeAll(async () => {
+    process.env.BRIEFING_CACHE_DIR ??= path.join(tempTree({}), 'cache');
+    preview = await startPreview({
+      templateDir: path.join(root, 'templates/annual-briefing'),
+      dataFile: path.join(root, 'data/hengyang-2020.yaml'),
+      port: 0,
+    });
+    port = new URL(preview.url).port;
+  });
+  afterAll(() => preview.close());
+
+  for (const pathname of ['/', '/document.pdf', '/state', '/events'])
+    it(`refuses ${pathname} to a foreign Host and serves it to its own`, async () => {
+      for (const host of [
+        'evil.example',
+        `evil.example:${port}`,
+        '127.0.0.1:1',
+        `127.0.0.1.evil.example:${port}`,
+        'localhost',
+      ])
+        expect((await get(preview.url, pathname, host)).status, host).toBe(421);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`])
+        expect((await get(preview.url, pathname, host)).status, host).toBe(200);
+    });
+});
