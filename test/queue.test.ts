@@ -1,13 +1,22 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBatch } from '../src/batch/run.js';
 import { periodsAt } from '../src/queue/schedule.js';
 import { monthlyData, monthlyTree } from './support/monthly.js';
+import { tempTree } from './support/tmp.js';
 
 // Real Redis, real worker processes. scripts/setup.sh installs Debian's redis-server; each run starts its own
 // on a free loopback port, in a temporary folder, with no persistence, and stops it afterwards.
@@ -45,6 +54,43 @@ function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: st
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** A redis-server of its own on a free loopback port, in a temporary folder, with no persistence. */
+async function startRedis(): Promise<{ child: ChildProcess; dir: string; url: string }> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'briefing-redis-'));
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${log}`)), 10_000);
+    child.stdout.on('data', (b: Buffer) => {
+      log += b.toString();
+      if (/Ready to accept connections/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (c) => reject(new Error(`redis-server exited with ${c}:\n${log}`)));
+  });
+  return { child, dir, url: `redis://127.0.0.1:${port}` };
 }
 
 /** A `briefing worker` process; `out` collects what it prints. */
@@ -101,10 +147,28 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
       dir,
     );
 
-  const startWorker = async (queue: string, cwd: string): Promise<WorkerProc> => {
+  const startWorker = async (
+    queue: string,
+    cwd: string,
+    extra: string[] = [],
+    redisUrl = url,
+  ): Promise<WorkerProc> => {
     const child = spawn(
       process.execPath,
-      [cli, 'worker', '--redis', url, '--queue', queue, '-c', '1', '-v', '--lock-timeout', '2'],
+      [
+        cli,
+        'worker',
+        '--redis',
+        redisUrl,
+        '--queue',
+        queue,
+        '-c',
+        '1',
+        '-v',
+        '--lock-timeout',
+        '2',
+        ...extra,
+      ],
       { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const w: WorkerProc = {
@@ -131,39 +195,10 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    redisDir = mkdtempSync(path.join(tmpdir(), 'briefing-redis-'));
-    redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-        '--dir',
-        redisDir,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let log = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${log}`)), 10_000);
-      redis.stdout!.on('data', (b: Buffer) => {
-        log += b.toString();
-        if (/Ready to accept connections/.test(log)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      redis.on('exit', (c) => reject(new Error(`redis-server exited with ${c}:\n${log}`)));
-    });
+    const r = await startRedis();
+    redis = r.child;
+    redisDir = r.dir;
+    url = r.url;
   });
 
   afterAll(async () => {
@@ -388,4 +423,89 @@ describe.skipIf(!haveRedis)('briefing on a Redis queue (BullMQ)', () => {
     const after = await runCli(['jobs', '--redis', url, '--queue', queue, '--format', 'json'], dir);
     expect((JSON.parse(after.stdout) as { schedules: unknown[] }).schedules).toEqual([]);
   }, 40_000);
+  it('a worker builds only from its roots and writes only under its --out-dir; hostile paths fail once, unread', async () => {
+    const dir = monthlyTree(['a'], ['2025-01'], 1);
+    const outside = tempTree({ 'secret.yaml': 'unit: SECRET-LINE-1\n' });
+    mkdirSync(path.join(dir, 'out'));
+    // A link inside the roots that leads out of them, for data and for output.
+    symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'data/link.yaml'));
+    symlinkSync(outside, path.join(dir, 'out/escape'));
+    const queue = 'confined';
+    const w = await startWorker(queue, dir, ['--out-dir', 'out']);
+    const q = new Queue(queue, { connection: { url } });
+    const good = {
+      report: 'ok',
+      vars: {},
+      templateDir: path.join(dir, 'pack'),
+      dataFile: path.join(dir, 'data/a/2025-01.yaml'),
+      outFile: path.join(dir, 'out/ok.pdf'),
+      outDir: path.join(dir, 'out'),
+      fontsConfig: path.join(root, 'fonts/fonts.yaml'),
+    };
+    const hostile: Record<string, Partial<typeof good>> = {
+      passwd: { dataFile: '/etc/passwd' },
+      secret: { dataFile: path.join(outside, 'secret.yaml') },
+      linked: { dataFile: path.join(dir, 'data/link.yaml') },
+      etcPack: { templateDir: '/etc' },
+      etcFonts: { fontsConfig: '/etc/passwd' },
+      dotdot: { outFile: path.join(dir, 'out/x/../../x.pdf') },
+      absolute: { outFile: path.join(outside, 'x.pdf') },
+      etcOut: { outFile: '/etc/briefing-test.pdf' },
+      linkOut: { outFile: path.join(dir, 'out/escape/x.pdf') },
+      relative: { dataFile: 'data/a/2025-01.yaml' },
+    };
+    try {
+      await q.add('build', good, { jobId: 'good', attempts: 3 });
+      for (const [id, change] of Object.entries(hostile))
+        await q.add('build', { ...good, ...change }, { jobId: id, attempts: 3 });
+      const ids = ['good', ...Object.keys(hostile)];
+      const ended = async () => {
+        const states = await Promise.all(ids.map((id) => q.getJobState(id)));
+        return states.every((st) => st === 'completed' || st === 'failed');
+      };
+      for (let i = 0; i < 200 && !(await ended()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await q.getJobState('good')).toBe('completed');
+      expect(readFileSync(path.join(dir, 'out/ok.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+      for (const id of Object.keys(hostile)) {
+        const job = (await q.getJob(id))!;
+        expect(await job.getState(), id).toBe('failed');
+        expect(job.attemptsMade, id).toBe(1); // not retried
+        expect(job.failedReason, id).toMatch(/error\[queue:outside-roots\]: the job's \w+ /);
+      }
+      // Nothing was written outside, nothing of a file outside reached Redis or the log.
+      expect(readdirSync(outside)).toEqual(['secret.yaml']);
+      expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['escape', 'ok.pdf']);
+      // Every job's hash (its data, failure reason and diagnostics) is what Redis holds of a job.
+      const client = await q.client;
+      let stored = '';
+      for (const id of ids) stored += JSON.stringify(await client.hgetall(`bull:${queue}:${id}`));
+      expect(stored).toMatch(/outside-roots/);
+      for (const leak of [/root:x:0:0/, /SECRET-LINE/]) {
+        expect(stored).not.toMatch(leak);
+        expect(w.out.join('\n')).not.toMatch(leak);
+      }
+    } finally {
+      await q.close();
+    }
+  }, 40_000);
+
+  it('a worker stops within seconds of SIGTERM when Redis has gone away', async () => {
+    const own = await startRedis();
+    const dir = monthlyTree(['a'], ['2025-01'], 1);
+    const w = await startWorker('gone', dir, [], own.url);
+    const gone = new Promise((r) => own.child.on('exit', r));
+    own.child.kill('SIGKILL');
+    await gone;
+    rmSync(own.dir, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 1500)); // the worker notices and starts reconnecting
+    const t0 = performance.now();
+    w.child.kill('SIGTERM');
+    const code = await Promise.race([
+      w.exited,
+      new Promise((r) => setTimeout(() => r('still running'), 10_000)),
+    ]);
+    expect(code, w.out.join('\n')).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(w.out.some((l) => /stopped/.test(l))).toBe(true);
+  }, 30_000);
 });

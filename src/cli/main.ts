@@ -1,6 +1,7 @@
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { buildReport, defaultOutFile, type BuildResult } from '../pipeline.js';
+import { buildReport, type BuildResult } from '../pipeline.js';
+import { defaultOutFile } from '../paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { builtInPacks, initPack } from './init.js';
 
@@ -364,9 +365,28 @@ export async function main(argv: string[]): Promise<number> {
             default: false,
             describe: 'a line per job started',
           })
+          .option('root', {
+            type: 'string',
+            array: true,
+            describe:
+              "a folder whose packs, data and fonts jobs may use (repeatable) [default: the working folder; Briefing's built-in packs and fonts always]",
+          })
+          .option('out-dir', {
+            type: 'string',
+            describe: 'the folder jobs may write PDFs under [default: the working folder]',
+          })
+          .option('grace', {
+            type: 'number',
+            default: 25,
+            describe: 'seconds that builds in progress get to finish after SIGINT/SIGTERM',
+          })
           .example('$0 worker --redis redis://queue.internal:6379 -c 4', 'four builds at a time')
+          .example(
+            '$0 worker --redis "$R" --root /srv/briefing/packs --root /srv/data --out-dir /srv/reports',
+            'read packs and data only from these folders, write only under /srv/reports',
+          )
           .epilogue(
-            'Exit codes:\n  0  stopped by SIGINT/SIGTERM after finishing the jobs in progress\n  2  usage error\n  130  a second signal: stopped at once (the jobs in progress go to other workers)',
+            'Jobs whose pack, data or fonts lie outside the --root folders, or whose output lies outside --out-dir, fail without a build.\n\nExit codes:\n  0  stopped by SIGINT/SIGTERM after finishing the jobs in progress (within --grace seconds; Redis is not waited for)\n  2  usage error\n  130  a second signal: stopped at once (the jobs in progress go to other workers)',
           ),
       async (args) => {
         const { runWorkerCli } = await import('./queue.js');
@@ -376,6 +396,9 @@ export async function main(argv: string[]): Promise<number> {
           verbose: args.verbose,
           timeout: args.timeout,
           lockTimeout: args['lock-timeout'],
+          grace: args.grace,
+          ...(args.root ? { roots: args.root } : {}),
+          ...(args['out-dir'] ? { outDir: args['out-dir'] } : {}),
           ...(args.concurrency ? { concurrency: args.concurrency } : {}),
         });
       },

@@ -14,6 +14,7 @@ import { removeSchedule, upsertSchedule, type ScheduleOptions } from '../queue/s
 import { queueStatus, STATES, type QueueStatus } from '../queue/status.js';
 import { waitForReports } from '../queue/wait.js';
 import { startQueueWorker } from '../queue/worker.js';
+import { RootError, workerRoots, type WorkerRoots } from '../queue/confine.js';
 import { printSummary, progressPrinter } from './batch.js';
 
 /** Exit codes of the queue commands, besides 0 (done), 1 (a report failed, the manifest is wrong), 2 (usage). */
@@ -89,14 +90,24 @@ function onSignals(onFirst: (sig: NodeJS.Signals) => void): () => void {
 
 /** `briefing worker`: builds jobs from the queue until SIGINT/SIGTERM, then finishes the ones in progress. */
 export async function runWorkerCli(
-  options: Where & { concurrency?: number; timeout?: number; lockTimeout?: number; verbose: boolean },
+  options: Where & {
+    concurrency?: number;
+    timeout?: number;
+    lockTimeout?: number;
+    verbose: boolean;
+    roots?: string[];
+    outDir?: string;
+    grace?: number;
+  },
 ): Promise<number> {
   let url: string;
+  let roots: WorkerRoots;
   try {
     url = checkRedisUrl(options.redis);
     checkQueueName(options.queue);
+    roots = workerRoots(options.roots, options.outDir);
   } catch (e) {
-    if (e instanceof QueueUsageError) return usage(e.message);
+    if (e instanceof QueueUsageError || e instanceof RootError) return usage(e.message);
     throw e;
   }
   let stop: (() => void) | undefined;
@@ -107,19 +118,29 @@ export async function runWorkerCli(
     stop!();
   });
   try {
-    worker = await startQueueWorker({
+    const starting = startQueueWorker({
       redis: url,
       queue: options.queue,
       verbose: options.verbose,
+      roots,
+      ...(options.grace !== undefined ? { graceSeconds: options.grace } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       ...(options.timeout ? { timeoutSeconds: options.timeout } : {}),
       ...(options.lockTimeout ? { lockSeconds: options.lockTimeout } : {}),
     });
+    // A signal while the worker is still connecting (Redis down from the start): nothing is in progress.
+    worker = await Promise.race([starting, stopped.then(() => undefined)]);
+    if (!worker) {
+      process.stderr.write('stopped before the worker was connected to Redis\n');
+      process.exit(0);
+    }
     await stopped;
     await worker.close();
     process.stdout.write(
       `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} worker ${worker.name} stopped\n`,
     );
+    // Everything is closed; should a library still hold the event loop (a socket being torn down), leave anyway.
+    setTimeout(() => process.exit(0), 1000).unref();
     return 0;
   } finally {
     off();

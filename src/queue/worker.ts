@@ -16,6 +16,9 @@ import {
   type ExpandJobResult,
 } from './jobs.js';
 import { periodsAt } from './schedule.js';
+import { confine, workerRoots, type PathField, type WorkerRoots } from './confine.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { TRANSIENT_OUTPUT_CODES } from '../emit/write.js';
 
 export interface QueueWorkerOptions {
   redis: string;
@@ -32,13 +35,25 @@ export interface QueueWorkerOptions {
   /** One line per event: started (verbose only), built, failed, retrying, stalled, connection trouble. */
   log?: (line: string) => void;
   verbose?: boolean;
+  /**
+   * Where the worker may read (packs, data, fonts) and write (PDFs): jobs naming paths elsewhere fail. Default:
+   * the working folder for both, plus Briefing's built-in packs and fonts.
+   */
+  roots?: WorkerRoots;
+  /** Seconds that builds in progress get to finish after `close()`; then they are stopped. Default 25. */
+  graceSeconds?: number;
 }
 
 export interface QueueWorker {
   /** `host:pid`: how this worker signs results and heartbeats. */
   name: string;
-  /** Stops taking jobs, lets those in progress finish, then closes the build processes and connections. */
+  /**
+   * Stops taking jobs, lets those in progress finish (within the grace period), then closes the build processes
+   * and the connections. Always ends: a Redis that does not answer is left without waiting for it.
+   */
   close(): Promise<void>;
+  /** The folders this worker reads and writes. */
+  roots: WorkerRoots;
   /** Stops at once: jobs in progress are left to the stalled-job check (another worker redoes them). */
   kill(): Promise<void>;
 }
@@ -77,7 +92,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const say = (line: string) => log(`${stamp()} ${line}`);
 
+  const roots = options.roots ?? workerRoots(undefined, undefined);
+  const graceMs = Math.max(0, options.graceSeconds ?? 25) * 1000;
   const pool = createBuildPool(concurrency);
+  // Builds in progress, so that shutting down knows when there is nothing left to wait for.
+  let active = 0;
+  let idle: (() => void)[] = [];
+  const whenIdle = () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
   let shuttingDown = false;
   // A build process that dies between jobs (SIGTERM to the whole process group from systemd or Ctrl-C, the
   // out-of-memory killer) is replaced by the pool; one that dies during a job fails that attempt (retried).
@@ -89,9 +110,41 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const queue = new Queue(queueName, { connection, prefix: PREFIX });
   queue.on('error', () => undefined); // reported once, through the worker's own connection
 
+  /** Fails a job for good with its diagnostics (stored on the job): the same job would fail the same way. */
+  const refuse = async (job: Job, what: string, diagnostics: Diagnostic[]): Promise<never> => {
+    await job.updateData({ ...job.data, diagnostics } as BuildJobData);
+    const message = formatDiagnostic(
+      diagnostics.find((x) => x.severity === 'error')!,
+      false,
+    ).split('\n')[0]!;
+    say(`FAILED  ${what}: ${message}`);
+    throw new UnrecoverableError(message);
+  };
+
   const build = async (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> => {
+    active++;
+    try {
+      return await buildJob(job);
+    } finally {
+      if (--active === 0) {
+        for (const r of idle) r();
+        idle = [];
+      }
+    }
+  };
+
+  const buildJob = async (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> => {
     const d = job.data;
     const attempt = `attempt ${job.attemptsMade + 1}/${job.opts.attempts ?? 1}`;
+    // Whoever can add a job chooses its paths: build only from what this worker may read, write only where it may.
+    const fields: PathField[] = [
+      ['templateDir', d.templateDir, 'read'],
+      ['dataFile', d.dataFile, 'read'],
+      ['fontsConfig', d.fontsConfig, 'read'],
+      ['outFile', d.outFile, 'write'],
+    ];
+    const outside = confine(fields, roots);
+    if (outside.length) return refuse(job, `job ${job.id?.slice(0, 12) ?? ''}`, outside);
     if (options.verbose) say(`start   ${d.report} (job ${job.id!.slice(0, 12)}, ${attempt})`);
     const task: WorkerTask = {
       templateDir: d.templateDir,
@@ -134,21 +187,30 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         diagnostics: r.diagnostics,
       };
     }
-    if (firstError && firstError.code !== 'internal') {
+    if (firstError && firstError.code !== 'internal' && !TRANSIENT_OUTPUT_CODES.has(firstError.code))
       // The input is wrong: the same inputs fail the same way, so no retry. Keep every diagnostic on the job.
-      await job.updateData({ ...d, diagnostics: r.diagnostics });
-      const message = formatDiagnostic(firstError, false).split('\n')[0]!;
-      say(`FAILED  ${d.report}: ${message}`);
-      throw new UnrecoverableError(message);
-    }
+      return refuse(job, d.report, r.diagnostics);
     // A bug or the machine (a full disk, an unreachable network share): may pass on another attempt.
-    const why = (r.firstError ?? 'build failed').split('\n')[0]!;
+    const why = (
+      firstError && firstError.code !== 'internal'
+        ? formatDiagnostic(firstError, false)
+        : (r.firstError ?? 'build failed')
+    ).split('\n')[0]!;
     say(`retry   ${d.report} (${attempt}): ${why}`);
     throw new TransientFailure(why);
   };
 
   const expand = async (job: Job<ExpandJobData, ExpandJobResult>): Promise<ExpandJobResult> => {
     const d = job.data;
+    const outside = confine(
+      [
+        ['manifest', d.manifest, 'read'],
+        ['fontsConfig', d.fontsConfig, 'read'],
+        ['outDir', d.outDir, 'output-folder'],
+      ],
+      roots,
+    );
+    if (outside.length) return refuse(job, `schedule ${job.repeatJobKey ?? job.id ?? ''}`, outside);
     const choice = periodsAt(d, job.opts.prevMillis ?? job.timestamp);
     const r = await enqueueManifest(queue, {
       manifest: d.manifest,
@@ -158,13 +220,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       ...(d.strict ? { strict: true } : {}),
       ...choice,
     });
-    const first = r.diagnostics.find((x) => x.severity === 'error');
-    if (first) {
-      await job.updateData({ ...d, diagnostics: r.diagnostics } as ExpandJobData);
-      const message = formatDiagnostic(first, false).split('\n')[0]!;
-      say(`FAILED  schedule ${job.repeatJobKey ?? job.id}: ${message}`);
-      throw new UnrecoverableError(message);
-    }
+    if (r.diagnostics.some((x) => x.severity === 'error'))
+      return refuse(job, `schedule ${job.repeatJobKey ?? job.id ?? ''}`, r.diagnostics);
     const added = r.reports.filter((x) => x.action === 'added' || x.action === 'retried').length;
     const periods = [...new Set(r.reports.map((x) => x.report.vars.period).filter((p) => p !== undefined))];
     say(
@@ -241,17 +298,45 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   );
 
   let closing: Promise<void> | undefined;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+  /** Closes a connection without waiting for Redis: queued commands fail, no reconnection is tried. */
+  const drop = async () => {
+    const clients = [worker.client, worker.waitUntilReady(), queue.client].map((c) =>
+      Promise.race([c, sleep(200).then(() => undefined)]).catch(() => undefined),
+    );
+    for (const c of await Promise.all(clients)) c?.disconnect();
+  };
   const shutdown = async (force: boolean) => {
     shuttingDown = true;
     clearInterval(heartbeat);
-    await worker.close(force);
-    const client = await queue.client.catch(() => undefined);
-    await client?.del(heartbeatKey(queueName, name)).catch(() => undefined);
-    await queue.close();
+    // Stop taking jobs; BullMQ also waits for the jobs in progress and records them, which needs Redis.
+    const closed = worker.close(force).then(
+      () => true,
+      () => true,
+    );
+    if (!force) await Promise.race([whenIdle(), sleep(graceMs)]);
+    if (active > 0)
+      say(`stopping ${active} build${active === 1 ? '' : 's'} still running after the grace period`);
+    // The builds are done (or out of time): a few seconds to tell Redis, then leave whether it answered or not.
+    // A job whose result could not be recorded goes to another worker when its lock expires.
+    const client = await Promise.race([worker.client, sleep(200).then(() => undefined)]).catch(
+      () => undefined,
+    );
+    const connected = client?.status === 'ready';
+    const told = await Promise.race([closed, sleep(force || !connected ? 300 : 3000).then(() => false)]);
+    if (told) {
+      const client = await Promise.race([queue.client, sleep(500).then(() => undefined)]).catch(
+        () => undefined,
+      );
+      await Promise.race([client?.del(heartbeatKey(queueName, name)).catch(() => undefined), sleep(500)]);
+      await Promise.race([queue.close(), sleep(1000)]).catch(() => undefined);
+    } else say(`Redis did not answer: stopping without it`);
+    await drop();
     await pool.destroy();
   };
   return {
     name,
+    roots,
     close: () => (closing ??= shutdown(false)),
     kill: () => shutdown(true),
   };
