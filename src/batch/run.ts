@@ -4,9 +4,9 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import path from 'node:path';
 import { createBuildPool } from './pool.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { PACKAGE_ROOT } from '../pipeline.js';
+import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
-import { InputHasher, readState, writeState } from './state.js';
+import { InputHasher, readState, STATE_FILE, writeState } from './state.js';
 import type { WorkerResult, WorkerTask } from './worker.js';
 
 /** A batch: a manifest, where to write, which periods, how many workers. */
@@ -83,7 +83,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   const summary = emptySummary(outDir, jobs.length, workers, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return finishSummary(summary, started);
 
-  const fontsConfig = options.fontsConfig ?? path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
+  const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
   const hasher = new InputHasher(fontsConfig);
   const state = readState(outDir);
   const outcomes = new Map<string, ReportOutcome>();
@@ -94,6 +94,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     options.onReport?.(o, done, jobs.length);
   };
 
+  // A run killed earlier (even with SIGKILL) may have left temporary files beside the state and the outputs,
+  // including those that are up to date now.
+  removeTemporaries(path.join(outDir, STATE_FILE));
   // Skip what is up to date: same inputs as last time and the file still there, whole.
   const todo: { job: Job; hash: string | undefined }[] = [];
   for (const job of jobs) {
@@ -105,9 +108,10 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
       last?.hash === hash &&
       existsSync(job.outFile) &&
       statSync(job.outFile).size === last.bytes;
-    if (upToDate)
+    if (upToDate) {
+      removeTemporaries(job.outFile);
       record({ id: job.id, status: 'skipped', vars: job.vars, bytes: last.bytes, pages: last.pages });
-    else todo.push({ job, hash });
+    } else todo.push({ job, hash });
   }
 
   if (todo.length > 0) {
