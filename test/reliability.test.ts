@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempTree } from './support/tmp.js';
+import { outputDiagnostic } from '../src/emit/write.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli/bin.js');
@@ -30,8 +31,10 @@ interface Case {
   files?: Record<string, string | Buffer>;
   /** Edits to the copied pack: path → new content. */
   pack?: Record<string, string>;
-  /** Arguments after `build pack --out out.pdf`. */
+  /** Arguments after `build pack --out <out>`. */
   args: string[];
+  /** The output path (relative to the case's folder); default out.pdf. */
+  out?: string;
   /** Exit code, the diagnostic code and a pattern its location must match (file:line:col or pointer). */
   code: number;
   diagnostic?: string;
@@ -239,6 +242,46 @@ const CASES: Case[] = [
     code: 1,
     diagnostic: 'limit:pages',
   },
+  {
+    name: 'a lone surrogate in the data',
+    files: { 'd.json': json.replace('正文。', '正文\\ud800。') },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:ill-formed-text',
+    where: /d\.json:\d+:\d+ \/sections\/0\/paragraphs\/0/,
+  },
+  {
+    name: 'a noncharacter in a key',
+    files: { 'd.json': json.replace('"kicker"', '"kick\\ufdd0er": 1, "kicker"') },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'data:ill-formed-text',
+    where: /d\.json:2:3/,
+  },
+  {
+    name: 'the output path is a folder',
+    files: { 'd.json': json, 'out.pdf/keep': 'x' },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'output:is-directory',
+    where: /out\.pdf/,
+  },
+  {
+    name: 'a folder of the output path is a file',
+    files: { 'd.json': json, blocker: 'x' },
+    out: 'blocker/out.pdf',
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'output:not-a-folder',
+    where: /blocker\/out\.pdf/,
+  },
+  {
+    name: 'a 2 MB token with no break opportunity, past a small time limit',
+    files: { 'd.json': json.replace('正文。', `正文${'、'.repeat(700_000)}。`) },
+    args: ['--data', 'd.json', '--time-limit', '2'],
+    code: 1,
+    diagnostic: 'limit:time',
+  },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];
 
@@ -251,23 +294,79 @@ describe('the bad-input catalogue: a diagnostic with its place, exit 1, nothing 
       c.prepare?.(dir);
       let code = 0;
       let stdout = '';
+      const out = c.out ?? 'out.pdf';
       try {
         ({ stdout } = await run(
           process.execPath,
-          [cli, 'build', 'pack', '--out', 'out.pdf', '--format', 'json', ...c.args],
-          { cwd: dir },
+          [cli, 'build', 'pack', '--out', out, '--format', 'json', ...c.args],
+          { cwd: dir, maxBuffer: 1 << 24 },
         ));
       } catch (e) {
         ({ code, stdout } = e as { code: number; stdout: string });
       }
       expect(code).toBe(c.code);
-      expect(existsSync(path.join(dir, 'out.pdf'))).toBe(c.code === 0);
+      const file = path.join(dir, out);
+      expect(existsSync(file) && statSync(file).isFile()).toBe(c.code === 0);
       if (!c.diagnostic) return;
-      const out = JSON.parse(stdout) as {
+      const result = JSON.parse(stdout) as {
         diagnostics: { code: string; file?: string; line?: number; column?: number; pointer?: string }[];
       };
-      const d = out.diagnostics.find((x) => x.code === c.diagnostic);
-      expect(d, JSON.stringify(out.diagnostics)).toBeDefined();
+      const d = result.diagnostics.find((x) => x.code === c.diagnostic);
+      expect(d, JSON.stringify(result.diagnostics)).toBeDefined();
       if (c.where) expect(`${d!.file}:${d!.line}:${d!.column} ${d!.pointer ?? ''}`).toMatch(c.where);
+    });
+});
+
+describe('output failures are diagnostics, never internal errors', () => {
+  it('names every file-system failure with the path and a fix', () => {
+    const cases: [string, string][] = [
+      ['EISDIR', 'output:is-directory'],
+      ['ENOTDIR', 'output:not-a-folder'],
+      ['EACCES', 'output:permission'],
+      ['EROFS', 'output:read-only'],
+      ['ENOSPC', 'output:disk-full'],
+      ['EDQUOT', 'output:disk-full'],
+      ['EIO', 'output:io'],
+    ];
+    for (const [errno, code] of cases) {
+      const d = outputDiagnostic('/srv/out/a.pdf', Object.assign(new Error(errno), { code: errno }));
+      expect(d?.code, errno).toBe(code);
+      expect(d?.place?.file).toBe('/srv/out/a.pdf');
+      expect(d?.hint).toBeTruthy();
+    }
+    // Not the file system's: a bug, left to the caller to report as one.
+    expect(outputDiagnostic('/a.pdf', new TypeError('x'))).toBeUndefined();
+  });
+
+  // A read-only and a full file system, mounted in a private mount namespace (no root needed where the
+  // kernel allows user namespaces): the build must say so, exit 1, and leave no file or temporary file.
+  const canMount =
+    spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], { stdio: 'ignore' })
+      .status === 0;
+  for (const [what, options, code] of [
+    ['read-only', 'ro,size=1m', 'output:read-only'],
+    ['full', 'size=8k', 'output:disk-full'],
+  ] as const)
+    it.skipIf(!canMount)(`on a ${what} file system: ${code}, exit 1, nothing left behind`, () => {
+      const dir = tempTree({ 'd.json': json, 'mnt/.keep': '' });
+      const r = spawnSync(
+        'unshare',
+        [
+          '-rm',
+          'sh',
+          '-c',
+          `mount -t tmpfs -o ${options} tmpfs mnt && "$0" "$1" build "$2" --data d.json --out mnt/a.pdf --format json; code=$?; ls -A mnt >&2; exit $code`,
+          process.execPath,
+          cli,
+          path.join(root, 'templates/annual-briefing'),
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      const out = JSON.parse(r.stdout) as { diagnostics: { code: string; file?: string }[] };
+      expect(out.diagnostics.map((d) => d.code)).toEqual([code]);
+      expect(out.diagnostics[0]!.file).toBe('mnt/a.pdf');
+      expect(r.stderr.trim()).toBe(''); // the mount held no file, not even a temporary one
+      expect(readdirSync(path.join(dir, 'mnt'))).toEqual(['.keep']);
     });
 });
