@@ -17,7 +17,7 @@ import {
 } from './jobs.js';
 import { periodsAt } from './schedule.js';
 import { confine, workerRoots, type PathField, type WorkerRoots } from './confine.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TRANSIENT_OUTPUT_CODES } from '../emit/write.js';
 
 export interface QueueWorkerOptions {
@@ -90,7 +90,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const name = workerName(hostname(), process.pid);
   const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const say = (line: string) => log(`${stamp()} ${line}`);
+  // A job's fields come from whoever added it: one event stays one line of the log, whatever they hold.
+  const say = (line: string) =>
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    log(`${stamp()} ${line.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}`);
 
   const roots = options.roots ?? workerRoots(undefined, undefined);
   const graceMs = Math.max(0, options.graceSeconds ?? 25) * 1000;
@@ -134,6 +137,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   };
 
   const buildJob = async (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> => {
+    if (!job.data || typeof job.data !== 'object')
+      return refuse(job, `job ${job.id?.slice(0, 12) ?? ''}`, [
+        error('queue:bad-job', 'the job carries no build description', {
+          hint: 'enqueue jobs with `briefing enqueue`',
+        }),
+      ]);
     const d = job.data;
     const attempt = `attempt ${job.attemptsMade + 1}/${job.opts.attempts ?? 1}`;
     // Whoever can add a job chooses its paths: build only from what this worker may read, write only where it may.
