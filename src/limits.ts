@@ -9,38 +9,38 @@ export class LimitExceeded extends Error {
   }
 }
 
-/** Limits of one build; the layout checks them as it goes, so a runaway document stops early. */
-export interface Limits {
-  maxPages: number;
-  /** performance.now() past which the build stops. */
-  deadline: number;
-  timeLimitMs: number;
-}
-
 /** Defaults: generous for any real report, small enough to stop a runaway document or template. */
 export const DEFAULT_LIMITS = { maxPages: 1000, timeLimitMs: 120_000 } as const;
 
-let current: Limits | undefined;
+/**
+ * The limits of one build, handed to every stage that can run away: each checks pages as it makes them and the
+ * clock in its long loops, so a runaway document stops within a moment of its limit.
+ */
+export class BuildLimits {
+  /** performance.now() past which the build stops. */
+  readonly deadline: number;
 
-/** Sets the limits the layout checks (one build at a time per process: pdfmake itself is a singleton). */
-export function setLimits(limits: Limits | undefined): void {
-  current = limits;
-}
+  constructor(
+    readonly maxPages: number = DEFAULT_LIMITS.maxPages,
+    readonly timeLimitMs: number = DEFAULT_LIMITS.timeLimitMs,
+    started: number = performance.now(),
+  ) {
+    this.deadline = started + timeLimitMs;
+  }
 
-/** Throws LimitExceeded when the page being laid out or the clock is past the current build's limits. */
-export function checkLimits(page: number): void {
-  if (!current) return;
-  if (page + 1 > current.maxPages)
-    throw new LimitExceeded('limit:pages', `the document is longer than ${current.maxPages} pages`);
-  checkDeadline();
-}
+  /** Throws LimitExceeded when the document has more than `maxPages` pages, or the time is up. */
+  checkPages(pages: number): void {
+    if (pages > this.maxPages)
+      throw new LimitExceeded('limit:pages', `the document is longer than ${this.maxPages} pages`);
+    this.checkTime();
+  }
 
-/** Throws LimitExceeded when the clock is past the current build's deadline (long loops call it now and then). */
-export function checkDeadline(): void {
-  if (!current) return;
-  if (performance.now() > current.deadline)
-    throw new LimitExceeded(
-      'limit:time',
-      `the build took longer than ${current.timeLimitMs < 10_000 ? (current.timeLimitMs / 1000).toFixed(1) : Math.round(current.timeLimitMs / 1000)} s`,
-    );
+  /** Throws LimitExceeded when the clock is past the deadline (long loops call it now and then). */
+  checkTime(): void {
+    if (performance.now() > this.deadline)
+      throw new LimitExceeded(
+        'limit:time',
+        `the build took longer than ${this.timeLimitMs < 10_000 ? (this.timeLimitMs / 1000).toFixed(1) : Math.round(this.timeLimitMs / 1000)} s`,
+      );
+  }
 }

@@ -13,7 +13,7 @@ import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/layout.js';
 import { emitPdf } from './emit/pdf.js';
 import { outputDiagnostic, writeFileAtomic } from './emit/write.js';
-import { DEFAULT_LIMITS, LimitExceeded, setLimits } from './limits.js';
+import { BuildLimits, LimitExceeded } from './limits.js';
 import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
 
 /** What to build: a template pack over a data file, into a PDF. */
@@ -89,6 +89,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   const diagnostics: Diagnostic[] = [];
   const timings: Record<string, number> = {};
   const started = performance.now();
+  const limits = new BuildLimits(options.maxPages, options.timeLimitMs, started);
   let t = started;
   const stage = <T>(name: string, result: T & { diagnostics: Diagnostic[] }): T => {
     const now = performance.now();
@@ -156,15 +157,9 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     if (options.checkOnly)
       return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
-    const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
-    setLimits({
-      maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
-      timeLimitMs,
-      deadline: started + timeLimitMs,
-    });
     let pdf: Buffer;
     try {
-      pdf = await emitPdf(doc!, fonts);
+      pdf = await emitPdf(doc!, fonts, limits);
     } catch (e) {
       if (!(e instanceof LimitExceeded)) throw e;
       throw new BuildFailure([
@@ -177,8 +172,6 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
               : 'check the data for runaway content, or raise the limit (--time-limit)',
         }),
       ]);
-    } finally {
-      setLimits(undefined);
     }
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {

@@ -282,6 +282,19 @@ const CASES: Case[] = [
     code: 1,
     diagnostic: 'limit:time',
   },
+  {
+    name: 'a template of 300 page breaks, past --max-pages 10',
+    files: { 'd.json': json },
+    pack: {
+      'template.hbs': readFileSync(path.join(root, 'templates/annual-briefing/template.hbs'), 'utf8').replace(
+        '<body>',
+        '<pagebreak/>'.repeat(300) + '<body>',
+      ),
+    },
+    args: ['--data', 'd.json', '--max-pages', '10'],
+    code: 1,
+    diagnostic: 'limit:pages',
+  },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];
 

@@ -8,7 +8,7 @@ import {
   type Prepared,
 } from './breaker.js';
 import { tokenize, type StyledRun } from './tokens.js';
-import { checkDeadline, checkLimits } from '../limits.js';
+import type { BuildLimits } from '../limits.js';
 
 /**
  * The pdfmake version whose internals this adapter was written against. pdfmake's CommonJS build exposes
@@ -167,6 +167,19 @@ const require = createRequire(import.meta.url);
 let installed = false;
 let enabled = true;
 
+/**
+ * The limits of the document being laid out and drawn. pdfmake is one per process and lays out synchronously, so
+ * the emitter sets them around each document (src/emit/pdf.ts runs one document at a time).
+ */
+let limits: BuildLimits | undefined;
+
+/** Sets (or clears) the limits the layout and the drawing check: pages as they are added, time line by line. */
+export function setActiveLimits(l: BuildLimits | undefined): void {
+  limits = l;
+}
+
+const checkTime = () => limits?.checkTime();
+
 /** Turns the engine off (plain pdfmake line breaking) or on again, e.g. to compare them in a benchmark. */
 export function setCjkLayoutEnabled(on: boolean): void {
   enabled = on;
@@ -218,7 +231,7 @@ function explode(node: TextNode): State {
   cjkStats.paragraphs++;
   return {
     styles: inlines,
-    prepared: prepare(tokens, measurerFor(inlines), hard, checkDeadline),
+    prepared: prepare(tokens, measurerFor(inlines), hard, checkTime),
     indent,
     justify: inlines[0]?.alignment === 'justify',
     pos: 0,
@@ -243,9 +256,9 @@ function buildCjkLine(this: Builder, node: TextNode, LineClass: new (w: number) 
 
   const ctx = this.writer.context();
   // A runaway document (a 100,000-line table, a template that loops) stops here, line by line.
-  checkLimits(ctx.page);
+  limits?.checkPages(ctx.page + 1);
   const width = ctx.availableWidth;
-  const opts = { width, indent: state.indent, justify: state.justify, check: checkDeadline };
+  const opts = { width, indent: state.indent, justify: state.justify, check: checkTime };
   if (!state.plan || state.plan.width !== width || !state.plan.byStart.has(state.pos)) {
     state.prepared = splitOverlong(state.prepared, state.pos, opts);
     const lines = layoutParagraph(state.prepared, state.pos, opts);
@@ -506,7 +519,7 @@ export function installCjkLayout(): void {
     throw new Error('pdfmake internals changed: Renderer.prototype.renderLine is missing');
   Renderer.prototype.renderLine = function (this: RendererThis, line: PdfLine, x: number, y: number) {
     // Drawing a long document takes time too: the limit holds here as in the layout.
-    checkDeadline();
+    limits?.checkTime();
     if (!line._cjk || !canRenderDirectly(line)) return renderLine.call(this, line, x, y);
     const o = line._outline as Outline | undefined;
     if (o) {
@@ -516,6 +529,19 @@ export function installCjkLayout(): void {
       if (o.id) this.outlineMap[o.id] = item;
     }
     renderCjkLine(this.pdfDocument, line, x, y);
+  };
+  // Every page pdfmake adds, whatever made it (text, a table, a page break), counts against the page limit.
+  const DocumentContext = (
+    require('pdfmake/js/DocumentContext.js') as { default: { prototype: Record<string, unknown> } }
+  ).default;
+  const addPage = DocumentContext.prototype.addPage as
+    ((this: { pages: unknown[] }, ...args: unknown[]) => unknown) | undefined;
+  if (typeof addPage !== 'function')
+    throw new Error('pdfmake internals changed: DocumentContext.prototype.addPage is missing');
+  DocumentContext.prototype.addPage = function (this: { pages: unknown[] }, ...args: unknown[]) {
+    const page = addPage.apply(this, args);
+    limits?.checkPages(this.pages.length);
+    return page;
   };
   LayoutBuilder.prototype.buildNextLine = function (this: Builder, node: TextNode) {
     // Every text node goes through the engine (Briefing sets Chinese throughout) unless it says cjk: false;

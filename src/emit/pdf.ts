@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 import type { FontSet } from '../fonts/fonts.js';
-import { installCjkLayout } from '../cjk/pdfmake.js';
+import { installCjkLayout, setActiveLimits } from '../cjk/pdfmake.js';
+import type { BuildLimits } from '../limits.js';
 import type { Furniture, TypesetDocument } from '../typeset/layout.js';
 
 interface VirtualFs {
@@ -90,11 +91,21 @@ function footer(f: Furniture) {
   });
 }
 
+/** Documents wait here for their turn: pdfmake (fonts, the CJK layout, the limits) is one per process. */
+let turn: Promise<unknown> = Promise.resolve();
+
 /**
- * Lays out and writes the PDF into memory. pdfmake reads no file and never the network: fonts are handed over
- * as bytes, charts inline, and both its URL and its local-file policies deny everything.
+ * Lays out and writes the PDF into memory, within the build's limits (pages as they are added, time line by
+ * line). pdfmake reads no file and never the network: fonts are handed over as bytes, charts inline, and both its
+ * URL and its local-file policies deny everything. Documents of concurrent builds are made one after another.
  */
-export async function emitPdf(doc: TypesetDocument, fonts: FontSet): Promise<Buffer> {
+export function emitPdf(doc: TypesetDocument, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
+  const mine = turn.then(() => emitOne(doc, fonts, limits));
+  turn = mine.catch(() => undefined);
+  return mine;
+}
+
+async function emitOne(doc: TypesetDocument, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
   installCjkLayout();
 
   pdfmake.setFonts(fontDictionary(fonts));
@@ -106,5 +117,10 @@ export async function emitPdf(doc: TypesetDocument, fonts: FontSet): Promise<Buf
     header: header(doc.furniture),
     footer: footer(doc.furniture),
   };
-  return pdfmake.createPdf(definition).getBuffer();
+  setActiveLimits(limits);
+  try {
+    return await pdfmake.createPdf(definition).getBuffer();
+  } finally {
+    setActiveLimits(undefined);
+  }
 }
