@@ -11,7 +11,7 @@ import { computeGeometry, type Geometry } from '../src/typeset/geometry.js';
 import { buildReport } from '../src/pipeline.js';
 import { chartConfig, seriesColors, wrapLabel, roughMeasure } from '../src/charts/config.js';
 import { axisFormatter, formatChartNumber } from '../src/charts/format.js';
-import { lightness, minLightnessGap } from '../src/charts/style.js';
+import { lightness, minLightnessGap } from '../src/theme/color.js';
 import { readChartSpec, type ChartSpec } from '../src/charts/spec.js';
 import { canvasFamily, chartFamily, renderChart } from '../src/charts/render.js';
 import { cacheDirFor, chartCacheKey, clearChartMemoryCache, themeFingerprint } from '../src/charts/cache.js';

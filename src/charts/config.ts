@@ -2,7 +2,7 @@ import type { Chart, ChartConfiguration, Plugin } from 'chart.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import { axisFormatter, decimalsOf, formatChartNumber } from './format.js';
 import type { ChartSpec, SeriesSpec } from './spec.js';
-import { lightness, needsOutline, textOn, tint } from './style.js';
+import { lightness, needsOutline, textOn, tint } from '../theme/color.js';
 
 /** Width of a text in points at a size; bold or not. */
 export type Measure = (text: string, size: number, bold: boolean) => number;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { resolvePointer, type LoadedData } from '../data/load.js';
-import { nearest } from '../schema/validate.js';
+import { nearest } from '../diagnostics/suggest.js';
 
 /** The chart types a figure may ask for. */
 export const CHART_TYPES = ['bar', 'hbar', 'line', 'area', 'pie', 'doughnut', 'combo'] as const;

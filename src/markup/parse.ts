@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import { nearest } from '../schema/validate.js';
+import { nearest } from '../diagnostics/suggest.js';
 import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
 import { SRC_ATTR, type RenderedMarkup } from '../template/render.js';
 

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport, { type FormatsPlugin } from 'ajv-formats';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { nearest } from '../diagnostics/suggest.js';
 import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object in some loaders.
@@ -142,31 +143,4 @@ function nearestPosition(data: LoadedData, pointer: string) {
     if (pos) return pos;
   }
   return data.positions.get('');
-}
-
-/** The candidate closest to `word` by edit distance, if close enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Optimal-string-alignment distance: edits plus adjacent transpositions ("titel" → "title" is 1). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  return d[a.length]![b.length]!;
 }

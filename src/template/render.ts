@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { error, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
 import type { LoadedData } from '../data/load.js';
-import { nearest } from '../schema/validate.js';
+import { nearest } from '../diagnostics/suggest.js';
 import { makeHelpers } from './helpers.js';
 import type { SourceFile, TemplatePack } from './pack.js';
 

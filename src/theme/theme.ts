@@ -1,7 +1,7 @@
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
-import { nearest } from '../schema/validate.js';
-import { lightness, parseHex } from '../charts/style.js';
+import { nearest } from '../diagnostics/suggest.js';
+import { lightness, parseHex } from './color.js';
 
 /** Text style of one page element; sizes in points, colours as `#rrggbb` or a palette name. */
 export interface TextStyle {
