@@ -1,0 +1,274 @@
+import {
+  COST,
+  fillColumn,
+  gapCost,
+  naturalOffsets,
+  type ColumnFill,
+  type Entry,
+  type Pos,
+} from './column.js';
+import type { Flow, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
+
+/** How widely the page builder searches, and a callback that stops a runaway flow (page and time limits). */
+export interface PaginateOptions {
+  /** States kept per column: more finds better pages in hard cases, at a cost in time. */
+  beam?: number;
+  /** Called once per column with the page it is on; throws to stop. */
+  check?: (page: number) => void;
+}
+
+interface State {
+  pos: Pos;
+  nextFloat: number;
+  /** The flow's column (0-based, counting every column of every page) this state fills next. */
+  column: number;
+  /** Slots at the top of the current page taken by figures that span the columns. */
+  reserve: number;
+  cost: number;
+  parent?: State;
+  /** The column that led here: its index, its fill, and any page-wide figures set at its page's top. */
+  filled?: { column: number; fill: ColumnFill; pageTop: Entry[] };
+}
+
+const key = (s: State) =>
+  `${s.pos.item}:${s.pos.unit}:${s.pos.unit > 0 ? s.pos.variant : 0}:${s.nextFloat}:${s.reserve}`;
+
+/**
+ * Lays a flow out in columns over pages, choosing every column break for the whole flow rather than one column
+ * at a time: a beam search over the columns, each state a place in the text and the figures still to set, each
+ * step one column filled in every way the rules allow (src/paginate/column.ts). The cheapest way through wins:
+ * no widows or orphans, heads with their first two lines, columns full to the foot (a line short at most, where
+ * a paragraph a line longer cannot fill it), figures near their text. Where the frame asks for it, the flow's
+ * last page is balanced: every way of reaching a page from which the rest fits on one page is tried with the
+ * rest set in columns of equal height, and weighed against the others.
+ */
+export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}): FlowLayout {
+  const beam = options.beam ?? 24;
+  const offsets = naturalOffsets(flow);
+  const n = frame.columns;
+  const balance = frame.balance && n > 1;
+  const topSlot = (column: number) => (column < n ? frame.startSlot : 0);
+  const capOf = (column: number) => frame.slots - topSlot(column);
+  const pageOf = (column: number) => frame.startPage + Math.floor(column / n);
+  const done = (s: State) => s.pos.item >= flow.items.length && s.nextFloat >= flow.floats.length;
+  const textAt = (pos: Pos) => {
+    const it = flow.items[pos.item];
+    if (!it || pos.unit === 0) return offsets[pos.item]!;
+    return (
+      offsets[pos.item]! +
+      it.spaceBefore +
+      it.variants[pos.variant]!.slice(0, pos.unit).reduce((a, b) => a + b, 0)
+    );
+  };
+  const remaining = (s: State) =>
+    offsets.at(-1)! -
+    textAt(s.pos) +
+    flow.floats.slice(s.nextFloat).reduce((a, f) => a + f.height + f.space, 0);
+
+  /** One column filled from `s` in every allowed way; `height` caps the column (balancing). */
+  const step = (s: State, c: number, strict: boolean, height = Infinity): State[] => {
+    let reserve = c % n === 0 ? 0 : s.reserve;
+    let nf = s.nextFloat;
+    let cost = s.cost;
+    const pageTop: Entry[] = [];
+    const tooTall: number[] = [];
+    if (c % n === 0) {
+      // A new page: figures that span the columns, referenced before it, go to its top.
+      while (nf < flow.floats.length) {
+        const f = flow.floats[nf]!;
+        if (f.span !== 'page' || f.anchor > s.pos.item) break;
+        // Only a page with its whole height takes a figure too tall for it (and reports it).
+        if (reserve + f.height + f.space > capOf(c) && !(reserve === 0 && topSlot(c) === 0)) break;
+        if (f.height > capOf(c)) tooTall.push(nf);
+        pageTop.push({ slot: reserve, height: f.height, what: { kind: 'float', float: nf } });
+        reserve += f.height + f.space;
+        cost += COST.floatAway + COST.floatPerSlot * Math.max(0, textAt(s.pos) - offsets[f.anchor]!);
+        nf++;
+      }
+    }
+    const cap = Math.min(capOf(c) - reserve, height);
+    const full = reserve === 0 && topSlot(c) === 0 && cap === frame.slots;
+    let fills = fillColumn({ flow, offsets, cap, full, strict }, s.pos, nf);
+    if (fills.length === 0) fills = [emergency(flow, s.pos, nf, cap, full)];
+    return fills.map((fill) => {
+      if (tooTall.length)
+        fill = {
+          ...fill,
+          problems: [
+            ...fill.problems,
+            ...tooTall.map((float) => ({ code: 'layout:too-tall' as const, float })),
+          ],
+        };
+      const pageBreak = fill.pageBreak;
+      const end = pageBreak ? { item: fill.end.item + 1, variant: 0, unit: 0 } : fill.end;
+      return {
+        pos: end,
+        nextFloat: fill.nextFloat,
+        column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
+        reserve,
+        cost: cost + fill.cost,
+        parent: s,
+        filled: { column: c, fill, pageTop },
+      };
+    });
+  };
+
+  /** How unequal the columns of the page a finished state ends on are: a short column costs as a foot gap. */
+  const imbalance = (last: State): number => {
+    if (!balance) return 0;
+    const page = Math.floor(last.filled!.column / n);
+    const heights = new Array<number>(n).fill(0);
+    for (let s: State | undefined = last; s?.filled && Math.floor(s.filled.column / n) === page; s = s.parent)
+      heights[s.filled.column % n] = s.filled.fill.height;
+    const top = Math.max(...heights);
+    return heights.reduce((a, h) => a + gapCost(top - h), 0);
+  };
+
+  /** The rest of the flow from a page's start, set in columns of equal height on that page; or undefined. */
+  const balanced = (s: State): State | undefined => {
+    const c = s.column;
+    const lowest = Math.max(1, Math.ceil(remaining(s) / n) - 1);
+    for (let h = lowest; h <= capOf(c); h++) {
+      const found = search(s, true, c + n - 1, h);
+      if (found && found.cost - s.cost < COST.gapMany) return found;
+    }
+    return undefined;
+  };
+
+  /** The beam search from `from` to the end of the flow, within columns up to `lastColumn`. */
+  function search(from: State, strict: boolean, lastColumn: number, height?: number): State | undefined {
+    const byColumn = new Map<number, Map<string, State>>();
+    const push = (s: State) => {
+      let m = byColumn.get(s.column);
+      if (!m) byColumn.set(s.column, (m = new Map()));
+      const k = key(s);
+      const old = m.get(k);
+      if (!old || s.cost < old.cost) m.set(k, s);
+    };
+    push(from);
+    let best: State | undefined;
+    const offer = (s: State) => {
+      if (!best || s.cost < best.cost) best = s;
+    };
+    for (let c = from.column; c <= lastColumn && byColumn.size > 0; c++) {
+      const here = byColumn.get(c);
+      byColumn.delete(c);
+      if (!here) continue;
+      options.check?.(pageOf(c));
+      const states = [...here.values()].sort((a, b) => a.cost - b.cost).slice(0, beam);
+      for (const s of states) {
+        if (best && s.cost >= best.cost) continue;
+        // From a page's start, the rest may fit on this page: set it balanced, and weigh that too.
+        if (!strict && balance && c % n === 0 && remaining(s) <= n * capOf(c)) {
+          const b = balanced(s);
+          if (b) offer(b);
+        }
+        for (const next of step(s, c, strict, height)) {
+          if (done(next)) offer({ ...next, cost: next.cost + imbalance(next) });
+          else if (next.column <= lastColumn) push(next);
+        }
+      }
+    }
+    return best;
+  }
+
+  const start: State = {
+    pos: { item: 0, variant: 0, unit: 0 },
+    nextFloat: 0,
+    column: 0,
+    reserve: 0,
+    cost: 0,
+  };
+  const last = search(start, false, Infinity);
+  if (!last) throw new Error('the page builder found no layout');
+  return layoutOf(path(last), frame, flow.items.length);
+}
+
+/** The states from the first filled column to `last`, in order. */
+function path(last: State): State[] {
+  const out: State[] = [];
+  for (let s: State | undefined = last; s?.filled; s = s.parent) out.push(s);
+  return out.reverse();
+}
+
+/** When no column break obeys the rules: set what fits (at least one unit), and say which rule gave way. */
+function emergency(flow: Flow, start: Pos, nf: number, cap: number, full: boolean): ColumnFill {
+  const empty: ColumnFill = {
+    entries: [],
+    variants: [],
+    end: start,
+    nextFloat: nf,
+    height: 0,
+    cost: gapCost(cap) + COST.forcedBreak,
+    pageBreak: false,
+    problems: [{ code: 'layout:foot-gap' }],
+  };
+  // A column with less than a page's room stays empty: the next may have room enough.
+  if (!full) return empty;
+  const it = flow.items[start.item];
+  if (!it) return empty;
+  const units = it.variants[start.unit > 0 ? start.variant : 0]!;
+  let h = 0;
+  let u = start.unit;
+  while (u < units.length && (h === 0 || h + units[u]! <= cap)) h += units[u++]!;
+  const end = u >= units.length ? { item: start.item + 1, variant: 0, unit: 0 } : { ...start, unit: u };
+  return {
+    ...empty,
+    entries: [{ slot: 0, height: h, what: { kind: 'units', item: start.item, from: start.unit, to: u } }],
+    end,
+    height: h,
+    cost: COST.forcedBreak,
+    problems: [{ code: h > cap ? 'layout:too-tall' : 'layout:keep', item: start.item }],
+  };
+}
+
+function layoutOf(states: State[], frame: Frame, items: number): FlowLayout {
+  const n = frame.columns;
+  const placements: Placement[] = [];
+  const variants = new Array<number>(items).fill(0);
+  const problems: MakeupProblem[] = [];
+  const tallest = new Map<number, number>();
+  for (const s of states) {
+    const { column, fill, pageTop } = s.filled!;
+    const page = frame.startPage + Math.floor(column / n);
+    const top = column < n ? frame.startSlot : 0;
+    for (const e of pageTop)
+      placements.push({ page, column: -1, slot: top + e.slot, height: e.height, what: e.what });
+    for (const e of fill.entries)
+      placements.push({
+        page,
+        column: column % n,
+        slot: top + s.reserve + e.slot,
+        height: e.height,
+        what: e.what,
+      });
+    for (const [item, v] of fill.variants) variants[item] = v;
+    for (const p of fill.problems) problems.push({ ...p, page, column: column % n });
+    tallest.set(page, Math.max(tallest.get(page) ?? 0, top + s.reserve + fill.height));
+  }
+  const endPage = Math.max(frame.startPage, ...tallest.keys());
+  // What the rules could not give: a column two or more lines short of its foot (not before a forced break,
+  // not on the last page), or a last page whose columns differ by more than a line.
+  const heights = new Map<string, number>();
+  for (const s of states) {
+    const { column, fill } = s.filled!;
+    const page = frame.startPage + Math.floor(column / n);
+    const cap = frame.slots - (column < n ? frame.startSlot : 0) - s.reserve;
+    heights.set(`${page}:${column % n}`, fill.height);
+    if (page < endPage && !fill.pageBreak && cap - fill.height >= 2 && !fill.problems.length)
+      problems.push({ code: 'layout:foot-gap', page, column: column % n });
+  }
+  if (frame.balance && n > 1) {
+    const last = Array.from({ length: n }, (_, k) => heights.get(`${endPage}:${k}`) ?? 0);
+    if (Math.max(...last) - Math.min(...last) > 1)
+      problems.push({ code: 'layout:balance', page: endPage, column: -1 });
+  }
+  return {
+    placements,
+    variants,
+    endPage,
+    endSlot: tallest.get(endPage) ?? frame.startSlot,
+    cost: states.at(-1)?.cost ?? 0,
+    problems,
+  };
+}

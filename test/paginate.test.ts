@@ -1,0 +1,320 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { paginate } from '../src/paginate/paginate.js';
+import type { Flow, FlowItem, FlowLayout, Frame } from '../src/paginate/types.js';
+
+const RUNS = Number(process.env.FC_RUNS ?? 150);
+
+/** A paragraph of n lines; by default with a variant one line longer (most CJK paragraphs have one). */
+const para = (n: number, longer = true): FlowItem => ({
+  variants: longer ? [Array<number>(n).fill(1), Array<number>(n + 1).fill(1)] : [Array<number>(n).fill(1)],
+  variantCost: longer ? [0, 20] : [0],
+  breakable: true,
+  minBefore: 2,
+  minAfter: 2,
+  keepWithNext: 0,
+  spaceBefore: 0,
+  spaceAfter: 0,
+  repeatHeader: 0,
+});
+const head = (lines = 1): FlowItem => ({
+  variants: [Array<number>(lines).fill(1)],
+  variantCost: [0],
+  breakable: false,
+  minBefore: 0,
+  minAfter: 0,
+  keepWithNext: 2,
+  spaceBefore: 1,
+  spaceAfter: 0,
+  repeatHeader: 0,
+});
+const block = (height: number): FlowItem => ({
+  variants: [[height]],
+  variantCost: [0],
+  breakable: false,
+  minBefore: 0,
+  minAfter: 0,
+  keepWithNext: 0,
+  spaceBefore: 1,
+  spaceAfter: 1,
+  repeatHeader: 0,
+});
+const table = (rows: number): FlowItem => ({
+  variants: [[1, ...Array<number>(rows).fill(1)]],
+  variantCost: [0],
+  breakable: true,
+  minBefore: 2,
+  minAfter: 1,
+  keepWithNext: 0,
+  spaceBefore: 1,
+  spaceAfter: 1,
+  repeatHeader: 1,
+});
+const pageBreak = (): FlowItem => ({
+  ...block(0),
+  variants: [[]],
+  spaceBefore: 0,
+  spaceAfter: 0,
+  pageBreak: true,
+});
+
+interface Column {
+  page: number;
+  column: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Checks a layout against the flow and the rules, and returns the columns' extents. Every unit is placed once
+ * and in reading order, nothing overlaps or leaves its column, breaks inside paragraphs leave two lines on each
+ * side, heads stand with two lines, figures keep their order and never come before their text.
+ */
+function verify(flow: Flow, frame: Frame, layout: FlowLayout): Column[] {
+  const reported = new Set(layout.problems.map((p) => p.item));
+  const columns = new Map<string, { page: number; column: number; spans: [number, number][] }>();
+  const order = (p: { page: number; column: number; slot: number }) =>
+    p.page * 1e6 + (p.column < 0 ? -1 : p.column) * 1e4 + p.slot;
+  const sorted = [...layout.placements].sort((a, b) => order(a) - order(b));
+  const seen = flow.items.map(() => 0);
+  let lastFloat = -1;
+  let lastItem = -1;
+  const lastUnit = flow.items.map(() => 0);
+  for (const p of sorted) {
+    const top = p.page === frame.startPage ? frame.startSlot : 0;
+    expect(p.slot, JSON.stringify(p)).toBeGreaterThanOrEqual(top);
+    const k = `${p.page}:${p.column}`;
+    if (!columns.has(k)) columns.set(k, { page: p.page, column: p.column, spans: [] });
+    columns.get(k)!.spans.push([p.slot, p.slot + p.height]);
+    const w = p.what;
+    if (w.kind === 'units') {
+      const units = flow.items[w.item]!.variants[layout.variants[w.item]!]!;
+      expect(w.item, 'items in order').toBeGreaterThanOrEqual(lastItem);
+      expect(w.from, `item ${w.item} continues where it stopped`).toBe(lastUnit[w.item]);
+      lastUnit[w.item] = w.to;
+      lastItem = w.item;
+      seen[w.item]! += w.to - w.from;
+      expect(p.height).toBe(units.slice(w.from, w.to).reduce((a, b) => a + b, 0));
+      const it = flow.items[w.item]!;
+      if (!reported.has(w.item)) {
+        if (w.from > 0) expect(w.from, `widow in item ${w.item}`).toBeGreaterThanOrEqual(it.minBefore);
+        if (w.to < units.length)
+          expect(units.length - w.to, `orphan in ${w.item}`).toBeGreaterThanOrEqual(it.minAfter);
+        const prev = flow.items[w.item - 1];
+        if (w.from === 0 && w.to < units.length && prev)
+          expect(w.to).toBeGreaterThanOrEqual(prev.keepWithNext);
+      }
+    } else if (w.kind === 'float') {
+      expect(w.float, 'figures in order').toBe(lastFloat + 1);
+      lastFloat = w.float;
+      expect(p.height).toBe(flow.floats[w.float]!.height);
+      // Never before the text that refers to it: everything before its anchor is already placed.
+      const anchor = flow.floats[w.float]!.anchor;
+      for (let i = 0; i < anchor; i++)
+        if (!flow.items[i]!.pageBreak)
+          expect(lastUnit[i], `figure ${w.float} before item ${i}`).toBe(
+            flow.items[i]!.variants[layout.variants[i]!]!.length,
+          );
+    }
+  }
+  flow.items.forEach((it, i) => expect(seen[i], `item ${i}`).toBe(it.variants[layout.variants[i]!]!.length));
+  expect(lastFloat).toBe(flow.floats.length - 1);
+  // Columns: nothing overlaps, nothing below the foot; page-wide figures above every column.
+  const out: Column[] = [];
+  for (const c of columns.values()) {
+    const spans = c.spans.sort((a, b) => a[0] - b[0]);
+    for (let j = 1; j < spans.length; j++) expect(spans[j]![0]).toBeGreaterThanOrEqual(spans[j - 1]![1]);
+    const bottom = spans.at(-1)![1];
+    if (!layout.problems.some((p) => p.code === 'layout:too-tall'))
+      expect(bottom).toBeLessThanOrEqual(frame.slots);
+    out.push({ page: c.page, column: c.column, top: spans[0]![0], bottom });
+  }
+  return out;
+}
+
+/** The columns of a page, left to right, with how far down each is filled (0 for an empty one). */
+function pageColumns(cols: Column[], frame: Frame, page: number): number[] {
+  return Array.from(
+    { length: frame.columns },
+    (_, k) => cols.find((c) => c.page === page && c.column === k)?.bottom ?? 0,
+  );
+}
+
+const frame = (columns: number, slots: number, startSlot = 0): Frame => ({
+  columns,
+  slots,
+  startPage: 0,
+  startSlot,
+  balance: true,
+});
+
+describe('the page builder', () => {
+  it('fills every column to the foot and balances the last page', () => {
+    const items: FlowItem[] = [];
+    for (let s = 0; s < 9; s++) items.push(head(), para(6), para(4), para(7));
+    const f = frame(2, 41, 12);
+    const layout = paginate({ items, floats: [] }, f);
+    const cols = verify({ items, floats: [] }, f, layout);
+    for (let p = 0; p < layout.endPage; p++)
+      for (const b of pageColumns(cols, f, p)) expect(b).toBeGreaterThanOrEqual(40);
+    const last = pageColumns(cols, f, layout.endPage);
+    expect(Math.max(...last) - Math.min(...last)).toBeLessThanOrEqual(1);
+    expect(layout.problems).toEqual([]);
+  });
+
+  it('moves a line rather than leave a widow or an orphan, and fills the gap with a paragraph a line longer', () => {
+    // 10 slots a column: after 4 + 5 lines, the 3-line paragraph cannot give 1 line to the foot (an orphan)
+    // nor leave 1 at the next top (a widow). The 5-line paragraph set in 6 lines fills the column.
+    const items = [
+      para(4, false),
+      para(5, true),
+      para(3, false),
+      ...Array.from({ length: 6 }, () => para(6, false)),
+    ];
+    const f = frame(2, 10);
+    const layout = paginate({ items, floats: [] }, f);
+    const cols = verify({ items, floats: [] }, f, layout);
+    expect(layout.problems).toEqual([]);
+    expect(pageColumns(cols, f, 0)[0]).toBe(10);
+    expect(layout.variants.slice(0, 3)).toEqual([0, 1, 0]);
+  });
+
+  it('keeps a head with the first two lines of its text', () => {
+    const items = [para(8, false), head(), para(6, false)];
+    const f = frame(2, 10);
+    const layout = paginate({ items, floats: [] }, f);
+    verify({ items, floats: [] }, f, layout);
+    const headAt = layout.placements.find((p) => p.what.kind === 'units' && p.what.item === 1)!;
+    const textAt = layout.placements.find((p) => p.what.kind === 'units' && p.what.item === 2)!;
+    expect(textAt.column).toBe(headAt.column);
+    expect(textAt.height).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sets a figure where it is referenced when it fits, else at the top of the next column while the text fills this one', () => {
+    const items = [para(6, false), para(3, false), ...Array.from({ length: 4 }, () => para(6, false))];
+    const floats = [
+      { anchor: 1, height: 3, span: 'column' as const, space: 1 },
+      { anchor: 2, height: 8, span: 'column' as const, space: 1 },
+    ];
+    const f = frame(2, 16);
+    const layout = paginate({ items, floats }, f);
+    const cols = verify({ items, floats }, f, layout);
+    const fig = (k: number) => layout.placements.find((p) => p.what.kind === 'float' && p.what.float === k)!;
+    // The first fits after the first paragraph; the second does not fit after the second (2 lines left): it
+    // goes to the top of the next column and the third paragraph fills the first column to its foot.
+    expect(fig(0)).toMatchObject({ page: 0, column: 0, slot: 7 }); // a line of space above and below it
+    expect(fig(1)).toMatchObject({ page: 0, column: 1, slot: 0 });
+    expect(pageColumns(cols, f, 0)[0]).toBe(16);
+    const third = layout.placements.find((p) => p.what.kind === 'units' && p.what.item === 2)!;
+    expect(third).toMatchObject({ column: 0, slot: 14 });
+  });
+
+  it('puts a figure that spans the columns at the top of the next page', () => {
+    const items = Array.from({ length: 12 }, () => para(5));
+    const floats = [{ anchor: 3, height: 6, span: 'page' as const, space: 1 }];
+    const f = frame(2, 20);
+    const layout = paginate({ items, floats }, f);
+    verify({ items, floats }, f, layout);
+    const fig = layout.placements.find((p) => p.what.kind === 'float')!;
+    expect(fig).toMatchObject({ page: 1, column: -1, slot: 0 });
+    // Both columns of that page begin below it.
+    const below = layout.placements.filter((p) => p.page === 1 && p.column >= 0);
+    expect(Math.min(...below.map((p) => p.slot))).toBeGreaterThanOrEqual(7);
+  });
+
+  it('repeats a table header in the next column and breaks only between rows', () => {
+    const items = [para(6), table(20), para(5)];
+    const f = frame(2, 14);
+    const layout = paginate({ items, floats: [] }, f);
+    verify({ items, floats: [] }, f, layout);
+    expect(layout.placements.filter((p) => p.what.kind === 'header').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('starts a new page at a forced break and leaves the rest of the page empty', () => {
+    const items = [para(5), pageBreak(), para(5)];
+    const f = frame(2, 20);
+    const layout = paginate({ items, floats: [] }, f);
+    verify({ items, floats: [] }, f, layout);
+    const after = layout.placements.find((p) => p.what.kind === 'units' && p.what.item === 2)!;
+    expect(after).toMatchObject({ page: 1, column: 0, slot: 0 });
+  });
+
+  it('balances three columns within a line', () => {
+    const items = [para(7), para(5), para(6), para(3)];
+    const f = frame(3, 40);
+    const layout = paginate({ items, floats: [] }, f);
+    const cols = verify({ items, floats: [] }, f, layout);
+    const last = pageColumns(cols, f, 0);
+    expect(Math.max(...last) - Math.min(...last)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps every rule on random flows, in 1 to 4 columns', () => {
+    const item = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }).map((n) => para(n, n > 2)) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: 2 }).map((n) => head(n)) },
+      { weight: 1, arbitrary: fc.integer({ min: 2, max: 5 }).map((h) => block(h)) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }).map((r) => table(r)) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(item, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.record({ at: fc.nat(), height: fc.integer({ min: 2, max: 10 }), page: fc.boolean() }), {
+          maxLength: 5,
+        }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 12, max: 45 }),
+        fc.integer({ min: 0, max: 8 }),
+        (items, figs, columns, slots, startSlot) => {
+          const floats = figs
+            .map((x) => ({
+              anchor: x.at % (items.length + 1),
+              height: x.height,
+              span: x.page && columns > 1 ? ('page' as const) : ('column' as const),
+              space: 1,
+            }))
+            .sort((a, b) => a.anchor - b.anchor);
+          const f = frame(columns, slots, Math.min(startSlot, slots - 4));
+          verify({ items, floats }, f, paginate({ items, floats }, f));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('leaves at most one line empty at a column foot and balances the last page, or says where it could not', () => {
+    // Sections: a head and one to five paragraphs of 3 to 12 lines.
+    const section = fc
+      .array(fc.integer({ min: 3, max: 12 }), { minLength: 1, maxLength: 5 })
+      .map((ns) => [head(), ...ns.map((n) => para(n))]);
+    let clean = 0;
+    fc.assert(
+      fc.property(
+        fc.array(section, { minLength: 2, maxLength: 15 }).map((ss) => ss.flat()),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 20, max: 45 }),
+        fc.integer({ min: 0, max: 10 }),
+        (items, columns, slots, startSlot) => {
+          const f = frame(columns, slots, startSlot);
+          const layout = paginate({ items, floats: [] }, f);
+          const cols = verify({ items, floats: [] }, f, layout);
+          const reported = (code: string, page: number, column: number) =>
+            layout.problems.some(
+              (p) => p.code === code && p.page === page && (p.column === column || column < 0),
+            );
+          for (let p = 0; p < layout.endPage; p++)
+            pageColumns(cols, f, p).forEach((b, k) => {
+              if (b < slots - 1)
+                expect(reported('layout:foot-gap', p, k), `page ${p} column ${k}: ${b}`).toBe(true);
+            });
+          const last = pageColumns(cols, f, layout.endPage);
+          if (columns > 1 && Math.max(...last) - Math.min(...last) > 1)
+            expect(reported('layout:balance', layout.endPage, -1)).toBe(true);
+          if (layout.problems.length === 0) clean++;
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // Such articles are ordinary: nearly all of them come out without a fault.
+    expect(clean).toBeGreaterThan(RUNS * 0.9);
+  });
+});
