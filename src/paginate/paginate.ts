@@ -140,7 +140,7 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
     const byColumn = new Map<number, Map<string, State>>();
     const push = (s: State) => {
       let m = byColumn.get(s.column);
-      if (!m) byColumn.set(s.column, (m = new Map()));
+      if (!m) byColumn.set(s.column, (m = new Map<string, State>()));
       const k = key(s);
       const old = m.get(k);
       if (!old || s.cost < old.cost) m.set(k, s);
