@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutParagraph, prepare, splitOverlong, type LaidLine, type Measurer } from '../src/cjk/breaker.js';
+import {
+  breakParagraph,
+  breakVariants,
+  layoutParagraph,
+  placeLine,
+  prepare,
+  splitOverlong,
+  type LaidLine,
+  type Measurer,
+} from '../src/cjk/breaker.js';
 import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tokenize, type Token } from '../src/cjk/tokens.js';
 import { measurer } from './support/cjk.js';
@@ -204,5 +213,31 @@ describe('pathological paragraphs stay bounded', () => {
       layoutParagraph(p, 0, { width: 20 * EM, indent: 0, justify: true, check });
     }).toThrow('stopped');
     expect(calls).toBe(4);
+  });
+});
+
+describe('variants: the same paragraph in a line more or fewer (looseness)', () => {
+  const text =
+    '2020年前三季度，衡阳市地区生产总值同比增长3.0%，增速比上半年加快1.3个百分点，高于全省平均水平0.4个百分点，居全省第2位。在疫情冲击之下，全市经济走出低谷、逐季回升，主要指标由负转正、稳中向好，“转正”成为这座城市2020年最有分量的年度热词。';
+  it('offers the optimal layout and one a line longer, every line within the measure and evenly loose', () => {
+    const opts = { width: 23 * EM, indent: 2 * EM, justify: true };
+    const p = prepare(tok(text), measurer);
+    const best = breakParagraph(p, 0, opts);
+    const variants = breakVariants(p, opts);
+    const counts = variants.map((v) => v.lines);
+    expect(counts).toContain(best.length);
+    expect(counts).toContain(best.length + 1);
+    expect(variants.find((v) => v.lines === best.length)!.breaks).toEqual(best);
+    for (const v of variants) {
+      let a = 0;
+      v.breaks.forEach((b, i) => {
+        const line = placeLine(p, a, b, opts, i === v.breaks.length - 1);
+        const indent = a === 0 ? 2 * EM : 0;
+        expect(line.width - indent).toBeLessThanOrEqual(23 * EM - (a === 0 ? 2 * EM : 0) + 0.01);
+        if (!line.last) expect(line.width).toBeCloseTo(23 * EM, 2);
+        a = b;
+      });
+      expect(v.demerits).toBeGreaterThanOrEqual(variants.find((x) => x.lines === best.length)!.demerits);
+    }
   });
 });

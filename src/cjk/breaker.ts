@@ -222,6 +222,84 @@ interface Node {
 }
 
 /**
+ * Every acceptable line of a paragraph that ends before token `b`: walks its possible starts leftwards from `b`
+ * (O(1) per step), skipping starts nothing reaches, and calls `visit` with each start, the line's badness and its
+ * penalty. In an emergency any break and any single over-wide token is accepted, at a price.
+ */
+function linesEndingAt(
+  p: Prepared,
+  from: number,
+  b: number,
+  opts: ParagraphOptions,
+  emergency: boolean,
+  tolerance: number,
+  reachable: (a: number) => boolean,
+  visit: (a: number, badness: number, penalty: number) => void,
+): void {
+  const n = p.tokens.length;
+  const isSpace = (k: number) => p.tokens[k]!.cls === 'space';
+  // A line ending at a hard break or the paragraph end keeps natural spacing, like a last line.
+  const isLast = b === n || p.forced[b]!;
+  // No line runs across a hard break.
+  const minA = Math.max(from, p.lastForced[b - 1]!);
+  let lastTok = b - 1;
+  while (lastTok >= from && isSpace(lastTok)) lastTok--;
+  if (lastTok < from) return;
+  // Grow the line leftwards from its last token, keeping its metrics up to date.
+  let first = -1;
+  let natural = 0;
+  let shrink = 0;
+  let gaps = 0;
+  for (let a = b - 1; a >= minA; a--) {
+    if (a <= lastTok && !isSpace(a)) {
+      if (first === -1) natural = p.endWidth[a]!;
+      else {
+        natural += p.width[a]!;
+        // Spaces between the new first token and the old one are inside the line now: they count.
+        for (let k = a + 1; k < first; k++) natural += p.width[k]!;
+        for (let j = a + 1; j <= first; j++) {
+          natural += p.glue[j]!;
+          shrink += p.glueShrink[j]!;
+          if (p.stretchable[j]) gaps++;
+        }
+        // The old first token is no longer first: an opening mark there may now give up its blank.
+        if (p.blankLeft[first] && first !== lastTok) shrink += p.blank[first]!;
+        if (!p.blankLeft[a]) shrink += p.blank[a]!;
+      }
+      first = a;
+    }
+    if (first === -1) continue;
+    const target = opts.width - (a === 0 ? opts.indent : 0);
+    if (natural - shrink > target + 0.01 && !(emergency && first === lastTok)) break; // only grows from here
+    // Checked after the width: walking on over unreachable starts would make a paragraph quadratic.
+    if (!reachable(a)) continue;
+    let ratio: number;
+    if (natural <= target)
+      ratio =
+        isLast || !opts.justify
+          ? 0
+          : gaps > 0
+            ? (target - natural) / (gaps * STRETCH_EM * p.em[first]!)
+            : Infinity;
+    else ratio = shrink > 0 ? (target - natural) / shrink : -Infinity;
+    const overfull = ratio < -1 - 1e-9;
+    let badness = Number.isFinite(ratio) ? Math.min(100 * Math.abs(ratio) ** 3, 1e6) : 1e6;
+    if (overfull) badness = 1e7;
+    if (!emergency && (badness > tolerance || overfull)) continue;
+    let penalty = 0;
+    if (emergency && b < n && !p.breakable[b]) penalty += 10000;
+    if (b === n && a > from && !p.forced[a] && contentUnits(p, a, b) <= 1) penalty += ORPHAN_PENALTY;
+    visit(a, badness, penalty);
+  }
+}
+
+/** Whether a paragraph from `from` holds nothing but spaces (it is set as one empty line). */
+function onlySpaces(p: Prepared, from: number): boolean {
+  for (let k = from; k < p.tokens.length; k++) if (p.tokens[k]!.cls !== 'space') return false;
+  return true;
+}
+
+/**
  * Optimal-fit line breaking over the whole paragraph (Knuth–Plass over clreq boxes, glue and penalties):
  * squeezing marks and Han–Latin gaps is preferred to stretching, prohibited breaks are never taken when any
  * other layout exists, and a last line of one character is heavily penalised. Returns the break positions.
@@ -229,73 +307,27 @@ interface Node {
 export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions): number[] {
   const n = p.tokens.length;
   if (from >= n) return [];
-  const isSpace = (k: number) => p.tokens[k]!.cls === 'space';
-  // Nothing but spaces: one empty line.
-  let blank = true;
-  for (let k = from; k < n && blank; k++) blank = isSpace(k);
-  if (blank) return [n];
+  if (onlySpaces(p, from)) return [n];
   for (const emergency of [false, true]) {
     const best = new Array<Node | undefined>(n + 1);
     best[from] = { demerits: 0, prev: -1 };
     for (let b = from + 1; b <= n; b++) {
       if (opts.check && b % CHECK_EVERY === 0) opts.check();
       if (b < n && !p.breakable[b] && !emergency) continue;
-      // A line ending at a hard break or the paragraph end keeps natural spacing, like a last line.
-      const isLast = b === n || p.forced[b]!;
-      // No line runs across a hard break.
-      const minA = Math.max(from, p.lastForced[b - 1]!);
-      let lastTok = b - 1;
-      while (lastTok >= from && isSpace(lastTok)) lastTok--;
-      if (lastTok < from) continue;
-      // Grow the line leftwards from its last token, keeping its metrics up to date (O(1) per step).
-      let first = -1;
-      let natural = 0;
-      let shrink = 0;
-      let gaps = 0;
       let bestHere: Node | undefined;
-      for (let a = b - 1; a >= minA; a--) {
-        if (a <= lastTok && !isSpace(a)) {
-          if (first === -1) natural = p.endWidth[a]!;
-          else {
-            natural += p.width[a]!;
-            // Spaces between the new first token and the old one are inside the line now: they count.
-            for (let k = a + 1; k < first; k++) natural += p.width[k]!;
-            for (let j = a + 1; j <= first; j++) {
-              natural += p.glue[j]!;
-              shrink += p.glueShrink[j]!;
-              if (p.stretchable[j]) gaps++;
-            }
-            // The old first token is no longer first: an opening mark there may now give up its blank.
-            if (p.blankLeft[first] && first !== lastTok) shrink += p.blank[first]!;
-            if (!p.blankLeft[a]) shrink += p.blank[a]!;
-          }
-          first = a;
-        }
-        if (first === -1) continue;
-        const target = opts.width - (a === 0 ? opts.indent : 0);
-        if (natural - shrink > target + 0.01 && !(emergency && first === lastTok)) break; // only grows from here
-        // Checked after the width: walking on over unreachable starts would make a paragraph quadratic.
-        const start = best[a];
-        if (!start) continue;
-        let ratio: number;
-        if (natural <= target)
-          ratio =
-            isLast || !opts.justify
-              ? 0
-              : gaps > 0
-                ? (target - natural) / (gaps * STRETCH_EM * p.em[first]!)
-                : Infinity;
-        else ratio = shrink > 0 ? (target - natural) / shrink : -Infinity;
-        const overfull = ratio < -1 - 1e-9;
-        let badness = Number.isFinite(ratio) ? Math.min(100 * Math.abs(ratio) ** 3, 1e6) : 1e6;
-        if (overfull) badness = 1e7;
-        if (!emergency && (badness > TOLERANCE || overfull)) continue;
-        let penalty = 0;
-        if (emergency && b < n && !p.breakable[b]) penalty += 10000;
-        if (b === n && a > from && !p.forced[a] && contentUnits(p, a, b) <= 1) penalty += ORPHAN_PENALTY;
-        const demerits = start.demerits + (LINE_PENALTY + badness) ** 2 + penalty ** 2;
-        if (!bestHere || demerits < bestHere.demerits) bestHere = { demerits, prev: a };
-      }
+      linesEndingAt(
+        p,
+        from,
+        b,
+        opts,
+        emergency,
+        TOLERANCE,
+        (a) => best[a] !== undefined,
+        (a, badness, penalty) => {
+          const demerits = best[a]!.demerits + (LINE_PENALTY + badness) ** 2 + penalty ** 2;
+          if (!bestHere || demerits < bestHere.demerits) bestHere = { demerits, prev: a };
+        },
+      );
       if (bestHere) best[b] = bestHere;
     }
     if (best[n]) {
@@ -306,6 +338,65 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
   }
   // Unreachable: the emergency pass accepts any break and any single token, however wide.
   throw new Error('CJK line breaking found no layout');
+}
+
+/** A way to set a paragraph in a given number of lines: its breaks and how much worse it is than the best. */
+export interface BreakVariant {
+  lines: number;
+  breaks: number[];
+  demerits: number;
+}
+
+/** Lines that stretch further than this ratio (0.3 em between characters) are not worth a line more or less. */
+const VARIANT_TOLERANCE = 100 * 1.5 ** 3;
+
+/**
+ * The best breaks of a paragraph for each number of lines near the optimum (Knuth–Plass with looseness, as TeX
+ * has it): the page builder sets a paragraph a line longer or shorter to fill a column or to keep two lines
+ * together. Only layouts whose every line is spaced within 0.3 em are offered, and no emergency breaks.
+ */
+export function breakVariants(p: Prepared, opts: ParagraphOptions, maxLines = 40): BreakVariant[] {
+  const n = p.tokens.length;
+  if (n === 0 || onlySpaces(p, 0)) return [];
+  // best[b]: line count → the cheapest way to end a line before token b with that many lines.
+  const best = new Array<Map<number, Node> | undefined>(n + 1);
+  best[0] = new Map([[0, { demerits: 0, prev: -1 }]]);
+  for (let b = 1; b <= n; b++) {
+    if (opts.check && b % CHECK_EVERY === 0) opts.check();
+    if (b < n && !p.breakable[b]) continue;
+    const here = new Map<number, Node>();
+    linesEndingAt(
+      p,
+      0,
+      b,
+      opts,
+      false,
+      VARIANT_TOLERANCE,
+      (a) => best[a] !== undefined,
+      (a, badness, penalty) => {
+        for (const [k, node] of best[a]!) {
+          if (k + 1 > maxLines) continue;
+          const demerits = node.demerits + (LINE_PENALTY + badness) ** 2 + penalty ** 2;
+          const old = here.get(k + 1);
+          if (!old || demerits < old.demerits) here.set(k + 1, { demerits, prev: a });
+        }
+      },
+    );
+    if (here.size) best[b] = here;
+  }
+  const out: BreakVariant[] = [];
+  for (const [lines, node] of best[n] ?? []) {
+    const breaks: number[] = [];
+    let k = lines;
+    for (let b = n, cur = node; b > 0;) {
+      breaks.push(b);
+      b = cur.prev;
+      k--;
+      if (b > 0) cur = best[b]!.get(k)!;
+    }
+    out.push({ lines, breaks: breaks.reverse(), demerits: node.demerits });
+  }
+  return out.sort((a, b) => a.lines - b.lines);
 }
 
 /**
