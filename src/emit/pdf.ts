@@ -3,7 +3,7 @@ import { fontBuffer } from '../fonts/shared.js';
 import { createHash } from 'node:crypto';
 import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
-import type { FontSet } from '../fonts/fonts.js';
+import { FALLBACK_METRICS, lineBox, type FontSet } from '../fonts/fonts.js';
 import { installCjkLayout, setActiveLimits } from '../cjk/pdfmake.js';
 import type { BuildLimits } from '../limits.js';
 import type { Furniture, TypesetDocument } from '../typeset/layout.js';
@@ -51,6 +51,8 @@ function header(f: Furniture) {
       color: f.running.color,
     };
     const lineHeight = f.running.size * 1.6;
+    // The running head's line box is taken as Noto Sans SC's whatever its family (the house style sets it in sans).
+    const box = lineBox(FALLBACK_METRICS.sans);
     return {
       stack: [
         // The date is drawn first and the report name second, pulled up onto the same baseline: two separate
@@ -59,13 +61,13 @@ function header(f: Furniture) {
           text: f.runningRight,
           alignment: 'right',
           ...style,
-          lineHeight: lineHeight / (f.running.size * 1.448),
+          lineHeight: lineHeight / (f.running.size * box),
         },
         {
           text: f.runningLeft,
           alignment: 'left',
           ...style,
-          lineHeight: lineHeight / (f.running.size * 1.448),
+          lineHeight: lineHeight / (f.running.size * box),
           margin: [0, -lineHeight, 0, 0],
         },
         {

@@ -1,4 +1,4 @@
-import type { FontSet } from '../fonts/fonts.js';
+import { FALLBACK_METRICS, faceOf, lineBox, type FontSet } from '../fonts/fonts.js';
 import type { Theme } from '../theme/theme.js';
 
 const PAGE_SIZES: Record<string, [number, number]> = {
@@ -68,9 +68,7 @@ export function lineHeightFor(
   fontSize: number,
   linePitch: number,
 ): number {
-  const fam = fonts.families.get(family);
-  const face = fam ? (bold ? fam.bold : fam.regular) : undefined;
-  const box = face ? face.ascender - face.descender : 1.437;
+  const box = lineBox(faceOf(fonts, family, bold) ?? FALLBACK_METRICS.serif);
   return linePitch / (fontSize * box);
 }
 

@@ -8,7 +8,7 @@ import {
   type Inline,
   type TextBlock,
 } from '../document/types.js';
-import type { FontSet } from '../fonts/fonts.js';
+import { FALLBACK_METRICS, faceOf, lineBox, type FontSet } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
 import { columnWidthOf, computeGeometry, lineHeightFor, type Geometry } from './geometry.js';
@@ -175,16 +175,13 @@ function fontRuns(
     if (ch === '\u00b7') {
       // GB/T 15834's interpunct is a centred, full-width-class mark: take it from a family whose glyph is
       // the CJK form (Noto Sans SC's), not a proportional Latin middle dot (Noto Serif SC's).
-      const face = (f: string) => ctx.fonts.families.get(f)?.[style.bold ? 'bold' : 'regular'];
+      const face = (f: string) => faceOf(ctx.fonts, f, style.bold);
       if ((face(family)?.advance(ch) ?? 1) < 0.9) {
         const cjk = order.find((f) => (face(f)?.advance(ch) ?? 0) > 0.99);
         if (cjk) family = cjk;
       }
     } else if (!/\s/u.test(ch)) {
-      const found = order.find((f) => {
-        const fam = ctx.fonts.families.get(f);
-        return fam && (style.bold ? fam.bold : fam.regular).has(cp);
-      });
+      const found = order.find((f) => faceOf(ctx.fonts, f, style.bold)?.has(cp));
       if (found) family = found;
       else if (!ctx.missing.has(ch)) {
         ctx.missing.add(ch);
@@ -253,10 +250,8 @@ function styled(style: TextStyle, ctx: Ctx, linePitch?: number): Partial<Content
  * element to below it, so its baselines and everything after it stay on the grid.
  */
 function onGrid(style: TextStyle, ctx: Ctx, gapLines: number): Partial<ContentText> {
-  const asc = (family: string, bold: boolean, size: number) => {
-    const fam = ctx.fonts.families.get(family);
-    return (fam ? (bold ? fam.bold : fam.regular).ascender : 1.151) * size;
-  };
+  const asc = (family: string, bold: boolean, size: number) =>
+    (faceOf(ctx.fonts, family, bold) ?? FALLBACK_METRICS.serif).ascender * size;
   const body = ctx.theme.body;
   const delta = asc(style.font, style.bold, style.size) - asc(body.font, false, body.size);
   return {
@@ -267,8 +262,9 @@ function onGrid(style: TextStyle, ctx: Ctx, gapLines: number): Partial<ContentTe
 
 /** Baseline offset of a body line from its top: pdfmake puts the baseline at the font's ascender. */
 function bodyAscent(ctx: Ctx): number {
-  const fam = ctx.fonts.families.get(ctx.theme.body.font);
-  return (fam ? fam.regular.ascender : 1.151) * ctx.theme.body.size;
+  return (
+    (faceOf(ctx.fonts, ctx.theme.body.font, false) ?? FALLBACK_METRICS.serif).ascender * ctx.theme.body.size
+  );
 }
 
 function rule(
@@ -306,7 +302,7 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
   const t = ctx.theme;
   const hs = t.headline;
   // The headline word never wraps: its column is exactly as wide as the word.
-  const face = ctx.fonts.families.get(hs.font)?.[hs.bold ? 'bold' : 'regular'];
+  const face = faceOf(ctx.fonts, hs.font, hs.bold);
   const text = plainText(headline.children);
   // The engine adds ¼ em between Han and Western letters or digits (clreq): count those gaps too.
   const hanLatin = text.match(/\p{Script=Han}(?=[A-Za-z0-9])|[A-Za-z0-9](?=\p{Script=Han})/gu)?.length ?? 0;
@@ -316,10 +312,11 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
       hs.tracking * hs.size * [...text].length +
       hanLatin * 0.25 * hs.size,
   );
-  // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while the font's ascender is
+  // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while Noto Sans SC's ascender is
   // 1.16 em: trim the empty band above the glyphs and keep the line box just below their feet.
-  const asc = face?.ascender ?? 1.16;
-  const box = face ? face.ascender - face.descender : 1.448;
+  const metrics = face ?? FALLBACK_METRICS.sans;
+  const asc = metrics.ascender;
+  const box = lineBox(metrics);
   const head = {
     text: inlineRuns(headline.children, hs, ctx, headline.place),
     ...styled(hs, ctx),
