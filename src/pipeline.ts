@@ -7,7 +7,7 @@ import { loadPack } from './template/pack.js';
 import { renderTemplate } from './template/render.js';
 import { parseMarkup } from './markup/parse.js';
 import { loadFontSet } from './fonts/fonts.js';
-import { computeGeometry } from './typeset/geometry.js';
+import { computeGeometry } from './page/geometry.js';
 import { renderFigures, type ChartStats } from './charts/figures.js';
 import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/layout.js';

@@ -11,7 +11,14 @@ import {
 import { FALLBACK_METRICS, faceOf, lineBox, type FontSet } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
-import { columnWidthOf, computeGeometry, lineHeightFor, type Geometry } from './geometry.js';
+import {
+  columnWidthOf,
+  computeGeometry,
+  figureSlot,
+  type FigureSlot,
+  type Geometry,
+} from '../page/geometry.js';
+import { lineHeightFor } from './style.js';
 import { WESTERN_PART } from '../cjk/classes.js';
 
 /** Page furniture drawn on every page by the emitter (pdfmake needs functions for it). */
@@ -71,7 +78,7 @@ export function typeset(
       diagnostics: [warning('theme:page-size', `unknown page size ${JSON.stringify(theme.page.size)}`)],
     };
   const ctx: Ctx = { theme, fonts, geo, charts, diagnostics: [], missing: new Set(), figureNo: 0 };
-  const content = blocks(tree.children, ctx, geo.textWidth);
+  const content = blocks(tree.children, ctx, { width: geo.textWidth, columns: undefined });
   const body = theme.body;
   const dateline = tree.children.find((b): b is TextBlock => b.type === 'dateline');
   const headline = tree.children.find((b): b is TextBlock => b.type === 'headline');
@@ -281,7 +288,13 @@ function rule(
   };
 }
 
-function blocks(list: readonly Block[], ctx: Ctx, width: number): Content[] {
+/** Where a block is set: its measure's width and, inside `<columns>`, their count (undefined: the type area). */
+interface Frame {
+  width: number;
+  columns: number | undefined;
+}
+
+function blocks(list: readonly Block[], ctx: Ctx, frame: Frame): Content[] {
   const out: Content[] = [];
   for (let i = 0; i < list.length; i++) {
     const b = list[i]!;
@@ -290,10 +303,10 @@ function blocks(list: readonly Block[], ctx: Ctx, width: number): Content[] {
       const beside: TextBlock[] = [];
       while (list[i + 1] && (list[i + 1]!.type === 'deck' || list[i + 1]!.type === 'dateline'))
         beside.push(list[++i] as TextBlock);
-      out.push(masthead(b, beside, ctx, width));
+      out.push(masthead(b, beside, ctx, frame.width));
       continue;
     }
-    out.push(...block(b, ctx, width));
+    out.push(...block(b, ctx, frame));
   }
   return out;
 }
@@ -345,7 +358,8 @@ function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: num
   };
 }
 
-function block(b: Block, ctx: Ctx, width: number): Content[] {
+function block(b: Block, ctx: Ctx, frame: Frame): Content[] {
+  const width = frame.width;
   const t = ctx.theme;
   const geo = ctx.geo;
   const accent = resolveColor(t, 'accent');
@@ -423,7 +437,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
     case 'columns': {
       const count = b.count ?? geo.columns;
       const colWidth = columnWidthOf(geo, t.body.gutter, b.count);
-      const inner = blocks(b.children, ctx, colWidth);
+      const inner = blocks(b.children, ctx, { width: colWidth, columns: count });
       return [
         {
           columns: Array.from({ length: count }, (_, i) =>
@@ -435,7 +449,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
       ];
     }
     case 'section':
-      return blocks(b.children, ctx, width);
+      return blocks(b.children, ctx, frame);
     case 'heading': {
       // A head takes whole lines of the body pitch (clreq T3): one line of space above, one line per line of text.
       const s = t.heading;
@@ -516,7 +530,7 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
       ];
     }
     case 'figure':
-      return [figure(b, ctx, width)];
+      return [figure(b, ctx, frame)];
     case 'table': {
       const s = t.caption;
       const rows = b.rows.map((row, ri) =>
@@ -556,14 +570,15 @@ function block(b: Block, ctx: Ctx, width: number): Content[] {
  * The chart drawing with its words set as text on top, where Chart.js placed them: the document's own subset
  * font, searchable and crisp at any zoom. Each word is a detached block (relativePosition), so it takes no room.
  */
-function chartWithText(chart: RenderedChart, ctx: Ctx, width: number): Content {
-  const drawing: Content = { svg: chart.svg, width, height: chart.height };
+function chartWithText(chart: RenderedChart, ctx: Ctx, slot: FigureSlot): Content {
+  const { width, height } = slot;
+  const drawing: Content = { svg: chart.svg, width, height };
   if (!chart.texts?.length) return drawing;
   const family = ctx.fonts.families.has(ctx.theme.chart.font) ? ctx.theme.chart.font : ctx.theme.body.font;
   const fam = ctx.fonts.families.get(family)!;
   // The canvas was a whole number of points; the drawing is scaled to the exact column width and height.
   const sx = width / Math.round(width);
-  const sy = chart.height / Math.round(chart.height);
+  const sy = height / Math.round(height);
   const words = chart.texts.map((w): Content => {
     const face = w.bold ? fam.bold : fam.regular;
     const advance = face.advance(w.text) * w.size;
@@ -577,24 +592,29 @@ function chartWithText(chart: RenderedChart, ctx: Ctx, width: number): Content {
       fontSize: w.size,
       color: w.color,
       lineHeight: 1,
-      relativePosition: { x: left * sx, y: top - chart.height },
+      relativePosition: { x: left * sx, y: top - height },
     };
   });
   return { stack: [drawing, ...words] };
 }
 
-function figure(b: Figure, ctx: Ctx, width: number): Content {
+function figure(b: Figure, ctx: Ctx, frame: Frame): Content {
   const t = ctx.theme;
   const chart = ctx.charts.get(b);
   const no = ++ctx.figureNo;
   if (!chart) return { text: '' };
+  const slot = figureSlot(b, frame.columns, t, ctx.geo);
   const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
   const caption = `图${no}\u3000${chart.spec.title}${unit}`;
   const parts: Content[] = [
     { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
     chart.png
-      ? { image: `data:image/png;base64,${chart.png.toString('base64')}`, width, height: chart.height }
-      : chartWithText(chart, ctx, width),
+      ? {
+          image: `data:image/png;base64,${chart.png.toString('base64')}`,
+          width: slot.width,
+          height: slot.height,
+        }
+      : chartWithText(chart, ctx, slot),
   ];
   if (chart.spec.source)
     parts.push({
