@@ -457,7 +457,7 @@ function block(b: Block, ctx: Ctx, frame: Frame): Content[] {
       return [
         {
           // A head sits on the body grid with a line of space above it, and never ends a column: it moves on
-          // unless its lines and the first two lines of what follows fit (clreq; src/cjk/pdfmake.ts).
+          // unless its lines and the first two lines of what follows fit (clreq; src/emit/pdfmake/).
           text: inlineRuns(b.children, s, ctx, b.place, s.accent),
           ...styled(s, ctx, geo.pitch),
           cjk: true,
