@@ -10,7 +10,7 @@ import { loadFontSet } from './fonts/fonts.js';
 import { computeGeometry } from './page/geometry.js';
 import { renderFigures, type ChartStats } from './charts/figures.js';
 import { cacheDirFor } from './charts/cache.js';
-import { typeset, type DocumentMeta } from './typeset/layout.js';
+import { typeset, type DocumentMeta } from './typeset/context.js';
 import { emitPdf } from './emit/pdf.js';
 import { outputDiagnostic, writeFileAtomic } from './emit/write.js';
 import { BuildLimits, LimitExceeded } from './limits.js';

@@ -3,7 +3,7 @@ import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/int
 import { fontBuffer } from '../fonts/shared.js';
 import { FALLBACK_METRICS, lineBox, type FontSet } from '../fonts/fonts.js';
 import type { BuildLimits } from '../limits.js';
-import type { Furniture, TypesetDocument } from '../typeset/layout.js';
+import type { Furniture, TypesetDocument } from '../typeset/context.js';
 import type { Pdfmake } from './pdfmake/internals.js';
 import { installPdfmake, setActiveLimits } from './pdfmake/install.js';
 

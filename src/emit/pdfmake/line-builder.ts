@@ -8,6 +8,7 @@ import {
 } from '../../cjk/breaker.js';
 import { tokenize, type StyledRun } from '../../cjk/tokens.js';
 import type { BuildLimits } from '../../limits.js';
+import type { CjkNodeOptions } from '../../typeset/context.js';
 import { unshapedGlyph } from './glyphs.js';
 import type {
   DocumentContext,
@@ -18,25 +19,6 @@ import type {
   PdfLine,
   PdfTextNode,
 } from './internals.js';
-
-/** Grid settings for lines that are not body text (heads): every line one pitch, baselines on the body grid. */
-export interface CjkGrid {
-  pitch: number;
-  /** Baseline offset of a body line from its top. */
-  ascent: number;
-  /** Pitches of space above the first line (dropped at the top of a column). */
-  before: number;
-}
-
-/** What a text node may carry for the engine (pdfmake passes unknown keys through). */
-export interface CjkNodeOptions {
-  /** The engine sets every text node that has text; `false` hands a node back to pdfmake's own line builder. */
-  cjk?: boolean;
-  /** Put the lines on the body's baseline grid (heads). */
-  cjkGrid?: CjkGrid;
-  /** Height (pt) that must fit below the node in the same column, or it moves on (keep with next). */
-  cjkKeepWithNext?: number;
-}
 
 /** A paragraph being set: its tokens, where the next line starts, and the lines planned at the current width. */
 interface State {
