@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutParagraph, prepare, splitOverlong, type LaidLine, type Measurer } from '../src/cjk/breaker.js';
+import { layoutParagraph, prepare, type LaidLine, type Measurer } from '../src/cjk/breaker.js';
+import { splitOverlong } from '../src/cjk/overlong.js';
 import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tokenize, type Token } from '../src/cjk/tokens.js';
 import { measurer } from './support/cjk.js';

@@ -1,11 +1,5 @@
-import {
-  layoutParagraph,
-  prepare,
-  splitOverlong,
-  type LaidLine,
-  type Measurer,
-  type Prepared,
-} from '../../cjk/breaker.js';
+import { layoutParagraph, prepare, type LaidLine, type Measurer, type Prepared } from '../../cjk/breaker.js';
+import { splitOverlong } from '../../cjk/overlong.js';
 import { tokenize, type StyledRun } from '../../cjk/tokens.js';
 import type { BuildLimits } from '../../limits.js';
 import type { CjkNodeOptions } from '../../typeset/context.js';
