@@ -82,7 +82,7 @@ export async function sampleFigures(pack = samplePack, data = sampleData) {
   const { loadDataFile } = await import('../dist/data/load.js');
   const { renderTemplate } = await import('../dist/template/render.js');
   const { parseMarkup } = await import('../dist/markup/parse.js');
-  const { computeGeometry } = await import('../dist/typeset/geometry.js');
+  const { computeGeometry } = await import('../dist/page/geometry.js');
   const { renderFigures } = await import('../dist/charts/figures.js');
   const { pack: p } = loadPack(pack);
   const { fonts } = loadFontSet(path.join(root, 'fonts/fonts.yaml'));

@@ -7,7 +7,7 @@ import { parseDataText, type LoadedData } from '../src/data/load.js';
 import type { DocumentTree, Figure } from '../src/document/types.js';
 import { loadFontSet, type FontSet } from '../src/fonts/fonts.js';
 import { DEFAULT_THEME, parseTheme, type Theme } from '../src/theme/theme.js';
-import { computeGeometry, type Geometry } from '../src/typeset/geometry.js';
+import { computeGeometry, type Geometry } from '../src/page/geometry.js';
 import { buildReport } from '../src/pipeline.js';
 import { chartConfig, seriesColors, wrapLabel, roughMeasure } from '../src/charts/config.js';
 import { axisFormatter, formatChartNumber } from '../src/charts/format.js';

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PDFMAKE_VERSION, installCjkLayout } from '../src/cjk/pdfmake.js';
+import { PDFMAKE_VERSION, installPdfmake } from '../src/emit/pdfmake/install.js';
 import { noBreakAfter, noBreakBefore, classify } from '../src/cjk/classes.js';
 import { readGlyphs, type Glyph } from './support/pdf.js';
 import { SERIF, SANS_BOLD } from './support/cjk.js';
@@ -14,8 +13,8 @@ const root = path.resolve(import.meta.dirname, '..');
 
 describe('the pdfmake adapter', () => {
   it('is pinned to the exact pdfmake version it patches', () => {
-    // If this fails after an upgrade, read src/cjk/pdfmake.ts against the new LayoutBuilder.buildNextLine,
-    // Line and Renderer.renderLine, then update PDFMAKE_VERSION and the pin in package.json together.
+    // If this fails after an upgrade, read src/emit/pdfmake/internals.ts against the new LayoutBuilder.buildNextLine,
+    // Line, Renderer.renderLine and DocumentContext.addPage, then update PDFMAKE_VERSION and the pin in package.json.
     const installedVersion = (require('pdfmake/package.json') as { version: string }).version;
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
@@ -33,7 +32,7 @@ describe('the pdfmake adapter', () => {
     ).default;
     const before = [LayoutBuilder.prototype.buildNextLine, Renderer.prototype.renderLine];
     expect(before.every((f) => typeof f === 'function')).toBe(true);
-    installCjkLayout();
+    installPdfmake();
     expect(LayoutBuilder.prototype.buildNextLine).not.toBe(undefined);
     expect(String(LayoutBuilder.prototype.buildNextLine)).toContain('buildCjkLine');
     expect(String(Renderer.prototype.renderLine)).toContain('renderCjkLine');
@@ -51,7 +50,7 @@ const WIDTHS = Array.from({ length: 13 }, (_, i) => 8 + i);
 const LEFT = 40;
 
 async function sweepPdf(): Promise<Buffer> {
-  installCjkLayout();
+  const pdfmake = installPdfmake();
   pdfmake.setFonts({ serif: { normal: SERIF, bold: SANS_BOLD } });
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((p: string) => p === SERIF || p === SANS_BOLD);

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   breakParagraph,
-  breakVariants,
   layoutParagraph,
   placeLine,
   prepare,
-  splitOverlong,
   type LaidLine,
   type Measurer,
 } from '../src/cjk/breaker.js';
+import { splitOverlong } from '../src/cjk/overlong.js';
+import { breakVariants } from '../src/cjk/variants.js';
 import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tokenize, type Token } from '../src/cjk/tokens.js';
 import { measurer } from './support/cjk.js';

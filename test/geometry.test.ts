@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeGeometry } from '../src/typeset/geometry.js';
+import { columnWidthOf, computeGeometry, figureSlot } from '../src/page/geometry.js';
+import type { Figure } from '../src/document/types.js';
 import { DEFAULT_THEME, parseTheme } from '../src/theme/theme.js';
 
 describe('page geometry', () => {
@@ -23,6 +24,23 @@ describe('page geometry', () => {
     const g = computeGeometry(theme)!;
     expect(g.columns).toBe(3);
     expect(g.columnWidth / 9).toBe(g.columnChars);
+  });
+
+  it('gives a figure one slot: the type area or its column wide, whole body lines tall', () => {
+    const g = computeGeometry(DEFAULT_THEME)!;
+    const fig: Figure = { type: 'figure', data: '/x' };
+    const lines = DEFAULT_THEME.chart.heightLines;
+    expect(figureSlot(fig, undefined, DEFAULT_THEME, g)).toEqual({
+      width: g.textWidth,
+      height: lines * g.pitch,
+    });
+    expect(figureSlot(fig, g.columns, DEFAULT_THEME, g)).toEqual({
+      width: g.columnWidth,
+      height: lines * g.pitch,
+    });
+    const three = figureSlot({ ...fig, lines: 4 }, 3, DEFAULT_THEME, g);
+    expect(three).toEqual({ width: columnWidthOf(g, DEFAULT_THEME.body.gutter, 3), height: 4 * g.pitch });
+    expect(three.width / g.size).toBe(Math.floor(three.width / g.size));
   });
 
   it('reports unknown theme keys with a suggestion, and wrong types', () => {

@@ -3,7 +3,7 @@ import type { LoadedData } from '../data/load.js';
 import type { Block, DocumentTree, Figure } from '../document/types.js';
 import type { FontSet } from '../fonts/fonts.js';
 import type { Theme } from '../theme/theme.js';
-import { columnWidthOf, type Geometry } from '../typeset/geometry.js';
+import { figureSlot, type Geometry } from '../page/geometry.js';
 import {
   chartCacheKey,
   defaultCacheDir,
@@ -111,13 +111,13 @@ export function renderFigures(
   const memory = options.memoryCache ?? true;
   let fingerprint: string | undefined;
 
-  const make = (b: Figure, width: number): void => {
+  const make = (b: Figure, columns: number | undefined): void => {
     const { spec, diagnostics: d } = readChartSpec(data, b.data, b.place);
     diagnostics.push(...d);
     if (!spec) return;
     diagnostics.push(...missingGlyphs(spec, b.data, fonts, theme, data));
     stats.figures++;
-    const height = (b.lines ?? theme.chart.heightLines) * geo.pitch;
+    const { width, height } = figureSlot(b, columns, theme, geo);
     fingerprint ??= themeFingerprint(theme, fonts);
     const key = chartCacheKey(spec, width, height, settings, fingerprint);
     let image: ChartImage | undefined = memory ? fromMemory(key) : undefined;
@@ -155,14 +155,15 @@ export function renderFigures(
     });
   };
 
-  const walk = (blocks: readonly Block[], width: number) => {
+  // A figure is drawn at the size typeset gives it: across the type area, or in a column of <columns>.
+  const walk = (blocks: readonly Block[], columns: number | undefined) => {
     for (const b of blocks) {
-      if (b.type === 'columns') walk(b.children, columnWidthOf(geo, theme.body.gutter, b.count));
-      else if (b.type === 'section') walk(b.children, width);
-      else if (b.type === 'figure') make(b, width);
+      if (b.type === 'columns') walk(b.children, b.count ?? geo.columns);
+      else if (b.type === 'section') walk(b.children, columns);
+      else if (b.type === 'figure') make(b, columns);
     }
   };
-  walk(tree.children, geo.textWidth);
+  walk(tree.children, undefined);
   stats.cached = stats.fromMemory + stats.fromDisk;
   stats.renderMs = Math.round(stats.renderMs * 10) / 10;
   return { charts, diagnostics, stats };

@@ -1,5 +1,5 @@
 import { isCompressible, noBreakAfter, noBreakBefore } from './classes.js';
-import { graphemes, type Token } from './tokens.js';
+import type { Token } from './tokens.js';
 
 /** Measures text in a style with OpenType features; widths in points. */
 export interface Measurer {
@@ -21,7 +21,7 @@ export interface ParagraphOptions {
 }
 
 /** How many steps of a loop go between two calls of a `check` callback. */
-const CHECK_EVERY = 4096;
+export const CHECK_EVERY = 4096;
 
 /** A token placed on a line: its x from the line start, the features to draw it with and its drawn advance. */
 export interface PlacedToken {
@@ -75,7 +75,7 @@ export interface Prepared {
 // Tuning: stretch per gap at ratio 1, in em; the cost of an orphan (孤字) and of a line.
 const STRETCH_EM = 0.2;
 const ORPHAN_PENALTY = 5000;
-const LINE_PENALTY = 10;
+export const LINE_PENALTY = 10;
 const TOLERANCE = 3000;
 
 const isMark = (c: string) => c === 'open' || c === 'close' || c === 'stop';
@@ -216,7 +216,8 @@ function contentUnits(p: Prepared, a: number, b: number): number {
   return n;
 }
 
-interface Node {
+/** A breakpoint of the optimal-fit search: the demerits of the best way to reach it, and where its line began. */
+export interface Node {
   demerits: number;
   prev: number;
 }
@@ -226,7 +227,7 @@ interface Node {
  * (O(1) per step), skipping starts nothing reaches, and calls `visit` with each start, the line's badness and its
  * penalty. In an emergency any break and any single over-wide token is accepted, at a price.
  */
-function linesEndingAt(
+export function linesEndingAt(
   p: Prepared,
   from: number,
   b: number,
@@ -294,7 +295,7 @@ function linesEndingAt(
 }
 
 /** Whether a paragraph from `from` holds nothing but spaces (it is set as one empty line). */
-function onlySpaces(p: Prepared, from: number): boolean {
+export function onlySpaces(p: Prepared, from: number): boolean {
   for (let k = from; k < p.tokens.length; k++) if (p.tokens[k]!.cls !== 'space') return false;
   return true;
 }
@@ -340,65 +341,6 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
   throw new Error('CJK line breaking found no layout');
 }
 
-/** A way to set a paragraph in a given number of lines: its breaks and how much worse it is than the best. */
-export interface BreakVariant {
-  lines: number;
-  breaks: number[];
-  demerits: number;
-}
-
-/** Lines that stretch further than this ratio (0.3 em between characters) are not worth a line more or less. */
-const VARIANT_TOLERANCE = 100 * 1.5 ** 3;
-
-/**
- * The best breaks of a paragraph for each number of lines near the optimum (Knuth–Plass with looseness, as TeX
- * has it): the page builder sets a paragraph a line longer or shorter to fill a column or to keep two lines
- * together. Only layouts whose every line is spaced within 0.3 em are offered, and no emergency breaks.
- */
-export function breakVariants(p: Prepared, opts: ParagraphOptions, maxLines = 40): BreakVariant[] {
-  const n = p.tokens.length;
-  if (n === 0 || onlySpaces(p, 0)) return [];
-  // best[b]: line count → the cheapest way to end a line before token b with that many lines.
-  const best = new Array<Map<number, Node> | undefined>(n + 1);
-  best[0] = new Map([[0, { demerits: 0, prev: -1 }]]);
-  for (let b = 1; b <= n; b++) {
-    if (opts.check && b % CHECK_EVERY === 0) opts.check();
-    if (b < n && !p.breakable[b]) continue;
-    const here = new Map<number, Node>();
-    linesEndingAt(
-      p,
-      0,
-      b,
-      opts,
-      false,
-      VARIANT_TOLERANCE,
-      (a) => best[a] !== undefined,
-      (a, badness, penalty) => {
-        for (const [k, node] of best[a]!) {
-          if (k + 1 > maxLines) continue;
-          const demerits = node.demerits + (LINE_PENALTY + badness) ** 2 + penalty ** 2;
-          const old = here.get(k + 1);
-          if (!old || demerits < old.demerits) here.set(k + 1, { demerits, prev: a });
-        }
-      },
-    );
-    if (here.size) best[b] = here;
-  }
-  const out: BreakVariant[] = [];
-  for (const [lines, node] of best[n] ?? []) {
-    const breaks: number[] = [];
-    let k = lines;
-    for (let b = n, cur = node; b > 0;) {
-      breaks.push(b);
-      b = cur.prev;
-      k--;
-      if (b > 0) cur = best[b]!.get(k)!;
-    }
-    out.push({ lines, breaks: breaks.reverse(), demerits: node.demerits });
-  }
-  return out.sort((a, b) => a.lines - b.lines);
-}
-
 /**
  * Places the tokens of one line: even extra space in every gap when a justified line is short (clreq J3),
  * or the excess taken in equal proportion from the blank halves of marks and from Han–Latin gaps when it is
@@ -432,90 +374,6 @@ export function placeLine(
     x = drawX + advance - (p.blankLeft[k] ? 0 : give);
   }
   return { start: a, end: b, tokens, width: x, last };
-}
-
-/**
- * A Western word or number wider than the line (a URL in a narrow column) cannot stay whole: cut it into
- * pieces that fit, preferably after `/ . - _ ? & =`, so that no text runs past the margin.
- */
-export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions): Prepared {
-  const width = opts.width - opts.indent;
-  const n = p.tokens.length;
-  // A Western word in one style may come in several tokens (pdfmake runs, cut for size): such a chain is one
-  // word, and it is cut as one when it is wider than the line.
-  const chainEnd = (k: number): number => {
-    let e = k;
-    const t = p.tokens[k]!;
-    while (
-      e + 1 < n &&
-      p.tokens[e]!.joinNext &&
-      p.tokens[e + 1]!.cls === 'latin' &&
-      p.tokens[e + 1]!.style === t.style
-    )
-      e++;
-    return e;
-  };
-  const overlong = (k: number, e: number): boolean => {
-    let w = 0;
-    for (let j = k; j <= e; j++) w += p.width[j]!;
-    return w > width + 0.01;
-  };
-  let any = false;
-  for (let k = from; k < n && !any; k++) {
-    if (p.tokens[k]!.cls !== 'latin') continue;
-    const e = chainEnd(k);
-    any = overlong(k, e);
-    k = e;
-  }
-  if (!any) return p;
-  const tokens: Token[] = [];
-  const hard = new Set<number>();
-  const remap = new Map<number, number>();
-  const m = p.measurer;
-  let steps = 0;
-  for (let k = 0; k < n; k++) {
-    const t = p.tokens[k]!;
-    remap.set(k, tokens.length);
-    const e = k >= from && t.cls === 'latin' ? chainEnd(k) : k;
-    if (k < from || t.cls !== 'latin' || !overlong(k, e)) {
-      tokens.push(t);
-      continue;
-    }
-    let text = t.text;
-    for (let j = k + 1; j <= e; j++) {
-      remap.set(j, tokens.length);
-      text += p.tokens[j]!.text;
-    }
-    const last = p.tokens[e]!;
-    k = e;
-    const gs = graphemes(text);
-    // Each grapheme measured alone (the measurer caches them), so that finding a cut costs a sum, not a
-    // shaping of every candidate piece: linear in the word's length, however long it is.
-    const advance = gs.map((g) => m.width(g, t.style, []));
-    let start = 0;
-    while (start < gs.length) {
-      if (opts.check && ++steps % 256 === 0) opts.check();
-      let end = start;
-      let sum = 0;
-      while (end < gs.length && sum + advance[end]! <= width) sum += advance[end++]!;
-      // Kerning can make the piece wider than its graphemes' sum: take graphemes off until it fits.
-      while (end > start + 1 && m.width(gs.slice(start, end).join(''), t.style, []) > width) end--;
-      let cut = Math.max(start + 1, end);
-      let good = -1;
-      for (let j = start + 1; j <= cut; j++) if (/[/.\-_?&=]/.test(gs[j - 1]!)) good = j;
-      if (good > start && cut < gs.length && good >= start + (cut - start) / 2) cut = good;
-      tokens.push({
-        ...t,
-        text: gs.slice(start, cut).join(''),
-        // The word's last piece joins what follows as the word did.
-        joinNext: cut >= gs.length ? last.joinNext : false,
-        ...(start > 0 ? { cut: true } : {}),
-      });
-      start = cut;
-    }
-  }
-  for (const j of p.hardBreaks) hard.add(remap.get(j) ?? tokens.length);
-  return prepare(tokens, p.measurer, hard, opts.check);
 }
 
 /** Breaks a paragraph (from token `from`) and places every line. */

@@ -1,24 +1,18 @@
-// Must come before pdfmake: it hands pdfkit a fontkit that shares parsed fonts between documents.
-import { fontBuffer } from '../fonts/shared.js';
 import { createHash } from 'node:crypto';
-import pdfmake from 'pdfmake';
 import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
-import type { FontSet } from '../fonts/fonts.js';
-import { installCjkLayout, setActiveLimits } from '../cjk/pdfmake.js';
+import { fontBuffer } from '../fonts/shared.js';
+import { FALLBACK_METRICS, lineBox, type FontSet } from '../fonts/fonts.js';
 import type { BuildLimits } from '../limits.js';
-import type { Furniture, TypesetDocument } from '../typeset/layout.js';
-
-interface VirtualFs {
-  existsSync(name: string): boolean;
-  writeFileSync(name: string, content: Buffer): void;
-}
+import type { Furniture, TypesetDocument } from '../typeset/context.js';
+import type { Pdfmake } from './pdfmake/internals.js';
+import { installPdfmake, setActiveLimits } from './pdfmake/install.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
  * pdfkit gets the same Buffer for a face in every document, so it parses each face once (fonts/shared.ts).
  */
-function fontDictionary(fonts: FontSet): TFontDictionary {
-  const vfs = (pdfmake as unknown as { virtualfs: VirtualFs }).virtualfs;
+function fontDictionary(pdfmake: Pdfmake, fonts: FontSet): TFontDictionary {
+  const vfs = pdfmake.virtualfs;
   const virtual = (file: string): string => {
     const bytes = fontBuffer(file);
     const name = `briefing-font-${createHash('sha1')
@@ -51,6 +45,8 @@ function header(f: Furniture) {
       color: f.running.color,
     };
     const lineHeight = f.running.size * 1.6;
+    // The running head's line box is taken as Noto Sans SC's whatever its family (the house style sets it in sans).
+    const box = lineBox(FALLBACK_METRICS.sans);
     return {
       stack: [
         // The date is drawn first and the report name second, pulled up onto the same baseline: two separate
@@ -59,13 +55,13 @@ function header(f: Furniture) {
           text: f.runningRight,
           alignment: 'right',
           ...style,
-          lineHeight: lineHeight / (f.running.size * 1.448),
+          lineHeight: lineHeight / (f.running.size * box),
         },
         {
           text: f.runningLeft,
           alignment: 'left',
           ...style,
-          lineHeight: lineHeight / (f.running.size * 1.448),
+          lineHeight: lineHeight / (f.running.size * box),
           margin: [0, -lineHeight, 0, 0],
         },
         {
@@ -106,9 +102,8 @@ export function emitPdf(doc: TypesetDocument, fonts: FontSet, limits: BuildLimit
 }
 
 async function emitOne(doc: TypesetDocument, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
-  installCjkLayout();
-
-  pdfmake.setFonts(fontDictionary(fonts));
+  const pdfmake = installPdfmake();
+  pdfmake.setFonts(fontDictionary(pdfmake, fonts));
   pdfmake.setUrlAccessPolicy(() => false);
   // Fonts arrive as bytes and charts as inline SVG or data URLs: pdfmake reads no file and fetches nothing.
   pdfmake.setLocalAccessPolicy(() => false);

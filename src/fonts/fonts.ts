@@ -17,6 +17,23 @@ export interface FontFace {
   advance(text: string): number;
 }
 
+/** A face's vertical metrics in em: pdfmake's line box is ascender less descender, its baseline at the ascender. */
+export type FaceMetrics = Pick<FontFace, 'ascender' | 'descender'>;
+
+/**
+ * The hhea metrics of the house faces, Noto Serif SC and Noto Sans SC: used for a family the font configuration
+ * does not define (layout goes on; the emitter then reports the family), and for the running head's line box.
+ */
+export const FALLBACK_METRICS = {
+  serif: { ascender: 1.151, descender: -0.286 },
+  sans: { ascender: 1.16, descender: -0.288 },
+} as const satisfies Record<string, FaceMetrics>;
+
+/** Height of a face's line box in em (pdfmake's `lineHeight: 1`): ascender less descender. */
+export function lineBox(m: FaceMetrics): number {
+  return m.ascender - m.descender;
+}
+
 /** A family with a regular and a bold face (bold falls back to regular when a family has none). */
 export interface FontFamily {
   name: string;

@@ -14,8 +14,9 @@ export interface SharedFont {
 type Create = (buffer: Uint8Array, postscriptName?: string) => unknown;
 
 const require = createRequire(import.meta.url);
-// pdfkit (under pdfmake) loads fontkit's CommonJS build; resolve it the way pdfkit does.
-const pdfkitRequire = createRequire(require.resolve('pdfkit'));
+// pdfmake loads pdfkit, and pdfkit fontkit's CommonJS build: resolve each the way its parent does.
+const pdfkitPath = createRequire(require.resolve('pdfmake')).resolve('pdfkit');
+const pdfkitRequire = createRequire(pdfkitPath);
 const fontkitPath = pdfkitRequire.resolve('fontkit');
 const fontkit = pdfkitRequire('fontkit') as Record<string, unknown> & { create: Create };
 
@@ -36,14 +37,26 @@ const create: Create = (buffer, postscriptName) => {
   return font;
 };
 
-// Replace the module pdfkit will require. This must run before pdfkit loads: src/emit/pdf.ts imports this
-// module before pdfmake. If pdfkit was loaded first, documents still build, only without the shared fonts.
-const cached = require.cache[fontkitPath];
-if (cached) {
-  const patched: Record<string, unknown> = {};
-  for (const key of Object.keys(fontkit)) patched[key] = fontkit[key];
-  patched.create = create;
-  cached.exports = patched;
+let sharing: boolean | undefined;
+
+/**
+ * Makes pdfkit share the parsed fonts: replaces the fontkit module in Node's module cache with a copy whose
+ * `create` is the one above (fontkit's own exports are getters and cannot be patched in place). pdfkit takes
+ * fontkit when it loads, so this must run first: src/emit/pdfmake/install.ts calls it before it loads pdfmake.
+ * Returns whether pdfkit will share; false when something loaded pdfkit before (documents still build, each
+ * parsing its own fonts). Idempotent.
+ */
+export function installFontSharing(): boolean {
+  if (sharing !== undefined) return sharing;
+  const cached = require.cache[fontkitPath];
+  sharing = cached !== undefined && require.cache[pdfkitPath] === undefined;
+  if (sharing && cached) {
+    const patched: Record<string, unknown> = {};
+    for (const key of Object.keys(fontkit)) patched[key] = fontkit[key];
+    patched.create = create;
+    cached.exports = patched;
+  }
+  return sharing;
 }
 
 /** The bytes of a font file, read once per process (again if the file changes); the same Buffer every time. */

@@ -1,4 +1,4 @@
-import type { FontSet } from '../fonts/fonts.js';
+import type { Figure } from '../document/types.js';
 import type { Theme } from '../theme/theme.js';
 
 const PAGE_SIZES: Record<string, [number, number]> = {
@@ -60,22 +60,31 @@ export function computeGeometry(theme: Theme, columnsOverride?: number): Geometr
   };
 }
 
-/** pdfmake's `lineHeight` factor that makes one line of `fontSize` in `family` exactly `linePitch` points tall. */
-export function lineHeightFor(
-  fonts: FontSet,
-  family: string,
-  bold: boolean,
-  fontSize: number,
-  linePitch: number,
-): number {
-  const fam = fonts.families.get(family);
-  const face = fam ? (bold ? fam.bold : fam.regular) : undefined;
-  const box = face ? face.ascender - face.descender : 1.437;
-  return linePitch / (fontSize * box);
-}
-
 /** Width of one column of a `<body>` with `count` columns (the theme's count when undefined), whole characters. */
 export function columnWidthOf(geo: Geometry, gutterChars: number, count?: number): number {
   if (count === undefined || count === geo.columns) return geo.columnWidth;
   return Math.floor((geo.textWidth / geo.size - gutterChars * (count - 1)) / count) * geo.size;
+}
+
+/** A figure's size in points: the width of the measure it stands in and a height of whole body lines. */
+export interface FigureSlot {
+  width: number;
+  height: number;
+}
+
+/**
+ * The one computation of a figure's size, read by the chart stage (to draw the chart at that size) and by typeset
+ * (to place it): across the type area when `columns` is undefined, else one column of a `<columns>` block of
+ * `columns` columns; `figure.lines` (default the theme's `chart.heightLines`) lines of the body pitch tall.
+ */
+export function figureSlot(
+  figure: Figure,
+  columns: number | undefined,
+  theme: Theme,
+  geo: Geometry,
+): FigureSlot {
+  return {
+    width: columns === undefined ? geo.textWidth : columnWidthOf(geo, theme.body.gutter, columns),
+    height: (figure.lines ?? theme.chart.heightLines) * geo.pitch,
+  };
 }

@@ -1,0 +1,112 @@
+import { warning, type Place } from '../diagnostics/diagnostic.js';
+import type { Inline } from '../document/types.js';
+import { faceOf } from '../fonts/fonts.js';
+import { resolveColor, type TextStyle } from '../theme/theme.js';
+import { WESTERN_PART } from '../cjk/classes.js';
+import type { Ctx } from './context.js';
+
+/**
+ * A styled run. `noWrap` stops pdfmake's own word splitting (UAX #14) and per-word measuring of the run:
+ * the CJK engine re-tokenises runs anyway, so that work was thrown away on every text node.
+ */
+export type Run = { text: string; font: string; bold?: boolean; color?: string; noWrap: true };
+
+/**
+ * Runs longer than this are cut into pieces: pdfmake shapes every run whole before the line engine sees it, so a
+ * run of megabytes (a pasted blob with no break opportunity) would cost seconds and gigabytes out of reach of the
+ * time limit. Pieces of this size are shaped one by one and the engine, which checks the limits, does the rest.
+ */
+const RUN_CHUNK = 1024;
+
+/**
+ * Whether a run may end before `next` without changing how the engine tokenises the text: not inside a
+ * grapheme, a `——` or `……`, a run of spaces, a signed number, or a Western word except between two letters or
+ * digits (the engine joins a word across runs). Past four chunks any boundary outside a grapheme will do: only
+ * text with no other place for kilobytes gets there.
+ */
+function splitsCleanly(run: string, next: string): boolean {
+  if (/\p{M}|\u200c|\u200d|[\ufe00-\ufe0f]/u.test(next)) return false;
+  if (run.length >= 4 * RUN_CHUNK) return true;
+  const prev = run.slice(run.codePointAt(run.length - 2)! > 0xffff ? -2 : -1);
+  if ((prev === '—' || prev === '…') && next === prev) return false;
+  if (/\s/u.test(prev) && /\s/u.test(next)) return false;
+  if (/[+\-±$€£¥#@]/u.test(prev) && /\p{Nd}/u.test(next)) return false;
+  if (WESTERN_PART.test(prev) && WESTERN_PART.test(next))
+    return /[\p{L}\p{Nd}]/u.test(prev) && /[\p{L}\p{Nd}]/u.test(next);
+  return true;
+}
+
+/**
+ * Splits text into runs by font: each character goes to the style's family if it has the glyph, else to the
+ * first fallback family that has it; a character no configured font has is reported once (never silent tofu).
+ */
+export function fontRuns(
+  text: string,
+  style: { font: string; bold: boolean; color?: string },
+  ctx: Ctx,
+  place: Place | undefined,
+): Run[] {
+  const runs: Run[] = [];
+  const order = [style.font, ...ctx.fonts.fallback.filter((f) => f !== style.font)];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    let family = style.font;
+    if (ch === '\u00b7') {
+      // GB/T 15834's interpunct is a centred, full-width-class mark: take it from a family whose glyph is
+      // the CJK form (Noto Sans SC's), not a proportional Latin middle dot (Noto Serif SC's).
+      const face = (f: string) => faceOf(ctx.fonts, f, style.bold);
+      if ((face(family)?.advance(ch) ?? 1) < 0.9) {
+        const cjk = order.find((f) => (face(f)?.advance(ch) ?? 0) > 0.99);
+        if (cjk) family = cjk;
+      }
+    } else if (!/\s/u.test(ch)) {
+      const found = order.find((f) => faceOf(ctx.fonts, f, style.bold)?.has(cp));
+      if (found) family = found;
+      else if (!ctx.missing.has(ch)) {
+        ctx.missing.add(ch);
+        const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+        ctx.diagnostics.push(
+          warning('font:missing-glyph', `no configured font has "${ch}" (U+${hex})`, {
+            ...(place ? { place } : {}),
+            actual: ch,
+            hint: 'add a font that covers it to fonts/fonts.yaml (families and fallback), or replace the character',
+          }),
+        );
+      }
+    }
+    const last = runs.at(-1);
+    if (last && last.font === family && !(last.text.length >= RUN_CHUNK && splitsCleanly(last.text, ch)))
+      last.text += ch;
+    else
+      runs.push({
+        text: ch,
+        noWrap: true,
+        font: family,
+        ...(style.bold ? { bold: true } : {}),
+        ...(style.color ? { color: resolveColor(ctx.theme, style.color) } : {}),
+      });
+  }
+  return runs;
+}
+
+/** The runs of a block's inline content in `style`: bold for `<strong>`, the accent colour for `<em>`. */
+export function inlineRuns(
+  inlines: readonly Inline[],
+  style: TextStyle,
+  ctx: Ctx,
+  place: Place | undefined,
+  accent?: string,
+): Run[] {
+  const out: Run[] = [];
+  const walk = (xs: readonly Inline[], bold: boolean, color: string | undefined) => {
+    for (const x of xs) {
+      if (x.type === 'text')
+        out.push(...fontRuns(x.value, { font: style.font, bold, ...(color ? { color } : {}) }, ctx, place));
+      else if (x.type === 'break') out.push({ text: '\n', font: style.font, noWrap: true });
+      else if (x.type === 'strong') walk(x.children, true, color);
+      else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
+    }
+  };
+  walk(inlines, style.bold, undefined);
+  return out;
+}
