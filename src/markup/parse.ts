@@ -3,6 +3,7 @@ import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js
 import { nearest } from '../diagnostics/suggest.js';
 import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
 import { SRC_ATTR, type RenderedMarkup } from '../template/render.js';
+import { normalizeInlines } from './inline.js';
 
 type Content = 'inline' | 'empty' | 'blocks' | readonly string[];
 
@@ -83,26 +84,12 @@ const HTML_HABITS: Readonly<Record<string, string>> = {
   tbody: 'table',
   thead: 'table',
 };
-const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u00b7]/u;
 
 interface RawElement {
   name: string;
   attrs: Record<string, string>;
   place: Place | undefined;
   children: (RawElement | string)[];
-}
-
-/**
- * Collapses markup whitespace: runs with a line break vanish between Chinese characters (a newline in the
- * template is not a space in Chinese) and become one space elsewhere; other runs become one space.
- */
-export function collapseWhitespace(s: string): string {
-  return s.replace(/\s+/g, (ws, offset: number, all: string) => {
-    if (!ws.includes('\n')) return ws.includes('\u3000') ? ws : ' ';
-    const before = all[offset - 1] ?? '';
-    const after = all[offset + ws.length] ?? '';
-    return HAN.test(before) || HAN.test(after) || before === '' || after === '' ? '' : ' ';
-  });
 }
 
 /** Parses the rendered markup into a document tree; problems point at the template line that made them. */
@@ -338,51 +325,6 @@ function toInlines(el: RawElement): Inline[] {
     else out.push({ type: c.name === 'b' ? 'strong' : 'emphasis', children: toInlines(c) });
   }
   return normalizeInlines(out);
-}
-
-/**
- * Applies `collapseWhitespace` across inline boundaries (a space before <b> and a newline after it are judged by
- * the characters on both sides), trimming the block's ends and the sides of a <br/>.
- */
-function normalizeInlines(inlines: Inline[]): Inline[] {
-  const runs: { value: string; start: number }[] = [];
-  let all = '';
-  const gather = (xs: Inline[]) => {
-    for (const x of xs) {
-      if (x.type === 'text') {
-        runs.push({ value: x.value, start: all.length });
-        all += x.value;
-      } else if (x.type === 'break') all += '\u0000';
-      else gather(x.children);
-    }
-  };
-  gather(inlines);
-  // One slot per UTF-16 code unit, so run offsets stay valid; whitespace is never part of a surrogate pair.
-  const slots: string[] = all.split('');
-  for (const m of all.matchAll(/\s+/g)) {
-    const a = m.index;
-    const ws = m[0];
-    const before = all[a - 1] ?? '\u0000';
-    const after = all[a + ws.length] ?? '\u0000';
-    let rep: string;
-    if (before === '\u0000' || after === '\u0000') rep = '';
-    else if (!ws.includes('\n')) rep = ws.includes('\u3000') ? ws : ' ';
-    else rep = HAN.test(before) || HAN.test(after) ? '' : ' ';
-    slots[a] = rep;
-    for (let i = a + 1; i < a + ws.length; i++) slots[i] = '';
-  }
-  let r = 0;
-  const rebuild = (xs: Inline[]): Inline[] =>
-    xs.flatMap((x): Inline[] => {
-      if (x.type === 'text') {
-        const run = runs[r++]!;
-        const value = slots.slice(run.start, run.start + run.value.length).join('');
-        return value ? [{ type: 'text', value }] : [];
-      }
-      if (x.type === 'break') return [x];
-      return [{ type: x.type, children: rebuild(x.children) }];
-    });
-  return rebuild(inlines);
 }
 
 function toBlocks(el: RawElement): Block[] {
