@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText } from '../src/data/load.js';
 import type { Diagnostic, Place } from '../src/diagnostics/diagnostic.js';
+import { ELEMENTS, ROOT } from '../src/markup/elements.js';
 import { parseMarkup } from '../src/markup/parse.js';
 import { loadPack } from '../src/template/pack.js';
 import { renderTemplate, type RenderedMarkup } from '../src/template/render.js';
@@ -78,4 +79,33 @@ describe('markup trees (test/fixtures/markup-trees.txt)', () => {
     it(c.title, () => {
       expect(tree(c.template)).toBe(c.expected);
     });
+});
+
+describe('the element table (src/markup/elements.ts)', () => {
+  const names = Object.keys(ELEMENTS);
+
+  it('has one root, the document element', () => {
+    expect(names.filter((n) => ELEMENTS[n]!.kind === 'root')).toEqual([ROOT]);
+  });
+
+  it('names only known elements in content models and exceptions', () => {
+    for (const rule of Object.values(ELEMENTS)) {
+      if (typeof rule.content !== 'string') for (const n of rule.content) expect(names).toContain(n);
+      for (const n of rule.except ?? []) expect(names).toContain(n);
+    }
+  });
+
+  it('lists every part element in some parent’s content', () => {
+    const listed = Object.values(ELEMENTS).flatMap((r) => (typeof r.content === 'string' ? [] : r.content));
+    for (const n of names.filter((n) => ELEMENTS[n]!.kind === 'part')) expect(listed).toContain(n);
+  });
+
+  it('gives each alias to one element, and no alias is an element’s own name', () => {
+    const aliases = Object.values(ELEMENTS).flatMap((r) => r.aliases ?? []);
+    expect(new Set(aliases).size).toBe(aliases.length);
+    for (const a of aliases) {
+      expect(a).toBe(a.toLowerCase());
+      expect(names).not.toContain(a);
+    }
+  });
 });
