@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText } from '../src/data/load.js';
 import type { Diagnostic, Place } from '../src/diagnostics/diagnostic.js';
-import { ELEMENTS, ROOT } from '../src/markup/elements.js';
+import { DOCUMENT, ELEMENTS, ROOT } from '../src/markup/elements.js';
 import { parseMarkup } from '../src/markup/parse.js';
 import { loadPack } from '../src/template/pack.js';
 import { renderTemplate, type RenderedMarkup } from '../src/template/render.js';
@@ -86,6 +86,7 @@ describe('the element table (src/markup/elements.ts)', () => {
 
   it('has one root, the document element', () => {
     expect(names.filter((n) => ELEMENTS[n]!.kind === 'root')).toEqual([ROOT]);
+    expect(ELEMENTS[ROOT]).toBe(DOCUMENT);
   });
 
   it('names only known elements in content models and exceptions', () => {

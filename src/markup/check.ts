@@ -23,7 +23,7 @@ function allowedIn(rule: ElementRule): readonly string[] {
 function describeContent(c: Content): string {
   if (c === 'inline') {
     const tags = INLINE.map((n) => (ELEMENTS[n]!.content === 'empty' ? `<${n}/>` : `<${n}>`));
-    return `text with ${tags.slice(0, -1).join(', ')} and ${tags.at(-1)!}`;
+    return `text with ${tags.length > 1 ? `${tags.slice(0, -1).join(', ')} and ` : ''}${tags.at(-1)!}`;
   }
   if (c === 'empty') return 'nothing (write it as <x/>)';
   if (c === 'blocks') return 'block elements such as <p>, <heading>, <figure>';

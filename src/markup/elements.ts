@@ -110,7 +110,8 @@ function briefing(el: RawElement, b: Build): { tree?: DocumentTree; diagnostics:
     if (v !== undefined && v.trim() !== '') meta[k] = v.trim();
   }
   const d = meta.date;
-  // Checked here, on the trimmed value, once the rest of the markup is known to be right.
+  // Checked last, on the trimmed value: a blank date is no date, and a wrong one is reported only once the
+  // rest of the markup is right.
   if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d))
     return {
       diagnostics: [
@@ -123,17 +124,20 @@ function briefing(el: RawElement, b: Build): { tree?: DocumentTree; diagnostics:
   return { tree: { lang: el.attrs.lang ?? 'zh-CN', meta, children: b.blocks(el) }, diagnostics: [] };
 }
 
+/** The rule of the document element, `<briefing>`. */
+export const DOCUMENT: RootRule = {
+  kind: 'root',
+  attrs: { lang: {}, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
+  content: 'blocks',
+  document: briefing,
+};
+
 /**
  * Every markup element, one rule each (docs/templates.md documents the same): its attributes, what it may
  * contain, where it may stand and how it becomes a tree node. Adding an element is adding an entry here.
  */
 export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
-  briefing: {
-    kind: 'root',
-    attrs: { lang: {}, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
-    content: 'blocks',
-    document: briefing,
-  },
+  briefing: DOCUMENT,
   kicker: { kind: 'block', attrs: {}, content: 'inline', aliases: ['header'], block: textBlock('kicker') },
   headline: { kind: 'block', attrs: {}, content: 'inline', aliases: ['h1'], block: textBlock('headline') },
   deck: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('deck') },

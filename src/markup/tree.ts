@@ -1,14 +1,13 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Block, DocumentTree, Inline } from '../document/types.js';
-import { ELEMENTS, ROOT, type Build, type RawElement } from './elements.js';
+import { DOCUMENT, ELEMENTS, type Build, type RawElement } from './elements.js';
 import { normalizeInlines } from './inline.js';
 
 const build: Build = { inlines: toInlines, blocks: toBlocks };
 
 /** Builds the document tree from a checked root element, through the table's rules. */
 export function toDocument(root: RawElement): { tree?: DocumentTree; diagnostics: Diagnostic[] } {
-  const rule = ELEMENTS[ROOT]!;
-  return rule.kind === 'root' ? rule.document(root, build) : { diagnostics: [] };
+  return DOCUMENT.document(root, build);
 }
 
 function toInlines(el: RawElement): Inline[] {
