@@ -1,124 +1,54 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import { nearest } from '../diagnostics/suggest.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+import type { DocumentTree } from '../document/types.js';
 import { SRC_ATTR, type RenderedMarkup } from '../template/render.js';
-
-type Content = 'inline' | 'empty' | 'blocks' | readonly string[];
-
-interface ElementSpec {
-  attrs: readonly string[];
-  required?: readonly string[];
-  content: Content;
-}
-
-const BLOCKS = [
-  'kicker',
-  'headline',
-  'deck',
-  'dateline',
-  'lead',
-  'byline',
-  'kpis',
-  'body',
-  'section',
-  'heading',
-  'p',
-  'pullquote',
-  'figure',
-  'table',
-  'pagebreak',
-];
-
-/** Every markup element, its attributes and what it may contain (docs/templates.md documents the same). */
-export const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
-  briefing: {
-    attrs: ['lang', 'title', 'author', 'subject', 'keywords', 'date', 'running'],
-    content: 'blocks',
-  },
-  kicker: { attrs: [], content: 'inline' },
-  headline: { attrs: [], content: 'inline' },
-  deck: { attrs: [], content: 'inline' },
-  dateline: { attrs: [], content: 'inline' },
-  lead: { attrs: [], content: ['p'] },
-  byline: { attrs: [], content: 'inline' },
-  kpis: { attrs: [], content: ['kpi'] },
-  kpi: { attrs: ['value', 'label'], required: ['value', 'label'], content: 'empty' },
-  body: { attrs: ['columns'], content: 'blocks' },
-  section: { attrs: [], content: 'blocks' },
-  heading: { attrs: [], content: 'inline' },
-  p: { attrs: ['indent'], content: 'inline' },
-  pullquote: { attrs: [], content: 'inline' },
-  figure: { attrs: ['data', 'lines'], required: ['data'], content: 'empty' },
-  table: { attrs: ['header', 'widths'], content: ['tr'] },
-  tr: { attrs: [], content: ['td', 'th'] },
-  td: { attrs: ['align'], content: 'inline' },
-  th: { attrs: ['align'], content: 'inline' },
-  pagebreak: { attrs: [], content: 'empty' },
-  b: { attrs: [], content: 'inline' },
-  em: { attrs: [], content: 'inline' },
-  br: { attrs: [], content: 'empty' },
-};
-
-const INLINE = new Set(['b', 'em', 'br']);
-
-/** HTML habits editors bring along, and the element Briefing has for each. */
-const HTML_HABITS: Readonly<Record<string, string>> = {
-  para: 'p',
-  paragraph: 'p',
-  h1: 'headline',
-  h2: 'heading',
-  h3: 'heading',
-  h4: 'heading',
-  blockquote: 'pullquote',
-  quote: 'pullquote',
-  img: 'figure',
-  chart: 'figure',
-  strong: 'b',
-  i: 'em',
-  div: 'section',
-  article: 'section',
-  header: 'kicker',
-  hr: 'pagebreak',
-  tbody: 'table',
-  thead: 'table',
-};
-const HAN = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u00b7]/u;
-
-interface RawElement {
-  name: string;
-  attrs: Record<string, string>;
-  place: Place | undefined;
-  children: (RawElement | string)[];
-}
+import { checkElement } from './check.js';
+import { ROOT, type RawElement } from './elements.js';
+import { toDocument } from './tree.js';
 
 /**
- * Collapses markup whitespace: runs with a line break vanish between Chinese characters (a newline in the
- * template is not a space in Chinese) and become one space elsewhere; other runs become one space.
+ * Parses the rendered markup into a document tree; problems point at the template line that made them. It never
+ * throws on what a template wrote: well-formedness (saxes), then the element table's rules (check.ts), then the
+ * tree (tree.ts), stopping with diagnostics at the first of these that finds any.
  */
-export function collapseWhitespace(s: string): string {
-  return s.replace(/\s+/g, (ws, offset: number, all: string) => {
-    if (!ws.includes('\n')) return ws.includes('\u3000') ? ws : ' ';
-    const before = all[offset - 1] ?? '';
-    const after = all[offset + ws.length] ?? '';
-    return HAN.test(before) || HAN.test(after) || before === '' || after === '' ? '' : ' ';
-  });
+export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diagnostics: Diagnostic[] } {
+  const read = readElements(markup);
+  if ('diagnostic' in read) return { diagnostics: [read.diagnostic] };
+  const top = read.top;
+  if (top.length !== 1 || top[0]!.name !== ROOT)
+    return {
+      diagnostics: [
+        error('markup:root', `the template must produce one <${ROOT}> element`, {
+          place: top[0]?.place ?? { file: markup.sources[0]! },
+          hint: `wrap the whole template in <${ROOT}>…</${ROOT}>`,
+        }),
+      ],
+    };
+  const diagnostics: Diagnostic[] = [];
+  checkElement(top[0]!, diagnostics);
+  // A mistake inside {{#each}} repeats once per item: report each template location once.
+  const unique = new Map<string, Diagnostic>();
+  for (const d of diagnostics)
+    unique.set(
+      `${d.code}|${d.message}|${d.place?.file}:${d.place?.start?.line}:${d.place?.start?.column}`,
+      d,
+    );
+  if (diagnostics.length) return { diagnostics: [...unique.values()] };
+  return toDocument(top[0]!);
 }
 
-/** Parses the rendered markup into a document tree; problems point at the template line that made them. */
-export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+/** Reads the markup's elements with saxes, each with its template place; the first syntax error stops it. */
+function readElements(markup: RenderedMarkup): { top: RawElement[] } | { diagnostic: Diagnostic } {
   const placeOf = (attrs: Record<string, string>): Place | undefined => {
     const m = /^(\d+):(\d+):(\d+)$/.exec(attrs[SRC_ATTR] ?? '');
     if (!m) return undefined;
     const file = markup.sources[Number(m[1])];
     return file ? { file, start: { line: Number(m[2]), column: Number(m[3]) } } : undefined;
   };
-
   const root: RawElement = { name: '#root', attrs: {}, place: undefined, children: [] };
   const stack: RawElement[] = [root];
   const parser = new SaxesParser({ xmlns: false, position: true });
-  let failed = false;
+  let diagnostic: Diagnostic | undefined;
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const el: RawElement = {
       name: tag.name,
@@ -132,354 +62,33 @@ export function parseMarkup(markup: RenderedMarkup): { tree?: DocumentTree; diag
   parser.on('closetag', () => void stack.pop());
   parser.on('text', (t: string) => void stack.at(-1)!.children.push(t));
   parser.on('error', (e: Error) => {
-    if (failed) return;
-    failed = true;
-    const open = [...stack].reverse().find((el) => el.place);
-    const detail = e.message.replace(/^\d+:\d+: /, '');
-    const unclosed =
-      /unclosed tag: (\S+)/.exec(detail) ??
-      (/unexpected close tag/.test(detail) && stack.length > 1 ? ['', stack.at(-1)!.name] : null);
-    diagnostics.push(
-      error(
-        'markup:syntax',
-        unclosed ? `<${unclosed[1]}> is never closed` : `the template's markup is not well-formed: ${detail}`,
-        {
-          ...(open?.place ? { place: open.place } : { place: { file: markup.sources[0]! } }),
-          hint: unclosed
-            ? `add </${unclosed[1]}>, or write <${unclosed[1]}/> if it has no content`
-            : `the error is at line ${parser.line}, column ${parser.column} of the rendered markup; check tags near the template line shown (write & as &amp;)`,
-        },
-      ),
-    );
+    diagnostic ??= syntaxError(e, stack, `line ${parser.line}, column ${parser.column}`, markup);
   });
   try {
     parser.write(markup.text).close();
   } catch {
     // saxes throws after reporting through the error handler; the diagnostic is already recorded.
   }
-  if (failed) return { diagnostics };
-  const top = root.children.filter((c): c is RawElement => typeof c !== 'string');
-  if (top.length !== 1 || top[0]!.name !== 'briefing') {
-    diagnostics.push(
-      error('markup:root', 'the template must produce one <briefing> element', {
-        place: top[0]?.place ?? { file: markup.sources[0]! },
-        hint: 'wrap the whole template in <briefing>…</briefing>',
-      }),
-    );
-    return { diagnostics };
-  }
-  const briefing = top[0]!;
-  checkElement(briefing, diagnostics);
-  // A mistake inside {{#each}} repeats once per item: report each template location once.
-  const unique = new Map<string, Diagnostic>();
-  for (const d of diagnostics)
-    unique.set(
-      `${d.code}|${d.message}|${d.place?.file}:${d.place?.start?.line}:${d.place?.start?.column}`,
-      d,
-    );
-  if (diagnostics.length) return { diagnostics: [...unique.values()] };
-  const meta: DocumentTree['meta'] = {};
-  for (const k of ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const) {
-    const v = briefing.attrs[k];
-    if (v !== undefined && v.trim() !== '') meta[k] = v.trim();
-  }
-  const d = meta.date;
-  if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d)) {
-    diagnostics.push(
-      error('markup:attribute-value', `<briefing date="${d}">: expected YYYY-MM-DD`, {
-        ...(briefing.place ? { place: briefing.place } : {}),
-        hint: 'pass the data field as it is: date="{{date}}"',
-      }),
-    );
-    return { diagnostics };
-  }
-  return { tree: { lang: briefing.attrs.lang ?? 'zh-CN', meta, children: toBlocks(briefing) }, diagnostics };
+  return diagnostic
+    ? { diagnostic }
+    : { top: root.children.filter((c): c is RawElement => typeof c !== 'string') };
 }
 
-function checkElement(el: RawElement, out: Diagnostic[]): void {
-  const spec = ELEMENTS[el.name]!;
-  for (const [name, value] of Object.entries(el.attrs)) {
-    if (name === SRC_ATTR || spec.attrs.includes(name)) continue;
-    const close = nearest(name, spec.attrs);
-    out.push(
-      error('markup:unknown-attribute', `<${el.name}> has no attribute "${name}"`, {
-        ...(el.place ? { place: el.place } : {}),
-        hint: close
-          ? `did you mean "${close}"?`
-          : spec.attrs.length
-            ? `allowed: ${spec.attrs.join(', ')}`
-            : `<${el.name}> takes no attributes`,
-      }),
-    );
-    void value;
-  }
-  for (const req of spec.required ?? [])
-    if (!(req in el.attrs))
-      out.push(
-        error(
-          'markup:missing-attribute',
-          `<${el.name}> needs a "${req}" attribute`,
-          el.place ? { place: el.place } : {},
-        ),
-      );
-  const allowed: readonly string[] =
-    spec.content === 'inline'
-      ? [...INLINE]
-      : spec.content === 'empty'
-        ? []
-        : spec.content === 'blocks'
-          ? BLOCKS
-          : spec.content;
-  for (const child of el.children) {
-    if (typeof child === 'string') {
-      if (spec.content !== 'inline' && child.trim() !== '')
-        out.push(
-          error(
-            'markup:stray-text',
-            `text is not allowed directly inside <${el.name}>: "${child.trim().slice(0, 20)}"`,
-            {
-              ...(el.place ? { place: el.place } : {}),
-              hint:
-                spec.content === 'blocks'
-                  ? 'put running text in <p>…</p>'
-                  : `<${el.name}> may contain ${describeContent(spec.content)}`,
-            },
-          ),
-        );
-      continue;
-    }
-    if (!(child.name in ELEMENTS)) {
-      const close = HTML_HABITS[child.name.toLowerCase()] ?? nearest(child.name, Object.keys(ELEMENTS));
-      out.push(
-        error('markup:unknown-element', `unknown element <${child.name}>`, {
-          ...(child.place ? { place: child.place } : {}),
-          hint: close ? `did you mean <${close}>?` : 'see docs/templates.md for the elements Briefing knows',
-        }),
-      );
-      continue;
-    }
-    if (
-      !allowed.includes(child.name) ||
-      (el.name === 'section' && child.name === 'section') ||
-      (el.name === 'body' && child.name === 'body')
-    ) {
-      out.push(
-        error('markup:misplaced', `<${child.name}> is not allowed inside <${el.name}>`, {
-          ...(child.place ? { place: child.place } : {}),
-          hint: `<${el.name}> may contain ${describeContent(spec.content)}`,
-        }),
-      );
-      continue;
-    }
-    checkElement(child, out);
-  }
-  const lines = el.attrs.lines;
-  if (
-    el.name === 'figure' &&
-    lines !== undefined &&
-    !(Number.isInteger(Number(lines)) && Number(lines) >= 3 && Number(lines) <= 60)
-  )
-    out.push(
-      error(
-        'markup:attribute-value',
-        `<figure lines="${lines}">: expected a whole number of body lines from 3 to 60`,
-        el.place ? { place: el.place } : {},
-      ),
-    );
-  const align = el.attrs.align;
-  if (
-    (el.name === 'td' || el.name === 'th') &&
-    align !== undefined &&
-    !['left', 'center', 'right'].includes(align)
-  )
-    out.push(
-      error(
-        'markup:attribute-value',
-        `<${el.name} align="${align}">: expected left, center or right`,
-        el.place ? { place: el.place } : {},
-      ),
-    );
-  const widths = el.attrs.widths;
-  if (el.name === 'table' && widths !== undefined && !widths.split(',').every((w) => Number(w.trim()) > 0))
-    out.push(
-      error(
-        'markup:attribute-value',
-        `<table widths="${widths}">: expected positive numbers separated by commas, e.g. "3,2,2"`,
-        el.place ? { place: el.place } : {},
-      ),
-    );
-  const cols = el.attrs.columns;
-  if (
-    el.name === 'body' &&
-    cols !== undefined &&
-    !(Number.isInteger(Number(cols)) && Number(cols) >= 1 && Number(cols) <= 6)
-  )
-    out.push(
-      error(
-        'markup:attribute-value',
-        `<body columns="${cols}">: expected a whole number from 1 to 6`,
-        el.place ? { place: el.place } : {},
-      ),
-    );
-}
-
-function describeContent(c: Content): string {
-  if (c === 'inline') return 'text with <b>, <em> and <br/>';
-  if (c === 'empty') return 'nothing (write it as <x/>)';
-  if (c === 'blocks') return 'block elements such as <p>, <heading>, <figure>';
-  return c.map((n) => `<${n}>`).join(', ');
-}
-
-function toInlines(el: RawElement): Inline[] {
-  const out: Inline[] = [];
-  for (const c of el.children) {
-    if (typeof c === 'string') out.push({ type: 'text', value: c });
-    else if (c.name === 'br') out.push({ type: 'break' });
-    else out.push({ type: c.name === 'b' ? 'strong' : 'emphasis', children: toInlines(c) });
-  }
-  return normalizeInlines(out);
-}
-
-/**
- * Applies `collapseWhitespace` across inline boundaries (a space before <b> and a newline after it are judged by
- * the characters on both sides), trimming the block's ends and the sides of a <br/>.
- */
-function normalizeInlines(inlines: Inline[]): Inline[] {
-  const runs: { value: string; start: number }[] = [];
-  let all = '';
-  const gather = (xs: Inline[]) => {
-    for (const x of xs) {
-      if (x.type === 'text') {
-        runs.push({ value: x.value, start: all.length });
-        all += x.value;
-      } else if (x.type === 'break') all += '\u0000';
-      else gather(x.children);
-    }
-  };
-  gather(inlines);
-  // One slot per UTF-16 code unit, so run offsets stay valid; whitespace is never part of a surrogate pair.
-  const slots: string[] = all.split('');
-  for (const m of all.matchAll(/\s+/g)) {
-    const a = m.index;
-    const ws = m[0];
-    const before = all[a - 1] ?? '\u0000';
-    const after = all[a + ws.length] ?? '\u0000';
-    let rep: string;
-    if (before === '\u0000' || after === '\u0000') rep = '';
-    else if (!ws.includes('\n')) rep = ws.includes('\u3000') ? ws : ' ';
-    else rep = HAN.test(before) || HAN.test(after) ? '' : ' ';
-    slots[a] = rep;
-    for (let i = a + 1; i < a + ws.length; i++) slots[i] = '';
-  }
-  let r = 0;
-  const rebuild = (xs: Inline[]): Inline[] =>
-    xs.flatMap((x): Inline[] => {
-      if (x.type === 'text') {
-        const run = runs[r++]!;
-        const value = slots.slice(run.start, run.start + run.value.length).join('');
-        return value ? [{ type: 'text', value }] : [];
-      }
-      if (x.type === 'break') return [x];
-      return [{ type: x.type, children: rebuild(x.children) }];
-    });
-  return rebuild(inlines);
-}
-
-function toBlocks(el: RawElement): Block[] {
-  const out: Block[] = [];
-  for (const c of el.children) {
-    if (typeof c === 'string') continue;
-    const place = c.place ? { place: c.place } : {};
-    switch (c.name) {
-      case 'kicker':
-      case 'headline':
-      case 'deck':
-      case 'dateline':
-      case 'byline':
-      case 'heading':
-      case 'pullquote':
-        out.push({ type: c.name, children: toInlines(c), ...place });
-        break;
-      case 'p':
-        out.push(paragraph(c));
-        break;
-      case 'lead':
-        out.push({
-          type: 'lead',
-          children: c.children.filter((x): x is RawElement => typeof x !== 'string').map(paragraph),
-          ...place,
-        });
-        break;
-      case 'kpis':
-        out.push({
-          type: 'kpis',
-          items: c.children
-            .filter((x): x is RawElement => typeof x !== 'string')
-            .map((k): Kpi => ({
-              value: k.attrs.value!,
-              label: k.attrs.label!,
-              ...(k.place ? { place: k.place } : {}),
-            })),
-          ...place,
-        });
-        break;
-      case 'body':
-        out.push({
-          type: 'columns',
-          children: toBlocks(c),
-          ...(c.attrs.columns ? { count: Number(c.attrs.columns) } : {}),
-          ...place,
-        });
-        break;
-      case 'section':
-        out.push({ type: 'section', children: toBlocks(c), ...place });
-        break;
-      case 'figure':
-        out.push({
-          type: 'figure',
-          data: c.attrs.data!,
-          ...(c.attrs.lines ? { lines: Number(c.attrs.lines) } : {}),
-          ...place,
-        });
-        break;
-      case 'table': {
-        const rows = c.children
-          .filter((x): x is RawElement => typeof x !== 'string')
-          .map((tr) =>
-            tr.children
-              .filter((x): x is RawElement => typeof x !== 'string')
-              .map((cell): TableCell => {
-                const align = cell.attrs.align;
-                return {
-                  children: toInlines(cell),
-                  header: cell.name === 'th',
-                  ...(align === 'left' || align === 'center' || align === 'right' ? { align } : {}),
-                };
-              }),
-          );
-        const widths = c.attrs.widths?.split(',').map((w) => Number(w.trim()));
-        out.push({
-          type: 'table',
-          header: c.attrs.header !== 'no',
-          rows,
-          ...(widths ? { widths } : {}),
-          ...place,
-        });
-        break;
-      }
-      case 'pagebreak':
-        out.push({ type: 'pagebreak', ...place });
-        break;
-    }
-  }
-  return out;
-}
-
-function paragraph(el: RawElement): Paragraph {
-  return {
-    type: 'paragraph',
-    children: toInlines(el),
-    indent: el.attrs.indent !== 'no',
-    ...(el.place ? { place: el.place } : {}),
-  };
+/** The diagnostic for a saxes error, at the innermost open element that has a template place. */
+function syntaxError(e: Error, stack: readonly RawElement[], at: string, markup: RenderedMarkup): Diagnostic {
+  const open = [...stack].reverse().find((el) => el.place);
+  const detail = e.message.replace(/^\d+:\d+: /, '');
+  const unclosed =
+    /unclosed tag: (\S+)/.exec(detail) ??
+    (/unexpected close tag/.test(detail) && stack.length > 1 ? ['', stack.at(-1)!.name] : null);
+  return error(
+    'markup:syntax',
+    unclosed ? `<${unclosed[1]}> is never closed` : `the template's markup is not well-formed: ${detail}`,
+    {
+      ...(open?.place ? { place: open.place } : { place: { file: markup.sources[0]! } }),
+      hint: unclosed
+        ? `add </${unclosed[1]}>, or write <${unclosed[1]}/> if it has no content`
+        : `the error is at ${at} of the rendered markup; check tags near the template line shown (write & as &amp;)`,
+    },
+  );
 }

@@ -1,0 +1,273 @@
+import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+
+/** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
+export interface RawElement {
+  name: string;
+  attrs: Record<string, string>;
+  place: Place | undefined;
+  children: (RawElement | string)[];
+}
+
+/** What an element may contain: text with the inline elements, nothing, any block, or the elements listed. */
+export type Content = 'inline' | 'empty' | 'blocks' | readonly string[];
+
+/** One attribute of an element: whether it must be there, and which values it takes. */
+export interface AttrRule {
+  /** Without it the element is refused (`markup:missing-attribute`). */
+  required?: true;
+  /** Its values: any other is `markup:attribute-value`, `<name attr="value">: ${expected}`. */
+  value?: { valid: (value: string) => boolean; expected: string };
+}
+
+/** What a rule's tree builder is given to build an element's content with the table's other rules. */
+export interface Build {
+  /** The element's content as inline nodes, its whitespace collapsed. */
+  inlines(el: RawElement): Inline[];
+  /** The element's block children as block nodes. */
+  blocks(el: RawElement): Block[];
+}
+
+interface RuleBase {
+  /** Its attributes, in the order hints list them. */
+  attrs: Readonly<Record<string, AttrRule>>;
+  content: Content;
+  /** Elements its content model allows but it refuses as direct children (a section in a section). */
+  except?: readonly string[];
+  /** Names editors bring from HTML (lower case): an unknown element by one of them gets "did you mean" this. */
+  aliases?: readonly string[];
+}
+
+/** The document element: it becomes the document tree, with its attributes as metadata. */
+export interface RootRule extends RuleBase {
+  kind: 'root';
+  document: (el: RawElement, b: Build) => { tree?: DocumentTree; diagnostics: Diagnostic[] };
+}
+
+/** An element that stands wherever blocks may (content `'blocks'`) and becomes a block node. */
+export interface BlockRule extends RuleBase {
+  kind: 'block';
+  block: (el: RawElement, b: Build) => Block;
+}
+
+/** An element that stands inside text (content `'inline'`) and becomes an inline node. */
+export interface InlineRule extends RuleBase {
+  kind: 'inline';
+  inline: (el: RawElement, b: Build) => Inline;
+}
+
+/** An element that stands only inside the parents that list it, and is built by the parent's rule. */
+export interface PartRule extends RuleBase {
+  kind: 'part';
+}
+
+/** How the parser checks an element and turns it into a tree node. */
+export type ElementRule = RootRule | BlockRule | InlineRule | PartRule;
+
+/** The name of the document element, which the whole markup must be. */
+export const ROOT = 'briefing';
+
+const META = ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const;
+
+const wholeNumber = (min: number, max: number) => (v: string) =>
+  Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max;
+
+const ALIGN: AttrRule = {
+  value: {
+    valid: (v) => ['left', 'center', 'right'].includes(v),
+    expected: 'expected left, center or right',
+  },
+};
+
+/** The element's place, spread into its node. */
+const placed = (el: RawElement): { place?: Place } => (el.place ? { place: el.place } : {});
+
+/** The element children of an element (its text is checked away or is whitespace). */
+const elementsIn = (el: RawElement): RawElement[] =>
+  el.children.filter((x): x is RawElement => typeof x !== 'string');
+
+const textBlock =
+  (type: 'kicker' | 'headline' | 'deck' | 'dateline' | 'byline' | 'heading' | 'pullquote') =>
+  (el: RawElement, b: Build): Block => ({ type, children: b.inlines(el), ...placed(el) });
+
+function paragraph(el: RawElement, b: Build): Paragraph {
+  return { type: 'paragraph', children: b.inlines(el), indent: el.attrs.indent !== 'no', ...placed(el) };
+}
+
+function tableCell(cell: RawElement, b: Build): TableCell {
+  const align = cell.attrs.align;
+  return {
+    children: b.inlines(cell),
+    header: cell.name === 'th',
+    ...(align === 'left' || align === 'center' || align === 'right' ? { align } : {}),
+  };
+}
+
+function briefing(el: RawElement, b: Build): { tree?: DocumentTree; diagnostics: Diagnostic[] } {
+  const meta: DocumentTree['meta'] = {};
+  for (const k of META) {
+    const v = el.attrs[k];
+    if (v !== undefined && v.trim() !== '') meta[k] = v.trim();
+  }
+  const d = meta.date;
+  // Checked last, on the trimmed value: a blank date is no date, and a wrong one is reported only once the
+  // rest of the markup is right.
+  if (d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(d))
+    return {
+      diagnostics: [
+        error('markup:attribute-value', `<briefing date="${d}">: expected YYYY-MM-DD`, {
+          ...placed(el),
+          hint: 'pass the data field as it is: date="{{date}}"',
+        }),
+      ],
+    };
+  return { tree: { lang: el.attrs.lang ?? 'zh-CN', meta, children: b.blocks(el) }, diagnostics: [] };
+}
+
+/** The rule of the document element, `<briefing>`. */
+export const DOCUMENT: RootRule = {
+  kind: 'root',
+  attrs: { lang: {}, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
+  content: 'blocks',
+  document: briefing,
+};
+
+/**
+ * Every markup element, one rule each (docs/templates.md documents the same): its attributes, what it may
+ * contain, where it may stand and how it becomes a tree node. Adding an element is adding an entry here.
+ */
+export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
+  briefing: DOCUMENT,
+  kicker: { kind: 'block', attrs: {}, content: 'inline', aliases: ['header'], block: textBlock('kicker') },
+  headline: { kind: 'block', attrs: {}, content: 'inline', aliases: ['h1'], block: textBlock('headline') },
+  deck: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('deck') },
+  dateline: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('dateline') },
+  lead: {
+    kind: 'block',
+    attrs: {},
+    content: ['p'],
+    block: (el, b) => ({ type: 'lead', children: elementsIn(el).map((p) => paragraph(p, b)), ...placed(el) }),
+  },
+  byline: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('byline') },
+  kpis: {
+    kind: 'block',
+    attrs: {},
+    content: ['kpi'],
+    block: (el) => ({
+      type: 'kpis',
+      items: elementsIn(el).map((k): Kpi => ({ value: k.attrs.value!, label: k.attrs.label!, ...placed(k) })),
+      ...placed(el),
+    }),
+  },
+  kpi: { kind: 'part', attrs: { value: { required: true }, label: { required: true } }, content: 'empty' },
+  body: {
+    kind: 'block',
+    attrs: {
+      columns: { value: { valid: wholeNumber(1, 6), expected: 'expected a whole number from 1 to 6' } },
+    },
+    content: 'blocks',
+    except: ['body'],
+    block: (el, b) => ({
+      type: 'columns',
+      children: b.blocks(el),
+      ...(el.attrs.columns ? { count: Number(el.attrs.columns) } : {}),
+      ...placed(el),
+    }),
+  },
+  section: {
+    kind: 'block',
+    attrs: {},
+    content: 'blocks',
+    except: ['section'],
+    aliases: ['div', 'article'],
+    block: (el, b) => ({ type: 'section', children: b.blocks(el), ...placed(el) }),
+  },
+  heading: {
+    kind: 'block',
+    attrs: {},
+    content: 'inline',
+    aliases: ['h2', 'h3', 'h4'],
+    block: textBlock('heading'),
+  },
+  p: {
+    kind: 'block',
+    attrs: { indent: {} },
+    content: 'inline',
+    aliases: ['para', 'paragraph'],
+    block: paragraph,
+  },
+  pullquote: {
+    kind: 'block',
+    attrs: {},
+    content: 'inline',
+    aliases: ['blockquote', 'quote'],
+    block: textBlock('pullquote'),
+  },
+  figure: {
+    kind: 'block',
+    attrs: {
+      data: { required: true },
+      lines: {
+        value: { valid: wholeNumber(3, 60), expected: 'expected a whole number of body lines from 3 to 60' },
+      },
+    },
+    content: 'empty',
+    aliases: ['img', 'chart'],
+    block: (el) => ({
+      type: 'figure',
+      data: el.attrs.data!,
+      ...(el.attrs.lines ? { lines: Number(el.attrs.lines) } : {}),
+      ...placed(el),
+    }),
+  },
+  table: {
+    kind: 'block',
+    attrs: {
+      header: {},
+      widths: {
+        value: {
+          valid: (v) => v.split(',').every((w) => Number(w.trim()) > 0),
+          expected: 'expected positive numbers separated by commas, e.g. "3,2,2"',
+        },
+      },
+    },
+    content: ['tr'],
+    aliases: ['tbody', 'thead'],
+    block: (el, b) => {
+      const rows = elementsIn(el).map((tr) => elementsIn(tr).map((cell) => tableCell(cell, b)));
+      const widths = el.attrs.widths?.split(',').map((w) => Number(w.trim()));
+      return {
+        type: 'table',
+        header: el.attrs.header !== 'no',
+        rows,
+        ...(widths ? { widths } : {}),
+        ...placed(el),
+      };
+    },
+  },
+  tr: { kind: 'part', attrs: {}, content: ['td', 'th'] },
+  td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
+  th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
+  pagebreak: {
+    kind: 'block',
+    attrs: {},
+    content: 'empty',
+    aliases: ['hr'],
+    block: (el) => ({ type: 'pagebreak', ...placed(el) }),
+  },
+  b: {
+    kind: 'inline',
+    attrs: {},
+    content: 'inline',
+    aliases: ['strong'],
+    inline: (el, b) => ({ type: 'strong', children: b.inlines(el) }),
+  },
+  em: {
+    kind: 'inline',
+    attrs: {},
+    content: 'inline',
+    aliases: ['i'],
+    inline: (el, b) => ({ type: 'emphasis', children: b.inlines(el) }),
+  },
+  br: { kind: 'inline', attrs: {}, content: 'empty', inline: () => ({ type: 'break' }) },
+};
