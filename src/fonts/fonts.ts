@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { sharedFont } from './shared.js';
+import { sharedFont, UNSHAPED } from './shared.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 
@@ -13,8 +13,11 @@ export interface FontFace {
   ascender: number;
   descender: number;
   has(codePoint: number): boolean;
-  /** Advance width of a string in em, with default OpenType features. */
-  advance(text: string): number;
+  /**
+   * Advance width of a string in em, shaped with the default OpenType features and any others given (`halt`,
+   * `fwid`): what the PDF draws, since pdfkit shapes with the same parsed font. Remembered per face.
+   */
+  advance(text: string, features?: readonly string[]): number;
 }
 
 /** A face's vertical metrics in em: pdfmake's line box is ascender less descender, its baseline at the ascender. */
@@ -57,13 +60,28 @@ function openFace(file: string): FontFace {
   if (cached) return cached;
   const f = sharedFont(file);
   const upm = f.unitsPerEm;
+  // Widths by text and features, kept for the process (a warm build measures mostly what it measured before).
+  const widths = new Map<string, number>();
   const face: FontFace = {
     file,
     postscriptName: f.postscriptName,
     ascender: f.ascent / upm,
     descender: f.descent / upm,
     has: (cp) => f.hasGlyphForCodePoint(cp),
-    advance: (text) => f.layout(text).advanceWidth / upm,
+    advance: (text, features) => {
+      const k = features?.length ? `${features.join(',')}\u0000${text}` : text;
+      let w = widths.get(k);
+      if (w === undefined) {
+        if (widths.size > 200_000) widths.clear();
+        const cp = text.codePointAt(0)!;
+        w =
+          !features?.length && UNSHAPED.test(text) && f.hasGlyphForCodePoint(cp)
+            ? f.glyphForCodePoint(cp).advanceWidth / upm
+            : f.layout(text, features?.length ? [...features] : undefined).advanceWidth / upm;
+        widths.set(k, w);
+      }
+      return w;
+    },
   };
   faceCache.set(key, face);
   return face;

@@ -8,8 +8,16 @@ export interface SharedFont {
   descent: number;
   postscriptName: string;
   hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): { id: number; advanceWidth: number; codePoints: number[] };
   layout(text: string, features?: string[]): { advanceWidth: number };
 }
+
+/**
+ * A single ideograph, kana or hangul syllable: one glyph, which Noto CJK neither substitutes nor positions when no
+ * OpenType feature is asked for, so its advance is the hmtx one and shaping it (GSUB/GPOS) can be skipped.
+ */
+export const UNSHAPED =
+  /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3134f}]$/u;
 
 type Create = (buffer: Uint8Array, postscriptName?: string) => unknown;
 

@@ -1,7 +1,5 @@
+import { UNSHAPED } from '../../fonts/shared.js';
 import type { FontkitGlyph, PdfKitFont } from './internals.js';
-
-/** Ideographs, kana and hangul syllables: one glyph each, no shaping in Noto CJK without features. */
-const SIMPLE = /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u{20000}-\u{3134f}]$/u;
 
 /**
  * The glyph of a token that needs no shaping — a single ideograph, kana or hangul syllable with no OpenType
@@ -17,6 +15,6 @@ export function unshapedGlyph(
   if (features && features.length > 0) return undefined;
   const cp = text.codePointAt(0);
   // A standard PDF font (no fontkit font behind it) always takes the shaped path.
-  if (cp === undefined || !SIMPLE.test(text) || !font.font?.hasGlyphForCodePoint?.(cp)) return undefined;
+  if (cp === undefined || !UNSHAPED.test(text) || !font.font?.hasGlyphForCodePoint?.(cp)) return undefined;
   return font.font.glyphForCodePoint(cp);
 }
