@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
 import { InputHasher, readState, STATE_FILE, writeState } from './state.js';
+import { armTestPoints, TEST_PAUSE_ENV, testPoint } from './testpoint.js';
 import type { WorkerResult, WorkerTask } from './worker.js';
 
 /** A batch: a manifest, where to write, which periods, how many workers. */
@@ -115,6 +116,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   }
 
   if (todo.length > 0) {
+    // Test only (src/batch/testpoint.ts): a pause point for the crash test; nothing when the variable is unset.
+    const testPause = process.env[TEST_PAUSE_ENV];
+    armTestPoints(testPause);
     const pool = createBuildPool(workers, options.memoryMb);
     const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
     // An idle worker that exits (Ctrl-C or systemd signal the whole process group) is not an error of the run.
@@ -135,6 +139,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           ...(options.strict ? { strict: true } : {}),
           maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
           timeLimitMs,
+          ...(testPause ? { testPause } : {}),
         };
         let r: WorkerResult;
         const taskStarted = performance.now();
@@ -182,6 +187,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
             ...(r.firstError ? { firstError: r.firstError } : {}),
           });
         }
+        testPoint('report-done');
         void save();
       }
     };
