@@ -170,8 +170,39 @@ describe('briefing batch', () => {
 
 const run = promisify(execFile);
 
+/** Every file under `d`, recursively. */
+const files = (d: string): string[] =>
+  existsSync(d)
+    ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)],
+      )
+    : [];
+
+/** The state letter of a process from /proc (Linux), undefined when it is gone. */
+function procState(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 describe('briefing batch under SIGKILL', () => {
-  it('leaves only whole files when killed at any moment, and the next run finishes the job', async () => {
+  it('leaves only whole files when killed at the moments that matter, and the next run finishes the job', async () => {
     const units = ['a', 'b', 'c', 'd', 'e', 'f'];
     const dir = monthlyTree(units, ['2025-01', '2025-02', '2025-03']);
     const reference = await buildBatch({
@@ -180,28 +211,63 @@ describe('briefing batch under SIGKILL', () => {
       jobs: 2,
     });
     expect(reference.built).toBe(18);
-    const files = (d: string): string[] =>
-      existsSync(d)
-        ? readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-            e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)],
-          )
-        : [];
-    // Kill it at random moments, three times over; then let a run finish.
-    for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '-j', '2'], {
+    // Each round pauses one process at a point it reports (BRIEFING_TEST_PAUSE, src/batch/testpoint.ts), then
+    // SIGKILLs the batch process there, and with it the paused worker when a worker is the one paused.
+    const rounds: { pause: string; jobs: string; leaves?: RegExp }[] = [
+      // The batch has recorded its third report, not yet saved the state; its workers finish what they hold.
+      { pause: 'report-done@3', jobs: '2' },
+      // A worker has written and flushed a PDF's temporary file, not yet renamed it (the machine goes down).
+      { pause: 'output-before-rename@1', jobs: '1', leaves: /\/\.\d{4}-\d\d\.pdf\.\d+\.[0-9a-f]+\.tmp$/ },
+      // The batch has written the new state to its temporary file, not yet renamed it (its second save).
+      {
+        pause: 'state-before-rename@2',
+        jobs: '2',
+        leaves: /\/\.\.briefing-batch\.json\.\d+\.[0-9a-f]+\.tmp$/,
+      },
+    ];
+    for (const { pause, jobs, leaves } of rounds) {
+      const child = spawn(process.execPath, [cli, 'batch', 'batch.yaml', '--out-dir', 'out', '-j', jobs], {
         cwd: dir,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, BRIEFING_TEST_PAUSE: pause },
       });
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 1500));
+      let stderr = '';
+      const paused = await new Promise<number>((resolve, reject) => {
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          const m = /^briefing-test-point (\S+) (\d+)$/m.exec(stderr);
+          if (m && m[1] === pause.split('@')[0]) resolve(Number(m[2]));
+        });
+        void exited.then(() => reject(new Error(`the batch ended before ${pause}:\n${stderr}`)));
+      });
+      const workers = childrenOf(child.pid!);
+      expect(workers.length, pause).toBeGreaterThan(0);
       child.kill('SIGKILL');
+      if (paused !== child.pid) {
+        expect(workers, pause).toContain(paused);
+        process.kill(paused, 'SIGKILL');
+      }
       await exited;
+      // No orphans: workers whose batch died finish the report in hand and leave.
+      const running = () => workers.filter((w) => (procState(w) ?? 'Z') !== 'Z');
+      for (let waited = 0; running().length && waited < 30_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      const orphans = running();
+      for (const w of orphans) process.kill(w, 'SIGKILL'); // not left behind when this fails
+      expect(orphans, `${pause}: workers still running 30 s after their batch died`).toEqual([]);
       // Whatever is there is whole: every PDF ends with %%EOF, the state file is valid JSON.
-      await new Promise((r) => setTimeout(r, 300)); // workers finishing the report in hand
-      for (const f of files(path.join(dir, 'out')))
+      const left = files(path.join(dir, 'out'));
+      for (const f of left)
         if (f.endsWith('.pdf')) expect(readFileSync(f).subarray(-6).toString(), f).toMatch(/%%EOF/);
         else if (f.endsWith(STATE_FILE))
           expect(() => JSON.parse(readFileSync(f, 'utf8')) as unknown).not.toThrow();
+      // The kill came at the point: the temporary file it interrupted is there.
+      if (leaves)
+        expect(
+          left.filter((f) => leaves.test(f)),
+          `${pause}: ${left.join(', ')}`,
+        ).toHaveLength(1);
     }
     const last = await buildBatch({
       manifest: path.join(dir, 'batch.yaml'),

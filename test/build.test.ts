@@ -98,12 +98,55 @@ describe('the sample briefing', () => {
     expect(raw.match(/\/FontFile2/g)?.length).toBe(new Set(baseFonts).size);
   });
 
-  it('lays body text in columns of whole characters', () => {
+  it('lays body text in columns of whole characters', async () => {
+    const glyphPages = await readGlyphs(pdf);
     // Body lines start at the left edge of one of the columns; two distinct starts on a page.
     const lefts = new Set(
       read.pages[1]!.filter((i) => /^[\u4e00-\u9fff]/.test(i.str)).map((i) => Math.round(i.x)),
     );
     expect(lefts.size).toBeGreaterThanOrEqual(2);
+
+    // The same from the glyphs of every page: body lines (10.5 pt) split at the 2-em gutter.
+    const em = 10.5;
+    const lines = glyphPages.flatMap((page) => {
+      const rows = new Map<string, Glyph[]>();
+      for (const g of page.filter((x) => Math.abs(x.size - em) < 0.01))
+        rows.set(g.y.toFixed(1), [...(rows.get(g.y.toFixed(1)) ?? []), g]);
+      return [...rows.values()].flatMap((row) => {
+        row.sort((a, b) => a.x - b.x);
+        const split: Glyph[][] = [[]];
+        for (const g of row) {
+          const prev = split.at(-1)!.at(-1);
+          if (prev && g.x - (prev.x + prev.advance) > 1.5 * em) split.push([]);
+          split.at(-1)!.push(g);
+        }
+        return split.map((l) => ({ start: l[0]!.x, end: l.at(-1)!.x + l.at(-1)!.advance }));
+      });
+    });
+    expect(lines.length).toBeGreaterThan(100);
+    // Every line starts at a column's left edge or one 2-em paragraph indent in: the theme's two columns.
+    const starts = [...new Set(lines.map((l) => l.start.toFixed(2)))].map(Number);
+    const columnLefts = starts
+      .filter((s) => !starts.some((t) => Math.abs(s - t - 2 * em) < 0.01))
+      .sort((a, b) => a - b);
+    expect(columnLefts).toHaveLength(2);
+    const columnOf = (x: number) => (x < columnLefts[1]! - 0.01 ? 0 : 1);
+    // Right edges: where most lines of a column end (justified lines are flush); no line goes past one.
+    const rights = [0, 1].map((c) => {
+      const ends = lines.filter((l) => columnOf(l.start) === c).map((l) => l.end.toFixed(2));
+      const count = (e: string) => ends.filter((x) => x === e).length;
+      return Number(ends.reduce((a, b) => (count(b) > count(a) ? b : a)));
+    });
+    for (const l of lines)
+      expect(l.end, `line at ${l.start}`).toBeLessThanOrEqual(rights[columnOf(l.start)]! + 0.01);
+    // Whole characters: each column's width and the gutter are whole multiples of the body size.
+    const whole = (pt: number) => Math.abs(pt / em - Math.round(pt / em)) * em;
+    for (const c of [0, 1]) expect(whole(rights[c]! - columnLefts[c]!), `column ${c}`).toBeLessThan(0.01);
+    expect(whole(columnLefts[1]! - rights[0]!), 'gutter').toBeLessThan(0.01);
+    expect(Math.round((columnLefts[1]! - rights[0]!) / em)).toBe(2);
+    // Justified: most lines (all but paragraph ends) reach that edge.
+    const flush = lines.filter((l) => Math.abs(l.end - rights[columnOf(l.start)]!) < 0.01).length;
+    expect(flush / lines.length).toBeGreaterThan(0.6);
   });
 
   it('keeps body baselines on one grid across columns, around heads, quotes and figures (clreq T3)', () => {

@@ -109,6 +109,10 @@ const paragraphs = [
 describe('line breaking over a width sweep (8–20 em)', () => {
   for (const [pi, text] of paragraphs.entries())
     it(`paragraph ${pi} obeys every rule at every width`, () => {
+      // The spacing check below skips lines with a shrunk gap: count what it checked, so it cannot pass unseen.
+      let justified = 0;
+      let spacingChecked = 0;
+      let stretchedChecked = 0;
       for (let w = 8; w <= 20; w++) {
         const { tokens, p, lines, text: lineText } = lay(text, w, 2);
         // Round trip: the lines give back the text (spaces at line edges aside).
@@ -134,9 +138,12 @@ describe('line breaking over a width sweep (8–20 em)', () => {
                 : NaN,
             )
             .filter((g) => !Number.isNaN(g));
+          if (!l.last) justified++;
           if (gaps.length && gaps.every((g) => g >= 0)) {
             expect(Math.max(...gaps) - Math.min(...gaps), where).toBeLessThan(0.01);
             expect(Math.max(...gaps), where).toBeLessThanOrEqual(0.5 * EM + 0.01);
+            if (!l.last) spacingChecked++;
+            if (!l.last && Math.max(...gaps) > 0.01) stretchedChecked++;
           }
           // A stop or closing mark at the end of a justified line is half width.
           if (!l.last && (last.cls === 'stop' || last.cls === 'close'))
@@ -149,6 +156,12 @@ describe('line breaking over a width sweep (8–20 em)', () => {
           expect(content.length, `w=${w}: last line ${lineText(lastLine)}`).toBeGreaterThan(1);
         }
       }
+      // Most justified lines had their spacing checked (each paragraph: 73–100 %), and lines that really took
+      // extra space were among them (each paragraph: 21 or more over the 13 widths).
+      expect(spacingChecked, `${spacingChecked} of ${justified} justified lines`).toBeGreaterThanOrEqual(
+        justified / 2,
+      );
+      expect(stretchedChecked).toBeGreaterThanOrEqual(13);
     });
 });
 

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_FONTS_CONFIG } from '../paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
 import { InputHasher, readState, STATE_FILE, writeState } from './state.js';
+import { armTestPoints, TEST_PAUSE_ENV, testPoint } from './testpoint.js';
 import type { WorkerResult, WorkerTask } from './worker.js';
 
 /** A batch: a manifest, where to write, which periods, how many workers. */
@@ -115,6 +116,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   }
 
   if (todo.length > 0) {
+    // Test only (src/batch/testpoint.ts): a pause point for the crash test; nothing when the variable is unset.
+    const testPause = process.env[TEST_PAUSE_ENV];
+    armTestPoints(testPause);
     const pool = createBuildPool(workers, options.memoryMb);
     const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
     // An idle worker that exits (Ctrl-C or systemd signal the whole process group) is not an error of the run.
@@ -135,6 +139,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           ...(options.strict ? { strict: true } : {}),
           maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
           timeLimitMs,
+          ...(testPause ? { testPause } : {}),
         };
         let r: WorkerResult;
         const taskStarted = performance.now();
@@ -143,21 +148,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           // for a worker stuck elsewhere: the pool kills it and starts a new one.
           r = (await pool.run(task, { signal: AbortSignal.timeout(timeLimitMs + 5000) })) as WorkerResult;
         } catch (e) {
-          const timedOut = (e as Error).name === 'AbortError';
           const ms = Math.round(performance.now() - taskStarted);
           removeTemporaries(job.outFile);
-          const message = timedOut
-            ? `error[limit:time]: stopped after ${Math.round(ms / 1000)} s (time limit ${Math.round(timeLimitMs / 1000)} s)`
-            : `error[limit:worker]: the worker died (${(e as Error).message}); a report that needs more than ${options.memoryMb ?? 2048} MB of memory fails like this`;
-          r = {
-            ok: false,
-            bytes: 0,
-            pages: 0,
-            ms,
-            rssMb: 0,
-            diagnostics: [],
-            firstError: `${job.dataFile}: ${message}`,
-          };
+          r = lostWorkerResult(e as Error, job.dataFile, ms, timeLimitMs, options.memoryMb ?? 2048);
         }
         summary.peakWorkerRssMb = Math.max(summary.peakWorkerRssMb, r.rssMb);
         if (r.ok) {
@@ -182,6 +175,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
             ...(r.firstError ? { firstError: r.firstError } : {}),
           });
         }
+        testPoint('report-done');
         void save();
       }
     };
@@ -199,6 +193,29 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     options.signal?.aborted === true && todo.some(({ job }) => outcomes.get(job.id)?.status === 'not-run');
   summary.reports = jobs.map((j) => outcomes.get(j.id)!);
   return finishSummary(summary, started);
+}
+
+/** The result of a report whose worker was stopped (over the time limit) or died (out of memory, say). */
+function lostWorkerResult(
+  e: Error,
+  dataFile: string,
+  ms: number,
+  timeLimitMs: number,
+  memoryMb: number,
+): WorkerResult {
+  const message =
+    e.name === 'AbortError'
+      ? `error[limit:time]: stopped after ${Math.round(ms / 1000)} s (time limit ${Math.round(timeLimitMs / 1000)} s)`
+      : `error[limit:worker]: the worker died (${e.message}); a report that needs more than ${memoryMb} MB of memory fails like this`;
+  return {
+    ok: false,
+    bytes: 0,
+    pages: 0,
+    ms,
+    rssMb: 0,
+    diagnostics: [],
+    firstError: `${dataFile}: ${message}`,
+  };
 }
 
 /** Removes temporary files a killed worker may have left beside an output (never the output itself). */

@@ -1,6 +1,7 @@
 import { buildReport } from '../pipeline.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { armTestPoints } from './testpoint.js';
 
 /** A report for a worker to build. */
 export interface WorkerTask {
@@ -11,6 +12,8 @@ export interface WorkerTask {
   strict?: boolean;
   maxPages?: number;
   timeLimitMs?: number;
+  /** Test only: the pause point the batch process was asked for (see src/batch/testpoint.ts). */
+  testPause?: string;
 }
 
 /** What a worker sends back: whether it built, the file's size and pages, and the diagnostics. */
@@ -47,6 +50,7 @@ if (process.send) {
  * renderers and the chart cache carry over from one report to the next.
  */
 export default async function buildInWorker(task: WorkerTask): Promise<WorkerResult> {
+  armTestPoints(task.testPause);
   busy = true;
   try {
     return await build(task);
