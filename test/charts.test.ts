@@ -9,7 +9,9 @@ import { loadFontSet, type FontSet } from '../src/fonts/fonts.js';
 import { DEFAULT_THEME, parseTheme, type Theme } from '../src/theme/theme.js';
 import { computeGeometry, type Geometry } from '../src/typeset/geometry.js';
 import { buildReport } from '../src/pipeline.js';
-import { chartConfig, seriesColors, wrapLabel, roughMeasure } from '../src/charts/config.js';
+import { chartConfig } from '../src/charts/config.js';
+import { roughMeasure, wrapLabel } from '../src/charts/labels.js';
+import { seriesColors } from '../src/charts/palette.js';
 import { axisFormatter, formatChartNumber } from '../src/charts/format.js';
 import { lightness, minLightnessGap } from '../src/theme/color.js';
 import { readChartSpec, type ChartSpec } from '../src/charts/spec.js';
@@ -403,8 +405,8 @@ describe('print styling', () => {
     const areas = (stacked: boolean) =>
       chartConfig(twoAreas(stacked), DEFAULT_THEME, { family: 'F', width: 240, height: 160 });
     type Shapes = { briefingShapes: { areas: string[]; stacked: boolean } };
-    const flat = (areas(false).options!.plugins as unknown as Shapes).briefingShapes;
-    const stacked = (areas(true).options!.plugins as unknown as Shapes).briefingShapes;
+    const flat = (areas(false).options.plugins as unknown as Shapes).briefingShapes;
+    const stacked = (areas(true).options.plugins as unknown as Shapes).briefingShapes;
     for (const c of [...flat.areas, ...stacked.areas]) expect(c).toMatch(/^#[0-9a-f]{6}$/);
     // Side by side, light tints so the lines over them read; stacked, the palette itself.
     for (const c of flat.areas) expect(lightness(c)).toBeGreaterThan(75);
