@@ -306,6 +306,16 @@ describe('Chinese number formats', () => {
       (wrapLabel('2020年第12345号', 30, 8, roughMeasure) as string[]).some((l) => l.includes('12345')),
     ).toBe(true);
   });
+
+  it("wraps labels by the line engine's rules: —— and …… whole, brackets kept with their text, words whole", () => {
+    const wrap = (l: string, max: number) => wrapLabel(l, max, 8, roughMeasure) as string[];
+    expect(wrap('【重点】项目——进度', 30)).toEqual(['【重点】', '项目——', '进度']);
+    expect(wrap('增长……持续', 20)).toEqual(['增长……', '持续']);
+    expect(wrap('《政府工作报告》目标', 60)).toEqual(['《政府工作报告》', '目标']);
+    // A split after a separator, but not after the slash inside a word.
+    expect(wrap('A/B test 3.5%', 12)).toEqual(['A/B', 'test', '3.5%']);
+    expect(wrap('温度30°C以上天数', 20)).toEqual(['温度', '30°C', '以上', '天数']);
+  });
 });
 
 describe('print styling', () => {

@@ -1,3 +1,5 @@
+import { noBreakAfter, noBreakBefore } from '../cjk/classes.js';
+import { tokenize } from '../cjk/tokens.js';
 import { decimalsOf, formatChartNumber } from './format.js';
 import type { LabelKind, LabelOptions } from './plugins.js';
 import type { ChartSpec } from './spec.js';
@@ -10,35 +12,42 @@ export type Measure = (text: string, size: number, bold: boolean) => number;
 export const roughMeasure: Measure = (text, size) =>
   [...text].reduce((w, ch) => w + (/[\u2e80-\uffff]/.test(ch) ? 1 : 0.56), 0) * size;
 
-/** Characters that may not start a line (clreq), and that may not end one. */
-const NO_START = /^[）)」』”’、，。：；！？·%,.:;!?]/;
-const NO_END = /[（(「『“‘]$/;
+/** Separators after which a label reads best split in two: · ・ 、 / or a space. */
+const SEPARATOR = /^(?:[·・、/]|\s+)$/u;
 
 /**
- * Breaks a category label into lines no wider than `max`: between characters of Chinese text and at spaces,
- * never inside a number or a Latin word, never with closing punctuation at a line start.
+ * Breaks a category label into lines no wider than `max`, by the line engine's rules (src/cjk): between
+ * characters of Chinese text and at spaces, never inside a number or a Western word, never with closing
+ * punctuation or a stop at a line start nor an opening bracket or quote at a line end (clreq).
  */
 export function wrapLabel(label: string, max: number, size: number, measure: Measure): string | string[] {
   const width = (t: string) => measure(t.trim(), size, false);
   if (width(label) <= max) return label;
-  // Two lines split after a separator (· 、 / or a space) read best, when both halves fit.
+  const tokens = tokenize([{ text: label, style: 0 }]);
+  // clreq: no break before a closing mark, stop or Western closing mark; none after an opening one.
+  const breakable = (k: number) =>
+    k > 0 && !noBreakBefore(tokens[k]!.cls) && !noBreakAfter(tokens[k - 1]!.cls);
+  // Two lines split after a separator read best, when both halves fit.
   let best: [string, string] | undefined;
-  for (const m of label.matchAll(/[·・、/\s]/gu)) {
-    const [a, b] = [label.slice(0, m.index + 1).trim(), label.slice(m.index + 1).trim()];
-    if (a && b && width(a) <= max && width(b) <= max && !NO_START.test(b))
-      if (!best || Math.max(width(a), width(b)) < Math.max(width(best[0]), width(best[1]))) best = [a, b];
-  }
+  let at = 0;
+  tokens.forEach((tok, k) => {
+    if (k > 0 && SEPARATOR.test(tokens[k - 1]!.text) && breakable(k)) {
+      const [a, b] = [label.slice(0, at).trim(), label.slice(at).trim()];
+      if (a && b && width(a) <= max && width(b) <= max)
+        if (!best || Math.max(width(a), width(b)) < Math.max(width(best[0]), width(best[1]))) best = [a, b];
+    }
+    at += tok.text.length;
+  });
   if (best) return best;
-  const tokens = label.match(/[A-Za-z0-9.,%+\-−]+|\s+|./gu) ?? [label];
   const lines: string[] = [];
   let line = '';
-  for (const t of tokens) {
+  tokens.forEach(({ text: t }, k) => {
     const next = line + t;
-    if (line && width(next) > max && !NO_START.test(t) && !NO_END.test(line)) {
+    if (line && width(next) > max && breakable(k)) {
       lines.push(line.trim());
       line = t.trimStart();
     } else line = next;
-  }
+  });
   if (line.trim()) lines.push(line.trim());
   return lines.length > 1 ? lines : label;
 }
