@@ -16,7 +16,13 @@ import { axisFormatter, formatChartNumber } from '../src/charts/format.js';
 import { lightness, minLightnessGap } from '../src/theme/color.js';
 import { readChartSpec, type ChartSpec } from '../src/charts/spec.js';
 import { canvasFamily, chartFamily, renderChart } from '../src/charts/render.js';
-import { cacheDirFor, chartCacheKey, clearChartMemoryCache, themeFingerprint } from '../src/charts/cache.js';
+import {
+  cacheDirFor,
+  chartCacheKey,
+  clearChartMemoryCache,
+  renderSources,
+  themeFingerprint,
+} from '../src/charts/cache.js';
 import { renderFigures } from '../src/charts/figures.js';
 import { tempTree } from './support/tmp.js';
 
@@ -280,7 +286,9 @@ describe('Chinese number formats', () => {
     expect(formatChartNumber(7410)).toBe('7,410');
     expect(formatChartNumber(375000)).toBe('37.5万');
     expect(formatChartNumber(59592000000)).toBe('595.92亿');
-    expect(formatChartNumber(934764000000)).toBe('9,347.64亿');
+    // No separators before 万 or 亿 (as in text: src/format/numbers.ts), separators for plain numbers.
+    expect(formatChartNumber(934764000000)).toBe('9347.64亿');
+    expect(formatChartNumber(12345678, 0)).toBe('1234.57万');
     expect(formatChartNumber(3, 1, '%')).toBe('3.0%');
     expect(formatChartNumber(-1.25, 2, '%')).toBe('-1.25%');
     expect(formatChartNumber(-0.001, 1)).toBe('0.0');
@@ -295,6 +303,7 @@ describe('Chinese number formats', () => {
     expect([0, 10, 20].map((t) => pct(t, [0, 10, 20]))).toEqual(['0%', '10%', '20%']);
     expect(axisFormatter(2e4)(15000, [0, 5000, 10000, 15000])).toBe('1.5万');
     expect(axisFormatter(5000)(2000)).toBe('2,000');
+    expect(axisFormatter(1.5e12)(1e12, [0, 5e11, 1e12])).toBe('10000亿');
   });
 
   it('wraps long category labels between characters, never before closing punctuation or inside numbers', () => {
@@ -636,6 +645,20 @@ describe('renderFigures and its cache', () => {
       if (prevXdg === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = prevXdg;
     }
+  });
+
+  it('keys a render on the code that draws it, in src/charts and the modules it uses elsewhere', () => {
+    const files = renderSources().map((f) => path.relative(path.join(root, 'src'), f));
+    for (const f of [
+      'charts/config.ts',
+      'charts/plugins.ts',
+      'format/numbers.ts',
+      'cjk/classes.ts',
+      'theme/color.ts',
+    ])
+      expect(files).toContain(f);
+    // A module charts only take types from decides no bytes.
+    expect(files).not.toContain('fonts/fonts.ts');
   });
 
   it('keys a render on the font files: path, size and modification time', () => {
