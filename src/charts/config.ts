@@ -45,15 +45,19 @@ function datasetsOf(
         borderColor: '#ffffff',
         borderWidth: 1,
       };
-    const name = t.right ? `${s.name}（${s.axis === 'right' ? '右轴' : '左轴'}）` : s.name;
+    // With a right axis, the legend says which axis a series reads against.
+    const named = {
+      ...base,
+      label: t.right ? `${s.name}（${s.axis === 'right' ? '右轴' : '左轴'}）` : s.name,
+    };
+    const axis = t.horizontal ? {} : { yAxisID: s.axis === 'right' ? 'y1' : 'y' };
     if (s.type === 'line') {
       const area = spec.type === 'area';
       const style = lineStyleOf(spec, i);
       return {
-        ...base,
-        label: name,
+        ...named,
         type: 'line' as const,
-        ...(t.horizontal ? {} : { yAxisID: s.axis === 'right' ? 'y1' : 'y' }),
+        ...axis,
         borderColor: color,
         backgroundColor: color,
         borderWidth: area && t.stacked ? 0.75 : 1.5,
@@ -70,10 +74,9 @@ function datasetsOf(
       };
     }
     return {
-      ...base,
-      label: name,
+      ...named,
       type: 'bar' as const,
-      ...(t.horizontal ? {} : { yAxisID: s.axis === 'right' ? 'y1' : 'y' }),
+      ...axis,
       backgroundColor: color,
       // Outlines of pale bars are drawn by the briefingShapes plugin (Chart.js clips to draw borders).
       borderColor: color,

@@ -1,4 +1,4 @@
-import type { Chart, ChartType, Element, Plugin } from 'chart.js';
+import type { Chart, ChartMeta, ChartType, Element, Plugin } from 'chart.js';
 import { textOn } from '../theme/color.js';
 
 /** Where a value label goes: over a bar, beside a horizontal one, inside a segment or slice, over a point. */
@@ -63,6 +63,19 @@ function barGeometry(el: Element): BarGeometry {
   return el.getProps<(keyof BarGeometry)[]>(['x', 'y', 'base', 'width', 'height'], true);
 }
 
+/** Calls `draw` for each shown dataset that has something to draw (an area fill, an outline colour). */
+function eachShown(
+  chart: Chart,
+  per: readonly (string | null)[],
+  draw: (value: string, meta: ChartMeta) => void,
+): void {
+  chart.data.datasets.forEach((_, i) => {
+    const value = per[i];
+    const meta = chart.getDatasetMeta(i);
+    if (value && !meta.hidden) draw(value, meta);
+  });
+}
+
 /**
  * Fills areas down to zero, or onto the area below when stacked: the filler plugin would clip them to the
  * chart area.
@@ -70,10 +83,7 @@ function barGeometry(el: Element): BarGeometry {
 function drawAreas(chart: Chart, cfg: ShapeOptions): void {
   const { ctx, chartArea } = chart;
   let below: { x: number; y: number }[] | undefined;
-  chart.data.datasets.forEach((_, i) => {
-    const fill = cfg.areas[i];
-    const meta = chart.getDatasetMeta(i);
-    if (!fill || meta.hidden) return;
+  eachShown(chart, cfg.areas, (fill, meta) => {
     const top = meta.data.map(position);
     const scale = chart.scales[meta.yAxisID ?? 'y']!;
     const zero = Math.min(chartArea.bottom, Math.max(chartArea.top, scale.getPixelForValue(0)));
@@ -96,10 +106,7 @@ function drawOutlines(chart: Chart, cfg: ShapeOptions): void {
   const horizontal = chart.options.indexAxis === 'y';
   ctx.save();
   ctx.lineWidth = 0.5;
-  chart.data.datasets.forEach((_, i) => {
-    const color = cfg.outlines[i];
-    const meta = chart.getDatasetMeta(i);
-    if (!color || meta.hidden) return;
+  eachShown(chart, cfg.outlines, (color, meta) => {
     ctx.strokeStyle = color;
     for (const el of meta.data) {
       const p = barGeometry(el);
