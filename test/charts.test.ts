@@ -9,12 +9,20 @@ import { loadFontSet, type FontSet } from '../src/fonts/fonts.js';
 import { DEFAULT_THEME, parseTheme, type Theme } from '../src/theme/theme.js';
 import { computeGeometry, type Geometry } from '../src/page/geometry.js';
 import { buildReport } from '../src/pipeline.js';
-import { chartConfig, seriesColors, wrapLabel, roughMeasure } from '../src/charts/config.js';
+import { chartConfig } from '../src/charts/config.js';
+import { roughMeasure, wrapLabel } from '../src/charts/labels.js';
+import { seriesColors } from '../src/charts/palette.js';
 import { axisFormatter, formatChartNumber } from '../src/charts/format.js';
 import { lightness, minLightnessGap } from '../src/theme/color.js';
 import { readChartSpec, type ChartSpec } from '../src/charts/spec.js';
 import { canvasFamily, chartFamily, renderChart } from '../src/charts/render.js';
-import { cacheDirFor, chartCacheKey, clearChartMemoryCache, themeFingerprint } from '../src/charts/cache.js';
+import {
+  cacheDirFor,
+  chartCacheKey,
+  clearChartMemoryCache,
+  renderSources,
+  themeFingerprint,
+} from '../src/charts/cache.js';
 import { renderFigures } from '../src/charts/figures.js';
 import { tempTree } from './support/tmp.js';
 
@@ -278,7 +286,9 @@ describe('Chinese number formats', () => {
     expect(formatChartNumber(7410)).toBe('7,410');
     expect(formatChartNumber(375000)).toBe('37.5万');
     expect(formatChartNumber(59592000000)).toBe('595.92亿');
-    expect(formatChartNumber(934764000000)).toBe('9,347.64亿');
+    // No separators before 万 or 亿 (as in text: src/format/numbers.ts), separators for plain numbers.
+    expect(formatChartNumber(934764000000)).toBe('9347.64亿');
+    expect(formatChartNumber(12345678, 0)).toBe('1234.57万');
     expect(formatChartNumber(3, 1, '%')).toBe('3.0%');
     expect(formatChartNumber(-1.25, 2, '%')).toBe('-1.25%');
     expect(formatChartNumber(-0.001, 1)).toBe('0.0');
@@ -293,6 +303,7 @@ describe('Chinese number formats', () => {
     expect([0, 10, 20].map((t) => pct(t, [0, 10, 20]))).toEqual(['0%', '10%', '20%']);
     expect(axisFormatter(2e4)(15000, [0, 5000, 10000, 15000])).toBe('1.5万');
     expect(axisFormatter(5000)(2000)).toBe('2,000');
+    expect(axisFormatter(1.5e12)(1e12, [0, 5e11, 1e12])).toBe('10000亿');
   });
 
   it('wraps long category labels between characters, never before closing punctuation or inside numbers', () => {
@@ -303,6 +314,16 @@ describe('Chinese number formats', () => {
     expect(
       (wrapLabel('2020年第12345号', 30, 8, roughMeasure) as string[]).some((l) => l.includes('12345')),
     ).toBe(true);
+  });
+
+  it("wraps labels by the line engine's rules: —— and …… whole, brackets kept with their text, words whole", () => {
+    const wrap = (l: string, max: number) => wrapLabel(l, max, 8, roughMeasure) as string[];
+    expect(wrap('【重点】项目——进度', 30)).toEqual(['【重点】', '项目——', '进度']);
+    expect(wrap('增长……持续', 20)).toEqual(['增长……', '持续']);
+    expect(wrap('《政府工作报告》目标', 60)).toEqual(['《政府工作报告》', '目标']);
+    // A split after a separator, but not after the slash inside a word.
+    expect(wrap('A/B test 3.5%', 12)).toEqual(['A/B', 'test', '3.5%']);
+    expect(wrap('温度30°C以上天数', 20)).toEqual(['温度', '30°C', '以上', '天数']);
   });
 });
 
@@ -403,8 +424,8 @@ describe('print styling', () => {
     const areas = (stacked: boolean) =>
       chartConfig(twoAreas(stacked), DEFAULT_THEME, { family: 'F', width: 240, height: 160 });
     type Shapes = { briefingShapes: { areas: string[]; stacked: boolean } };
-    const flat = (areas(false).options!.plugins as unknown as Shapes).briefingShapes;
-    const stacked = (areas(true).options!.plugins as unknown as Shapes).briefingShapes;
+    const flat = (areas(false).options.plugins as unknown as Shapes).briefingShapes;
+    const stacked = (areas(true).options.plugins as unknown as Shapes).briefingShapes;
     for (const c of [...flat.areas, ...stacked.areas]) expect(c).toMatch(/^#[0-9a-f]{6}$/);
     // Side by side, light tints so the lines over them read; stacked, the palette itself.
     for (const c of flat.areas) expect(lightness(c)).toBeGreaterThan(75);
@@ -624,6 +645,20 @@ describe('renderFigures and its cache', () => {
       if (prevXdg === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = prevXdg;
     }
+  });
+
+  it('keys a render on the code that draws it, in src/charts and the modules it uses elsewhere', () => {
+    const files = renderSources().map((f) => path.relative(path.join(root, 'src'), f));
+    for (const f of [
+      'charts/config.ts',
+      'charts/plugins.ts',
+      'format/numbers.ts',
+      'cjk/classes.ts',
+      'theme/color.ts',
+    ])
+      expect(files).toContain(f);
+    // A module charts only take types from decides no bytes.
+    expect(files).not.toContain('fonts/fonts.ts');
   });
 
   it('keys a render on the font files: path, size and modification time', () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chineseNumeral,
-  chineseUnits,
-  circled,
-  formatNumber,
-  makeHelpers,
-  parseDate,
-} from '../src/template/helpers.js';
+import { formatCnUnits, groupDigits } from '../src/format/numbers.js';
+import { chineseNumeral, circled, makeHelpers, parseDate } from '../src/template/helpers.js';
 
 describe('template helpers', () => {
   const h = makeHelpers(new WeakMap());
@@ -43,11 +37,24 @@ describe('template helpers', () => {
   });
 
   it('formats numbers the Chinese way', () => {
-    expect(formatNumber(9347.64)).toBe('9,347.64');
-    expect(formatNumber(3, 1)).toBe('3.0');
-    expect(chineseUnits(59592000000)).toBe('595.92亿');
-    expect(chineseUnits(375000)).toBe('37.5万');
+    expect(groupDigits(9347.64)).toBe('9,347.64');
+    expect(groupDigits(3, 1)).toBe('3.0');
+    expect(formatCnUnits(59592000000)).toBe('595.92亿');
+    expect(formatCnUnits(375000)).toBe('37.5万');
     expect(h.percent!(3, opts)).toBe('3.0%');
+  });
+
+  it('writes 万 and 亿 as the charts do: separators for plain numbers, none before a unit', () => {
+    // One formatter (src/format/numbers.ts) behind {{cnUnits}} and the chart labels.
+    expect(h.cnUnits!(934764000000, opts)).toBe('9347.64亿');
+    expect(h.cnUnits!(12345678, opts)).toBe('1234.57万');
+    expect(h.cnUnits!(7410, opts)).toBe('7,410');
+    expect(h.cnUnits!(123456789, 4, opts)).toBe('1.2346亿');
+    expect(formatCnUnits(3, { decimals: 1 })).toBe('3.0');
+    // Rounding is of the number as written; a negative rounded to zero has no sign.
+    expect(h.number!(1.005, 2, opts)).toBe('1.01');
+    expect(h.number!(-0.001, 1, opts)).toBe('0.0');
+    expect(h.cnUnits!(-59592000000, opts)).toBe('-595.92亿');
   });
 
   it('sets two-character names with an ideographic space', () => {

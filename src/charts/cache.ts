@@ -21,8 +21,9 @@ import type { ChartSpec } from './spec.js';
 /**
  * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
  * the format and dpi, the theme's chart settings (colours resolved), the chart font files (path, size, mtime),
- * the versions of chart.js, chartjs-node-canvas and canvas, and the source of this folder (so a change to the
- * renderer never reuses an old picture). Hits come from memory within a process, from disk across runs.
+ * the versions of chart.js, chartjs-node-canvas and canvas, and the source of this folder and of the modules it
+ * imports from the rest of src/ (so a change to the renderer, the number formats or the line-break rules never
+ * reuses an old picture). Hits come from memory within a process, from disk across runs.
  */
 
 /** Bumped by hand only if something outside this folder and the key starts to change the output. */
@@ -37,7 +38,7 @@ export function clearChartMemoryCache(): void {
 
 let environment: string | undefined;
 
-/** Versions of the rendering packages and a hash of this folder's code: computed once per process. */
+/** Versions of the rendering packages and a hash of the code that draws: computed once per process. */
 function renderEnvironment(): string {
   if (environment) return environment;
   const require = createRequire(import.meta.url);
@@ -58,19 +59,47 @@ function renderEnvironment(): string {
       return '?';
     }
   };
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const code = createHash('sha256');
-  for (const f of readdirSync(here).sort())
-    if (/\.(js|ts)$/.test(f) && !f.endsWith('.d.ts')) code.update(f).update(readFileSync(path.join(here, f)));
   environment = JSON.stringify({
     v: KEY_VERSION,
     node: process.versions.node.split('.')[0],
     chartjs: versionOf('chart.js'),
     nodeCanvas: versionOf('chartjs-node-canvas'),
     canvas: versionOf('canvas'),
-    code: code.digest('hex'),
+    code: codeHash(),
   });
   return environment;
+}
+
+/**
+ * The files of the code that decides a chart's bytes: this folder's modules and, followed through their
+ * imports, the modules they use from the rest of src/ (number formats, the line engine's classes, colour maths).
+ */
+export function renderSources(): string[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const files = new Set<string>();
+  const queue = readdirSync(here)
+    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+    .map((f) => path.join(here, f));
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (files.has(file)) continue;
+    files.add(file);
+    // Value imports and re-exports (a type import decides no bytes); `./x.js` is `./x.ts` in the sources.
+    for (const m of readFileSync(file, 'utf8').matchAll(
+      /^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+'(\.\.?\/[^']+)'/gm,
+    )) {
+      const target = path.resolve(path.dirname(file), m[1]!);
+      const found = [target, target.replace(/\.js$/, '.ts')].find((f) => existsSync(f));
+      if (found) queue.push(found);
+    }
+  }
+  return [...files].sort();
+}
+
+function codeHash(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const code = createHash('sha256');
+  for (const f of renderSources()) code.update(path.relative(here, f)).update(readFileSync(f));
+  return code.digest('hex');
 }
 
 /** The part of the key that depends on the theme and fonts, the same for every chart of a build. */

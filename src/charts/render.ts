@@ -2,7 +2,8 @@ import { createCanvas, Image } from 'canvas';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { FontFamily, FontSet } from '../fonts/fonts.js';
 import type { Theme } from '../theme/theme.js';
-import { chartConfig, type Measure } from './config.js';
+import { chartConfig } from './config.js';
+import type { Measure } from './labels.js';
 import type { ChartSpec } from './spec.js';
 
 export { CHART_TYPES, readChartSpec, type ChartSpec, type ChartType, type SeriesSpec } from './spec.js';
@@ -215,7 +216,7 @@ export function renderChart(
     measure: fontMeasure(fam),
   });
   if (settings.format === 'png') {
-    (config.options as { devicePixelRatio?: number }).devicePixelRatio = settings.dpi / 72;
+    config.options.devicePixelRatio = settings.dpi / 72;
     const png = opaque(renderer(w, h, 'png', fam).renderToBufferSync(config, 'image/png'));
     return { format: 'png', png, svg: pngAsSvg(png, w, h) };
   }

@@ -1,7 +1,9 @@
-import path from 'node:path';
-import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { resolvePointer, type LoadedData } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
+import { FigureReport } from './report.js';
+
+export { templateLocation } from './report.js';
 
 /** The chart types a figure may ask for. */
 export const CHART_TYPES = ['bar', 'hbar', 'line', 'area', 'pie', 'doughnut', 'combo'] as const;
@@ -47,17 +49,270 @@ function text(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }
 
+/** Whether a data value is one of a list of names. */
+function oneOf<T extends string>(list: readonly T[], v: unknown): v is T {
+  return (list as readonly unknown[]).includes(v);
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** `file:line:col` of the <figure> element in the template, relative to the working folder. */
-export function templateLocation(place: Place | undefined): string {
-  if (!place) return '';
-  const file = path.isAbsolute(place.file)
-    ? path.relative(process.cwd(), place.file) || place.file
-    : place.file;
-  return place.start ? `${file}:${place.start.line}:${place.start.column}` : file;
+/** The chart type, or undefined (reported) when it is missing or unknown. */
+function readType(r: FigureReport, type: unknown, pointer: string): ChartType | undefined {
+  if (oneOf(CHART_TYPES, type)) return type;
+  const close = typeof type === 'string' ? nearest(type, CHART_TYPES) : undefined;
+  r.problem(
+    'chart:unknown-type',
+    type === undefined ? 'a figure needs a chart type' : `unknown chart type ${JSON.stringify(type)}`,
+    `${pointer}/type`,
+    `${close ? `did you mean "${close}"? ` : ''}use one of ${CHART_TYPES.join(', ')}`,
+  );
+  return undefined;
+}
+
+/** The category labels: texts, or numbers (years) as texts. */
+function readLabels(r: FigureReport, labels: unknown, pointer: string): string[] {
+  const out: string[] = [];
+  if (!Array.isArray(labels) || labels.length === 0)
+    r.problem(
+      'chart:labels',
+      labels === undefined ? 'a figure needs labels' : 'a figure needs a non-empty list of labels',
+      `${pointer}/labels`,
+      'labels: [一季度, 二季度, 三季度] — one per value',
+    );
+  else
+    labels.forEach((l: unknown, i) => {
+      if (typeof l === 'string' || (typeof l === 'number' && Number.isFinite(l))) out.push(String(l));
+      else
+        r.problem(
+          'chart:labels',
+          `label ${JSON.stringify(l) ?? String(l)} is not text`,
+          `${pointer}/labels/${i}`,
+          'labels are short texts or numbers (years)',
+        );
+    });
+  return out;
+}
+
+/** `stacked` and `dataLabels`, and the types of `title`, `unit` and `source`. */
+function readOptions(
+  r: FigureReport,
+  o: Record<string, unknown>,
+  pointer: string,
+  chartType: ChartType | undefined,
+): Pick<ChartSpec, 'stacked' | 'dataLabels'> {
+  let stacked = false;
+  if (o.stacked !== undefined) {
+    if (typeof o.stacked !== 'boolean')
+      r.problem('chart:option', '`stacked` must be true or false', `${pointer}/stacked`);
+    else if (o.stacked && chartType && !STACKABLE.includes(chartType))
+      r.notice(
+        'chart:option',
+        `a ${chartType} chart cannot be stacked; \`stacked\` is ignored`,
+        `${pointer}/stacked`,
+        `stack bar, hbar, area or combo charts`,
+      );
+    else stacked = o.stacked;
+  }
+  let dataLabels: boolean | 'auto' = 'auto';
+  if (o.dataLabels !== undefined) {
+    if (typeof o.dataLabels !== 'boolean')
+      r.problem(
+        'chart:option',
+        '`dataLabels` must be true or false',
+        `${pointer}/dataLabels`,
+        'leave it out for "where they fit"',
+      );
+    else dataLabels = o.dataLabels;
+  }
+  for (const k of ['title', 'unit', 'source'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'string' && typeof o[k] !== 'number')
+      r.problem('chart:option', `\`${k}\` must be text`, `${pointer}/${k}`);
+  if (typeof o.title !== 'string' || !o.title.trim())
+    r.notice(
+      'chart:title',
+      'a figure without a title gets a caption with the number only',
+      `${pointer}/title`,
+    );
+  return { stacked, dataLabels };
+}
+
+/** What checking a series needs to know of its figure. */
+interface FigureContext {
+  chartType: ChartType | undefined;
+  round: boolean;
+  labels: readonly string[];
+  /** How many series the figure has (several need names). */
+  count: number;
+}
+
+/** A series' values: finite numbers, none negative in a pie, one per label. */
+function readValues(r: FigureReport, values: unknown, sp: string, f: FigureContext): number[] {
+  const out: number[] = [];
+  if (!Array.isArray(values)) {
+    r.problem(
+      'chart:series',
+      values === undefined ? 'a series needs values' : "a series' values must be a list of numbers",
+      `${sp}/values`,
+      'values: [1.7, 3.0, 2.6] — one number per label',
+    );
+    return out;
+  }
+  values.forEach((v: unknown, j) => {
+    const vp = `${sp}/values/${j}`;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      r.problem(
+        'chart:not-a-number',
+        `value ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))} is not a number`,
+        vp,
+        typeof v === 'number'
+          ? 'charts need finite numbers (no .nan or .inf)'
+          : 'write plain numbers: 3.0, not "3.0%" (the unit goes in `unit`)',
+      );
+    else {
+      if (f.round && v < 0)
+        r.problem(
+          'chart:negative',
+          `a ${f.chartType} chart cannot show the negative value ${v}`,
+          vp,
+          'slices are shares of a whole; use bars for values below zero',
+        );
+      out.push(v);
+    }
+  });
+  if (f.labels.length > 0 && values.length !== f.labels.length)
+    r.problem(
+      'chart:length-mismatch',
+      `series has ${values.length} values for ${f.labels.length} labels`,
+      `${sp}/values`,
+      'give one value per label',
+    );
+  return out;
+}
+
+/** A series' `type` and `axis`: only a combo mixes bars and lines or has a right axis. */
+function readDrawing(
+  r: FigureReport,
+  s: Record<string, unknown>,
+  sp: string,
+  chartType: ChartType | undefined,
+): Pick<SeriesSpec, 'type' | 'axis'> {
+  let type: SeriesSpec['type'] = chartType === 'line' || chartType === 'area' ? 'line' : 'bar';
+  if (s.type !== undefined) {
+    if (!oneOf(SERIES_TYPES, s.type))
+      r.problem(
+        'chart:series-type',
+        `unknown series type ${JSON.stringify(s.type)}`,
+        `${sp}/type`,
+        'a combo series is drawn as bar or line',
+      );
+    else if (chartType === 'combo') type = s.type;
+    else if (chartType && s.type !== type)
+      r.notice(
+        'chart:option',
+        `only a combo chart mixes bars and lines; series type "${s.type}" is ignored`,
+        `${sp}/type`,
+        'use type: combo for a bar+line chart',
+      );
+  }
+  let axis: SeriesSpec['axis'] = 'left';
+  if (s.axis !== undefined) {
+    if (!oneOf(AXES, s.axis))
+      r.problem('chart:axis', `unknown axis ${JSON.stringify(s.axis)}`, `${sp}/axis`, 'use left or right');
+    else if (chartType === 'combo') axis = s.axis;
+    else if (chartType && s.axis === 'right')
+      r.notice(
+        'chart:option',
+        'only a combo chart has a second value axis; `axis: right` is ignored',
+        `${sp}/axis`,
+        'use type: combo with a bar and a line series',
+      );
+  }
+  return { type, axis };
+}
+
+/** One series, or undefined (reported) when it is not a mapping. */
+function readOneSeries(r: FigureReport, s: unknown, sp: string, f: FigureContext): SeriesSpec | undefined {
+  if (!isRecord(s)) {
+    r.problem('chart:series', 'a series is a mapping with name and values', sp);
+    return undefined;
+  }
+  r.unknownKeys(s, SERIES_KEYS, sp, 'series');
+  const values = readValues(r, s.values, sp, f);
+  const { type, axis } = readDrawing(r, s, sp, f.chartType);
+  if (s.unit !== undefined && typeof s.unit !== 'string')
+    r.problem('chart:option', '`unit` must be text', `${sp}/unit`);
+  if (s.name !== undefined && typeof s.name !== 'string' && typeof s.name !== 'number')
+    r.problem('chart:series', 'a series name must be text', `${sp}/name`);
+  else if (!text(s.name).trim() && f.count > 1 && !f.round)
+    r.problem(
+      'chart:series',
+      'with several series each needs a name for the legend',
+      `${sp}/name`,
+      'name: 衡阳市',
+    );
+  return { name: text(s.name), values, type, axis, unit: text(s.unit) };
+}
+
+/** The series of a figure: at least one, one for a pie. */
+function readSeries(
+  r: FigureReport,
+  series: unknown,
+  pointer: string,
+  f: Omit<FigureContext, 'count'>,
+): SeriesSpec[] {
+  const out: SeriesSpec[] = [];
+  if (!Array.isArray(series) || series.length === 0) {
+    r.problem(
+      'chart:series',
+      series === undefined ? 'a figure needs series' : 'a figure needs at least one series',
+      `${pointer}/series`,
+      'series: [{ name: …, values: [1.7, 3.0] }]',
+    );
+    return out;
+  }
+  if (f.chartType === 'pie' && series.length > 1)
+    r.problem(
+      'chart:series',
+      `a pie chart shows one series, got ${series.length}`,
+      `${pointer}/series`,
+      'use a doughnut for rings, or bars to compare several series',
+    );
+  series.forEach((s: unknown, i) => {
+    const one = readOneSeries(r, s, `${pointer}/series/${i}`, { ...f, count: series.length });
+    if (one) out.push(one);
+  });
+  return out;
+}
+
+/** Checks of the figure as a whole: a pie of zeros, a combo without bars or lines, too many slices. */
+function checkWhole(
+  r: FigureReport,
+  pointer: string,
+  f: Omit<FigureContext, 'count'>,
+  series: SeriesSpec[],
+): void {
+  const { chartType, round, labels } = f;
+  if (round && series.length && series.every((s) => s.values.length && s.values.every((v) => v === 0)))
+    r.problem('chart:empty', `every value of this ${chartType} chart is zero`, `${pointer}/series`);
+  if (chartType === 'combo' && series.length) {
+    const lines = series.filter((s) => s.type === 'line').length;
+    if (lines === 0 || lines === series.length)
+      r.problem(
+        'chart:combo',
+        lines === 0 ? 'a combo chart needs a line series' : 'a combo chart needs a bar series',
+        `${pointer}/series`,
+        'give each series type: bar or type: line (and axis: right for a second value axis)',
+      );
+  }
+  if (round && labels.length > 8)
+    r.notice(
+      'chart:crowded',
+      `${labels.length} slices are hard to tell apart in print`,
+      `${pointer}/labels`,
+      'keep pies to six slices or fewer; group the rest as 其他, or use bars',
+    );
 }
 
 /**
@@ -69,32 +324,15 @@ export function readChartSpec(
   pointer: string,
   place: Place | undefined,
 ): { spec?: ChartSpec; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const figureAt = templateLocation(place);
-  const suffix = figureAt ? ` (figure at ${figureAt})` : '';
-  const at = (p: string): Place => {
-    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
-      const pos = data.positions.get(q);
-      if (pos) return { file: data.file, start: pos.value };
-      if (!q) break;
-    }
-    return place ?? { file: data.file };
-  };
-  const problem = (code: string, message: string, p: string, hint?: string) =>
-    diagnostics.push(error(code, message + suffix, { place: at(p), pointer: p, ...(hint ? { hint } : {}) }));
-  const notice = (code: string, message: string, p: string, hint?: string) =>
-    diagnostics.push(
-      warning(code, message + suffix, { place: at(p), pointer: p, ...(hint ? { hint } : {}) }),
-    );
-
+  const r = new FigureReport(data, place);
   const raw = pointer.startsWith('/') || pointer === '' ? resolvePointer(data.value, pointer) : undefined;
   if (!isRecord(raw)) {
-    diagnostics.push(
+    r.diagnostics.push(
       error(
         'chart:data-missing',
         raw === undefined
-          ? `no figure data at ${pointer || '/'}${suffix}`
-          : `the data at ${pointer || '/'} is not a figure (a mapping with type, labels and series)${suffix}`,
+          ? `no figure data at ${pointer || '/'}${r.suffix}`
+          : `the data at ${pointer || '/'} is not a figure (a mapping with type, labels and series)${r.suffix}`,
         {
           place: place ?? { file: data.file },
           pointer,
@@ -102,222 +340,17 @@ export function readChartSpec(
         },
       ),
     );
-    return { diagnostics };
+    return { diagnostics: r.diagnostics };
   }
   const o = raw;
-  for (const k of Object.keys(o))
-    if (!FIGURE_KEYS.includes(k)) {
-      const close = nearest(k, FIGURE_KEYS);
-      notice(
-        'chart:unknown-key',
-        `unknown figure key "${k}" is ignored`,
-        `${pointer}/${k}`,
-        close ? `did you mean "${close}"?` : `figure keys: ${FIGURE_KEYS.join(', ')}`,
-      );
-    }
-
-  const type = o.type;
-  const known = typeof type === 'string' && (CHART_TYPES as readonly string[]).includes(type);
-  if (!known) {
-    const close = typeof type === 'string' ? nearest(type, CHART_TYPES) : undefined;
-    problem(
-      'chart:unknown-type',
-      type === undefined ? 'a figure needs a chart type' : `unknown chart type ${JSON.stringify(type)}`,
-      `${pointer}/type`,
-      `${close ? `did you mean "${close}"? ` : ''}use one of ${CHART_TYPES.join(', ')}`,
-    );
-  }
-  const chartType = known ? (type as ChartType) : undefined;
-
-  const labels: string[] = [];
-  if (!Array.isArray(o.labels) || o.labels.length === 0)
-    problem(
-      'chart:labels',
-      o.labels === undefined ? 'a figure needs labels' : 'a figure needs a non-empty list of labels',
-      `${pointer}/labels`,
-      'labels: [一季度, 二季度, 三季度] — one per value',
-    );
-  else
-    o.labels.forEach((l: unknown, i) => {
-      if (typeof l === 'string' || (typeof l === 'number' && Number.isFinite(l))) labels.push(String(l));
-      else
-        problem(
-          'chart:labels',
-          `label ${JSON.stringify(l) ?? String(l)} is not text`,
-          `${pointer}/labels/${i}`,
-          'labels are short texts or numbers (years)',
-        );
-    });
-
-  let stacked = false;
-  if (o.stacked !== undefined) {
-    if (typeof o.stacked !== 'boolean')
-      problem('chart:option', '`stacked` must be true or false', `${pointer}/stacked`);
-    else if (o.stacked && chartType && !STACKABLE.includes(chartType))
-      notice(
-        'chart:option',
-        `a ${chartType} chart cannot be stacked; \`stacked\` is ignored`,
-        `${pointer}/stacked`,
-        `stack bar, hbar, area or combo charts`,
-      );
-    else stacked = o.stacked;
-  }
-  let dataLabels: boolean | 'auto' = 'auto';
-  if (o.dataLabels !== undefined) {
-    if (typeof o.dataLabels !== 'boolean')
-      problem(
-        'chart:option',
-        '`dataLabels` must be true or false',
-        `${pointer}/dataLabels`,
-        'leave it out for "where they fit"',
-      );
-    else dataLabels = o.dataLabels;
-  }
-  for (const k of ['title', 'unit', 'source'] as const)
-    if (o[k] !== undefined && typeof o[k] !== 'string' && typeof o[k] !== 'number')
-      problem('chart:option', `\`${k}\` must be text`, `${pointer}/${k}`);
-  if (typeof o.title !== 'string' || !o.title.trim())
-    notice('chart:title', 'a figure without a title gets a caption with the number only', `${pointer}/title`);
-
-  const series: SeriesSpec[] = [];
-  const round = chartType === 'pie' || chartType === 'doughnut';
-  if (!Array.isArray(o.series) || o.series.length === 0)
-    problem(
-      'chart:series',
-      o.series === undefined ? 'a figure needs series' : 'a figure needs at least one series',
-      `${pointer}/series`,
-      'series: [{ name: …, values: [1.7, 3.0] }]',
-    );
-  else {
-    if (round && chartType === 'pie' && o.series.length > 1)
-      problem(
-        'chart:series',
-        `a pie chart shows one series, got ${o.series.length}`,
-        `${pointer}/series`,
-        'use a doughnut for rings, or bars to compare several series',
-      );
-    o.series.forEach((s: unknown, i) => {
-      const sp = `${pointer}/series/${i}`;
-      if (!isRecord(s)) {
-        problem('chart:series', 'a series is a mapping with name and values', sp);
-        return;
-      }
-      for (const k of Object.keys(s))
-        if (!SERIES_KEYS.includes(k)) {
-          const close = nearest(k, SERIES_KEYS);
-          notice(
-            'chart:unknown-key',
-            `unknown series key "${k}" is ignored`,
-            `${sp}/${k}`,
-            close ? `did you mean "${close}"?` : `series keys: ${SERIES_KEYS.join(', ')}`,
-          );
-        }
-      const values: number[] = [];
-      if (!Array.isArray(s.values))
-        problem(
-          'chart:series',
-          s.values === undefined ? 'a series needs values' : "a series' values must be a list of numbers",
-          `${sp}/values`,
-          'values: [1.7, 3.0, 2.6] — one number per label',
-        );
-      else {
-        s.values.forEach((v: unknown, j) => {
-          const vp = `${sp}/values/${j}`;
-          if (typeof v !== 'number' || !Number.isFinite(v))
-            problem(
-              'chart:not-a-number',
-              `value ${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))} is not a number`,
-              vp,
-              typeof v === 'number'
-                ? 'charts need finite numbers (no .nan or .inf)'
-                : 'write plain numbers: 3.0, not "3.0%" (the unit goes in `unit`)',
-            );
-          else {
-            if (round && v < 0)
-              problem(
-                'chart:negative',
-                `a ${chartType} chart cannot show the negative value ${v}`,
-                vp,
-                'slices are shares of a whole; use bars for values below zero',
-              );
-            values.push(v);
-          }
-        });
-        if (labels.length > 0 && s.values.length !== labels.length)
-          problem(
-            'chart:length-mismatch',
-            `series has ${s.values.length} values for ${labels.length} labels`,
-            `${sp}/values`,
-            'give one value per label',
-          );
-      }
-      let stype: SeriesSpec['type'] = chartType === 'line' || chartType === 'area' ? 'line' : 'bar';
-      if (s.type !== undefined) {
-        if (!(SERIES_TYPES as readonly unknown[]).includes(s.type))
-          problem(
-            'chart:series-type',
-            `unknown series type ${JSON.stringify(s.type)}`,
-            `${sp}/type`,
-            'a combo series is drawn as bar or line',
-          );
-        else if (chartType === 'combo') stype = s.type as SeriesSpec['type'];
-        else if (chartType && s.type !== stype)
-          notice(
-            'chart:option',
-            `only a combo chart mixes bars and lines; series type "${s.type as string}" is ignored`,
-            `${sp}/type`,
-            'use type: combo for a bar+line chart',
-          );
-      }
-      let axis: SeriesSpec['axis'] = 'left';
-      if (s.axis !== undefined) {
-        if (!(AXES as readonly unknown[]).includes(s.axis))
-          problem('chart:axis', `unknown axis ${JSON.stringify(s.axis)}`, `${sp}/axis`, 'use left or right');
-        else if (chartType === 'combo') axis = s.axis as SeriesSpec['axis'];
-        else if (chartType && s.axis === 'right')
-          notice(
-            'chart:option',
-            'only a combo chart has a second value axis; `axis: right` is ignored',
-            `${sp}/axis`,
-            'use type: combo with a bar and a line series',
-          );
-      }
-      if (s.unit !== undefined && typeof s.unit !== 'string')
-        problem('chart:option', '`unit` must be text', `${sp}/unit`);
-      if (s.name !== undefined && typeof s.name !== 'string' && typeof s.name !== 'number')
-        problem('chart:series', 'a series name must be text', `${sp}/name`);
-      else if (!text(s.name).trim() && (o.series as unknown[]).length > 1 && !round)
-        problem(
-          'chart:series',
-          'with several series each needs a name for the legend',
-          `${sp}/name`,
-          'name: 衡阳市',
-        );
-      series.push({ name: text(s.name), values, type: stype, axis, unit: text(s.unit) });
-    });
-  }
-
-  if (round && series.length && series.every((s) => s.values.length && s.values.every((v) => v === 0)))
-    problem('chart:empty', `every value of this ${chartType} chart is zero`, `${pointer}/series`);
-  if (chartType === 'combo' && series.length) {
-    const lines = series.filter((s) => s.type === 'line').length;
-    if (lines === 0 || lines === series.length)
-      problem(
-        'chart:combo',
-        lines === 0 ? 'a combo chart needs a line series' : 'a combo chart needs a bar series',
-        `${pointer}/series`,
-        'give each series type: bar or type: line (and axis: right for a second value axis)',
-      );
-  }
-  if (round && labels.length > 8)
-    notice(
-      'chart:crowded',
-      `${labels.length} slices are hard to tell apart in print`,
-      `${pointer}/labels`,
-      'keep pies to six slices or fewer; group the rest as 其他, or use bars',
-    );
-
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  r.unknownKeys(o, FIGURE_KEYS, pointer, 'figure');
+  const chartType = readType(r, o.type, pointer);
+  const labels = readLabels(r, o.labels, pointer);
+  const { stacked, dataLabels } = readOptions(r, o, pointer, chartType);
+  const figure = { chartType, round: chartType === 'pie' || chartType === 'doughnut', labels };
+  const series = readSeries(r, o.series, pointer, figure);
+  checkWhole(r, pointer, figure, series);
+  if (r.failed) return { diagnostics: r.diagnostics };
   return {
     spec: {
       type: chartType!,
@@ -329,6 +362,6 @@ export function readChartSpec(
       stacked,
       dataLabels,
     },
-    diagnostics,
+    diagnostics: r.diagnostics,
   };
 }

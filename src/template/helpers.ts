@@ -1,4 +1,5 @@
 import type { HelperDelegate } from 'handlebars';
+import { formatCnUnits, groupDigits } from '../format/numbers.js';
 
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 const DIGITS = '零一二三四五六七八九';
@@ -47,24 +48,6 @@ export function chineseNumeral(n: number): string {
   return n >= 10 && n < 20 ? out.replace(/^一十/, '十') : out;
 }
 
-/** Thousands separators and a fixed number of decimals: 9347.64 → 9,347.64. */
-export function formatNumber(n: number, digits?: number): string {
-  return n.toLocaleString('en-US', {
-    minimumFractionDigits: digits ?? 0,
-    maximumFractionDigits: digits ?? 20,
-    useGrouping: true,
-  });
-}
-
-/** 万/亿 units for large amounts: 59592000000 → 595.92亿, 375000 → 37.5万. */
-export function chineseUnits(n: number, digits = 2): string {
-  const abs = Math.abs(n);
-  const trim = (x: number) => String(Number(x.toFixed(digits)));
-  if (abs >= 1e8) return `${trim(n / 1e8)}亿`;
-  if (abs >= 1e4) return `${trim(n / 1e4)}万`;
-  return trim(n);
-}
-
 /** Template helpers; documented in docs/templates.md. Handlebars passes its options hash last. */
 export function makeHelpers(pointers: WeakMap<object, string>): Record<string, HelperDelegate> {
   const args = (a: unknown[]) => a.slice(0, -1);
@@ -72,17 +55,21 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
     circled: (n: unknown) => circled(toNumber(n, 'circled')),
     inc: (n: unknown) => toNumber(n, 'inc') + 1,
     cnNumeral: (n: unknown) => chineseNumeral(toNumber(n, 'cnNumeral')),
+    /** Thousands separators; a fixed number of decimals, or every one the number has: 9,347.64. */
     number: (...a: unknown[]) => {
       const [n, d] = args(a);
-      return formatNumber(toNumber(n, 'number'), d === undefined ? undefined : toNumber(d, 'number'));
+      return groupDigits(toNumber(n, 'number'), d === undefined ? undefined : toNumber(d, 'number'));
     },
     percent: (...a: unknown[]) => {
       const [n, d] = args(a);
       return `${toNumber(n, 'percent').toFixed(d === undefined ? 1 : toNumber(d, 'percent'))}%`;
     },
+    /** 万/亿 units for large amounts, at most `d` decimals (2): 59592000000 → 595.92亿 (src/format/numbers.ts). */
     cnUnits: (...a: unknown[]) => {
       const [n, d] = args(a);
-      return chineseUnits(toNumber(n, 'cnUnits'), d === undefined ? 2 : toNumber(d, 'cnUnits'));
+      return formatCnUnits(toNumber(n, 'cnUnits'), {
+        maxDecimals: d === undefined ? 2 : toNumber(d, 'cnUnits'),
+      });
     },
     cnDate: (v: unknown) => {
       const { y, m, d } = parseDate(v, 'cnDate');

@@ -1,0 +1,364 @@
+import type { Chart, ChartMeta, ChartType, Element, Plugin } from 'chart.js';
+import { textOn } from '../theme/color.js';
+
+/** Where a value label goes: over a bar, beside a horizontal one, inside a segment or slice, over a point. */
+export type LabelKind = 'bar' | 'hbar' | 'segment' | 'point' | 'slice' | 'none';
+
+/** The options of the value-label plugin, precomputed from the spec (Chart.js passes them through). */
+export interface LabelOptions {
+  mode: boolean | 'auto';
+  /** One per series. */
+  kinds: readonly LabelKind[];
+  /** Per series, per label: the value as printed, and the fill it sits on (for segments and slices). */
+  texts: readonly (readonly string[])[];
+  fills: readonly (readonly string[])[];
+  /** Totals over stacked bars, one per label (empty when not stacked). */
+  totals: readonly string[];
+  font: string;
+  size: number;
+  color: string;
+}
+
+/** Area fills and bar outlines, per dataset (null: none). */
+export interface ShapeOptions {
+  areas: readonly (string | null)[];
+  stacked: boolean;
+  outlines: readonly (string | null)[];
+}
+
+// Chart.js hands each plugin the options under its id in `options.plugins`: these are ours.
+declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- declaration merging repeats Chart.js's parameter
+  interface PluginOptionsByType<TType extends ChartType> {
+    /** Options of the plugin drawing areas and outlines without clip paths (set by chartConfig). */
+    briefingShapes: ShapeOptions;
+    /** Options of the value-label plugin (set by chartConfig). */
+    briefingLabels: LabelOptions;
+  }
+}
+
+/** The geometry of a bar (for a point or a slice: x and y, its centre) once the layout is final. */
+interface BarGeometry {
+  x: number;
+  y: number;
+  base: number;
+  width: number;
+  height: number;
+}
+
+/** Where an element stands (Chart.js types a dataset's elements as Element<AnyObject>, props of any type). */
+function position(el: Element): { x: number; y: number } {
+  return el.getProps<('x' | 'y')[]>(['x', 'y'], true);
+}
+
+/** The angles and radii of a slice. */
+interface ArcGeometry {
+  startAngle: number;
+  endAngle: number;
+  innerRadius: number;
+  outerRadius: number;
+}
+
+function barGeometry(el: Element): BarGeometry {
+  return el.getProps<(keyof BarGeometry)[]>(['x', 'y', 'base', 'width', 'height'], true);
+}
+
+/** Calls `draw` for each shown dataset that has something to draw (an area fill, an outline colour). */
+function eachShown(
+  chart: Chart,
+  per: readonly (string | null)[],
+  draw: (value: string, meta: ChartMeta) => void,
+): void {
+  chart.data.datasets.forEach((_, i) => {
+    const value = per[i];
+    const meta = chart.getDatasetMeta(i);
+    if (value && !meta.hidden) draw(value, meta);
+  });
+}
+
+/**
+ * Fills areas down to zero, or onto the area below when stacked: the filler plugin would clip them to the
+ * chart area.
+ */
+function drawAreas(chart: Chart, cfg: ShapeOptions): void {
+  const { ctx, chartArea } = chart;
+  let below: { x: number; y: number }[] | undefined;
+  eachShown(chart, cfg.areas, (fill, meta) => {
+    const top = meta.data.map(position);
+    const scale = chart.scales[meta.yAxisID ?? 'y']!;
+    const zero = Math.min(chartArea.bottom, Math.max(chartArea.top, scale.getPixelForValue(0)));
+    const bottom =
+      cfg.stacked && below ? [...below].reverse() : [...top].reverse().map((p) => ({ x: p.x, y: zero }));
+    ctx.save();
+    ctx.beginPath();
+    [...top, ...bottom].forEach((p, k) => (k ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
+    ctx.closePath();
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.restore();
+    below = top;
+  });
+}
+
+/** Outlines pale bars half a point inside their edge: Chart.js draws a bar border by clipping. */
+function drawOutlines(chart: Chart, cfg: ShapeOptions): void {
+  const { ctx } = chart;
+  const horizontal = chart.options.indexAxis === 'y';
+  ctx.save();
+  ctx.lineWidth = 0.5;
+  eachShown(chart, cfg.outlines, (color, meta) => {
+    ctx.strokeStyle = color;
+    for (const el of meta.data) {
+      const p = barGeometry(el);
+      const [l, t, w, h] = horizontal
+        ? [Math.min(p.x, p.base), p.y - p.height / 2, Math.abs(p.x - p.base), p.height]
+        : [p.x - p.width / 2, Math.min(p.y, p.base), p.width, Math.abs(p.base - p.y)];
+      if (w > 0.5 && h > 0.5) ctx.strokeRect(l + 0.25, t + 0.25, w - 0.5, h - 0.5);
+    }
+  });
+  ctx.restore();
+}
+
+/**
+ * Shapes Chart.js would draw with clip paths, drawn without: area fills (the filler plugin clips to the chart
+ * area) and outlines of pale bars (a bar border is drawn by clipping). A clip path in the SVG becomes a soft
+ * mask in the PDF, which is transparency that PDF/X-1a print workflows refuse.
+ */
+export const printShapes: Plugin<ChartType, ShapeOptions> = {
+  id: 'briefingShapes',
+  beforeDatasetsDraw(chart, _args, cfg) {
+    if (cfg.areas.some(Boolean)) drawAreas(chart, cfg);
+  },
+  afterDatasetsDraw(chart, _args, cfg) {
+    if (cfg.outlines.some(Boolean)) drawOutlines(chart, cfg);
+  },
+};
+
+interface Box {
+  l: number;
+  t: number;
+  r: number;
+  b: number;
+}
+
+/** A value label placed but not yet drawn; lower `rank` wins where two would overlap. */
+interface Tag {
+  text: string;
+  x: number;
+  y: number;
+  align: CanvasTextAlign;
+  baseline: CanvasTextBaseline;
+  color: string;
+  box: Box;
+  rank: number;
+  kind: LabelKind;
+  /** Drawn on a white ground (labels of points, which may sit over bars and lines). */
+  ground: boolean;
+  /** Too tight beside its bar: in `auto`, the bars go unlabelled. */
+  cramped?: boolean;
+}
+
+/** The label of one element: its kind, text, value and the fill it may sit on. */
+interface LabelAt {
+  kind: LabelKind;
+  text: string;
+  value: number;
+  fill: string;
+}
+
+/** Where a label is anchored, before it is measured into a box. */
+type Anchor = Omit<Tag, 'box' | 'rank' | 'ground' | 'color'> & { color?: string };
+
+const overlap = (a: Box, b: Box) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+
+/** Collects the value labels of one chart, measured into boxes. */
+class Tags {
+  readonly all: Tag[] = [];
+  private readonly h: number;
+
+  constructor(
+    private readonly ctx: CanvasRenderingContext2D,
+    private readonly cfg: LabelOptions,
+  ) {
+    this.h = cfg.size * 1.1;
+  }
+
+  width(text: string): number {
+    return this.ctx.measureText(text).width;
+  }
+
+  place(t: Anchor, rank: number): Tag {
+    const { h } = this;
+    const w = this.width(t.text);
+    const l = t.align === 'center' ? t.x - w / 2 : t.align === 'right' ? t.x - w : t.x;
+    const top = t.baseline === 'bottom' ? t.y - h : t.baseline === 'middle' ? t.y - h / 2 : t.y;
+    const tag = {
+      color: this.cfg.color,
+      ...t,
+      box: { l: l - 1, t: top, r: l + w + 1, b: top + h },
+      rank,
+      ground: t.kind === 'point',
+    };
+    this.all.push(tag);
+    return tag;
+  }
+}
+
+/** Places the label of one element (bar, segment, point or slice) of a dataset, if it has room. */
+function placeLabel(tags: Tags, cfg: LabelOptions, horizontal: boolean, el: Element, at: LabelAt): void {
+  const { kind, text, value: v } = at;
+  const p = barGeometry(el);
+  const { x, y } = p;
+  if (kind === 'bar')
+    tags.place(
+      { kind, text, x, y: v < 0 ? y + 2 : y - 2, align: 'center', baseline: v < 0 ? 'top' : 'bottom' },
+      1,
+    );
+  else if (kind === 'hbar') {
+    const tag = tags.place(
+      { kind, text, x: v < 0 ? x - 3 : x + 3, y, align: v < 0 ? 'right' : 'left', baseline: 'middle' },
+      1,
+    );
+    // A label beside a bar much thinner than the text reads as belonging to the next bar too.
+    if (p.height < cfg.size * 0.85) tag.cramped = true;
+  } else if (kind === 'segment') {
+    const long = Math.abs(p.base - (horizontal ? x : y));
+    const across = horizontal ? p.height : p.width;
+    const w = tags.width(text);
+    const [along, side] = horizontal ? [w + 4, cfg.size + 2] : [cfg.size + 2, w + 4];
+    if (v === 0 || long < along || across < side) return;
+    tags.place(
+      {
+        kind,
+        text,
+        x: horizontal ? (x + p.base) / 2 : x,
+        y: horizontal ? y : (y + p.base) / 2,
+        align: 'center',
+        baseline: 'middle',
+        color: textOn(at.fill, cfg.color),
+      },
+      2,
+    );
+  } else if (kind === 'point')
+    tags.place(
+      { kind, text, x, y: v < 0 ? y + 5 : y - 5, align: 'center', baseline: v < 0 ? 'top' : 'bottom' },
+      0,
+    );
+  else if (kind === 'slice') placeSliceLabel(tags, cfg, el, at);
+}
+
+/** A slice's label at the middle of its ring (or at 62% of a pie's radius), if the slice has room for it. */
+function placeSliceLabel(tags: Tags, cfg: LabelOptions, el: Element, at: LabelAt): void {
+  const { x, y } = position(el);
+  const a: ArcGeometry = el.getProps<(keyof ArcGeometry)[]>(
+    ['startAngle', 'endAngle', 'innerRadius', 'outerRadius'],
+    true,
+  );
+  const inner = a.innerRadius;
+  const outer = a.outerRadius;
+  const mid = inner > 0 ? (inner + outer) / 2 : outer * 0.62;
+  const angle = (a.startAngle + a.endAngle) / 2;
+  const arc = (a.endAngle - a.startAngle) * mid;
+  const w = tags.width(at.text);
+  if (at.value === 0 || arc < Math.min(w, cfg.size * 1.2) + 4 || outer - inner < cfg.size + 2) return;
+  tags.place(
+    {
+      kind: at.kind,
+      text: at.text,
+      x: x + Math.cos(angle) * mid,
+      y: y + Math.sin(angle) * mid,
+      align: 'center',
+      baseline: 'middle',
+      color: textOn(at.fill, cfg.color),
+    },
+    2,
+  );
+}
+
+/** The total of each stack, beyond its end. */
+function placeTotals(tags: Tags, chart: Chart, cfg: LabelOptions, horizontal: boolean): void {
+  const bars = chart.data.datasets
+    .map((_, i) => i)
+    .filter((i) => cfg.kinds[i] === 'segment' && !chart.getDatasetMeta(i).hidden);
+  cfg.totals.forEach((text, j) => {
+    const ends = bars.map((i) => position(chart.getDatasetMeta(i).data[j]!));
+    if (!ends.length) return;
+    if (horizontal) {
+      const x = Math.max(...ends.map((p) => p.x));
+      tags.place({ kind: 'hbar', text, x: x + 3, y: ends[0]!.y, align: 'left', baseline: 'middle' }, 1);
+    } else {
+      const y = Math.min(...ends.map((p) => p.y));
+      tags.place({ kind: 'bar', text, x: ends[0]!.x, y: y - 2, align: 'center', baseline: 'bottom' }, 1);
+    }
+  });
+}
+
+/**
+ * The labels to draw: by rank, none overlapping one already taken. In `auto`, bar labels only if every one
+ * is narrower than its category and none overlaps another.
+ */
+function acceptTags(all: readonly Tag[], mode: LabelOptions['mode'], category: number): Tag[] {
+  const barTags = all.filter((t) => t.kind === 'bar' || t.kind === 'hbar');
+  const barsFit = barTags.every(
+    (t, n) =>
+      !t.cramped &&
+      (t.kind === 'hbar' ? t.box.b - t.box.t <= category : t.box.r - t.box.l <= category) &&
+      barTags.every((u, m) => m === n || !overlap(t.box, u.box)),
+  );
+  const accepted: Tag[] = [];
+  for (const t of [...all].sort((a, b) => a.rank - b.rank)) {
+    if (mode === 'auto' && !barsFit && (t.kind === 'bar' || t.kind === 'hbar')) continue;
+    if (accepted.some((u) => overlap(t.box, u.box))) continue;
+    accepted.push(t);
+  }
+  return accepted;
+}
+
+/**
+ * Value labels: over bars (or beside horizontal ones), inside stacked segments and slices where they fit,
+ * over line points on a white ground. Labels never overlap: points win over bars, bars over segments; in
+ * `auto`, the bars of a chart are labelled all or none (a few labels would read as the only values).
+ */
+export const valueLabels: Plugin<ChartType, LabelOptions> = {
+  id: 'briefingLabels',
+  afterDatasetsDraw(chart, _args, cfg) {
+    if (cfg.mode === false) return;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = cfg.font;
+    const tags = new Tags(ctx, cfg);
+    const horizontal = chart.options.indexAxis === 'y';
+    let category = Infinity;
+    const catScale = chart.scales[horizontal ? 'y' : 'x'];
+    if (catScale && chart.data.labels?.length) category = catScale.width / chart.data.labels.length;
+
+    chart.data.datasets.forEach((ds, i) => {
+      const kind = cfg.kinds[i]!;
+      const meta = chart.getDatasetMeta(i);
+      if (kind === 'none' || meta.hidden) return;
+      meta.data.forEach((el, j) => {
+        const value = ds.data[j];
+        const at = {
+          kind,
+          text: cfg.texts[i]![j]!,
+          value: typeof value === 'number' ? value : 0,
+          fill: cfg.fills[i]![j]!,
+        };
+        placeLabel(tags, cfg, horizontal, el, at);
+      });
+    });
+    if (cfg.totals.length) placeTotals(tags, chart, cfg, horizontal);
+
+    for (const t of acceptTags(tags.all, cfg.mode, category)) {
+      if (t.ground) {
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(t.box.l, t.box.t, t.box.r - t.box.l, t.box.b - t.box.t);
+      }
+      ctx.fillStyle = t.color;
+      ctx.textAlign = t.align;
+      ctx.textBaseline = t.baseline;
+      ctx.fillText(t.text, t.x, t.y);
+    }
+    ctx.restore();
+  },
+};

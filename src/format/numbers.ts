@@ -1,0 +1,76 @@
+/**
+ * Number formats for print, shared by the template helpers (text) and the charts, so a number reads the same
+ * in a paragraph, a table and a chart. The house rule:
+ * - A plain number has thousands separators (9,347.64; 7,410), as tables and chart axes print them.
+ * - From 10 000 a number may be written with 万 (10⁴) or 亿 (10⁸), and then has no separators: 12345亿,
+ *   1234.57万, as Chinese newspapers and statistical communiqués write it (GB/T 15835-2011 lets non-technical
+ *   text leave digits ungrouped; a comma every three digits inside a count of 万 or 亿, which group by four,
+ *   mixes two systems: 12,345亿 reads as twelve thousand 亿 only after a second look).
+ * - Rounding is of the number as written (1.005 → 1.01, 1.15 → 1.2), never of its binary approximation, and a
+ *   negative number that rounds to zero loses its sign (-0.001 → 0.0).
+ * This module imports nothing: templates render before charts, and neither imports the other.
+ */
+
+function digits(v: number, min: number, max: number, grouping: boolean): string {
+  const s = v.toLocaleString('en-US', {
+    minimumFractionDigits: min,
+    maximumFractionDigits: max,
+    useGrouping: grouping,
+  });
+  // -0, or a negative rounded to zero: "-0.0" is no number a reader writes.
+  return /^-[0.,]*$/.test(s) ? s.slice(1) : s;
+}
+
+/** A number with exactly `decimals` decimals, with thousands separators unless `grouping` is false. */
+export function fixedDigits(v: number, decimals: number, grouping = true): string {
+  return digits(v, decimals, decimals, grouping);
+}
+
+/** Thousands separators and a fixed number of decimals, or (left out) every decimal the number has: 9,347.64. */
+export function groupDigits(v: number, decimals?: number): string {
+  return decimals === undefined ? digits(v, 0, 20, true) : fixedDigits(v, decimals);
+}
+
+/** Decimals the data is written with (3.0 and 2.6 → 1), capped at 2, so labels keep the data's precision. */
+export function decimalsOf(values: readonly unknown[]): number {
+  let d = 0;
+  for (const v of values)
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      const [, frac = '', exp] = /^-?\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(v)) ?? [];
+      d = Math.max(d, Math.max(0, frac.length - Number(exp ?? 0)));
+    }
+  return Math.min(d, 2);
+}
+
+/** A scale for large numbers: 亿 (10⁸) or 万 (10⁴); none below ten thousand. */
+export interface CnScale {
+  divisor: number;
+  suffix: '' | '万' | '亿';
+}
+
+/** The scale a number of this magnitude is written on. */
+export function scaleFor(maxAbs: number): CnScale {
+  if (maxAbs >= 1e8) return { divisor: 1e8, suffix: '亿' };
+  if (maxAbs >= 1e4) return { divisor: 1e4, suffix: '万' };
+  return { divisor: 1, suffix: '' };
+}
+
+/** How formatCnUnits writes decimals. */
+export interface CnUnitsOptions {
+  /** Below 10 000: exactly this many decimals (a chart label keeps the data's precision: 3.0). */
+  decimals?: number | undefined;
+  /** Otherwise at most this many, trailing zeros dropped (default 2): 37.5万, 595.92亿. */
+  maxDecimals?: number | undefined;
+}
+
+/**
+ * One number in Chinese units: below 10 000 as it is, with thousands separators (7,410); from 10 000 in 万
+ * and from 10⁸ in 亿, without separators (37.5万, 595.92亿, 9347.64亿). The one formatter behind the
+ * `cnUnits` template helper and the charts' value labels.
+ */
+export function formatCnUnits(v: number, options: CnUnitsOptions = {}): string {
+  const max = options.maxDecimals ?? 2;
+  const { divisor, suffix } = scaleFor(Math.abs(v));
+  if (suffix) return digits(v / divisor, 0, max, false) + suffix;
+  return options.decimals === undefined ? digits(v, 0, max, true) : fixedDigits(v, options.decimals);
+}
