@@ -145,7 +145,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       ...(tree!.meta.keywords ? { keywords: tree!.meta.keywords } : {}),
       ...(tree!.meta.running ? { running: tree!.meta.running } : {}),
     };
-    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta);
+    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),

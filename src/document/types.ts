@@ -58,6 +58,8 @@ export interface Figure extends Located {
   data: string;
   /** Height of the chart in body lines (the theme's chart.heightLines by default). */
   lines?: number;
+  /** `page`: set across the columns at the top of a page (wide charts), instead of in a column. */
+  span?: 'page';
 }
 
 /** A table cell: its content, whether it is a header cell (`<th>`), and its alignment. */

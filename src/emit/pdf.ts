@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Content, TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
+import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 import { fontBuffer } from '../fonts/shared.js';
-import { FALLBACK_METRICS, lineBox, type FontSet } from '../fonts/fonts.js';
+import type { FontSet } from '../fonts/fonts.js';
 import type { BuildLimits } from '../limits.js';
-import type { Furniture, TypesetDocument } from '../typeset/context.js';
-import type { Pdfmake } from './pdfmake/internals.js';
-import { installPdfmake, setActiveLimits } from './pdfmake/install.js';
+import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
+import { drawText } from './draw-text.js';
+import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';
+import { installPdfmake } from './pdfmake/install.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -32,90 +33,135 @@ function fontDictionary(pdfmake: Pdfmake, fonts: FontSet): TFontDictionary {
   return dict;
 }
 
-function header(f: Furniture) {
-  return (page: number): Content => {
-    // Running head from page 2 on: report name left, date right, a hairline under both.
-    if (page === 1) return { text: '' };
-    const [left, top, right] = f.margins;
-    const width = f.pageWidth - left - right;
-    const style = {
-      font: f.running.font,
-      bold: f.running.bold,
-      fontSize: f.running.size,
-      color: f.running.color,
-    };
-    const lineHeight = f.running.size * 1.6;
-    // The running head's line box is taken as Noto Sans SC's whatever its family (the house style sets it in sans).
-    const box = lineBox(FALLBACK_METRICS.sans);
-    return {
-      stack: [
-        // The date is drawn first and the report name second, pulled up onto the same baseline: two separate
-        // texts in the content stream, so text extraction never reads them as one line with a gap.
-        {
-          text: f.runningRight,
-          alignment: 'right',
-          ...style,
-          lineHeight: lineHeight / (f.running.size * box),
-        },
-        {
-          text: f.runningLeft,
-          alignment: 'left',
-          ...style,
-          lineHeight: lineHeight / (f.running.size * box),
-          margin: [0, -lineHeight, 0, 0],
-        },
-        {
-          canvas: [
-            { type: 'line', x1: 0, y1: 3, x2: width, y2: 3, lineWidth: 0.5, lineColor: f.running.rule },
-          ],
-        },
-      ],
-      margin: [left, Math.max(top - f.running.size * 2.6, 8), right, 0],
-    };
-  };
-}
-
-function footer(f: Furniture) {
-  return (page: number, pages: number): Content => ({
-    text: `第 ${page} 页 / 共 ${pages} 页`,
-    alignment: 'center',
-    font: f.folio.font,
-    bold: f.folio.bold,
-    fontSize: f.folio.size,
-    color: f.folio.color,
-    margin: [0, Math.max(f.margins[3] / 2 - f.folio.size, 4), 0, 0],
-  });
-}
-
-/** Documents wait here for their turn: pdfmake (fonts, the CJK layout, the limits) is one per process. */
+/** Documents wait here for their turn: pdfmake (its font dictionary) is one per process. */
 let turn: Promise<unknown> = Promise.resolve();
 
 /**
- * Lays out and writes the PDF into memory, within the build's limits (pages as they are added, time line by
- * line). pdfmake reads no file and never the network: fonts are handed over as bytes, charts inline, and both its
- * URL and its local-file policies deny everything. Documents of concurrent builds are made one after another.
+ * Writes the typeset document into a PDF in memory: pdfmake creates the document (page size, metadata, language,
+ * the font dictionary) and Briefing draws every page as typeset placed it, through pdfkit's own API, checking the
+ * limits page by page. pdfmake reads no file and never the network: fonts are handed over as bytes, charts are
+ * inline, and both its URL and its local-file policies deny everything. Documents of concurrent builds are made
+ * one after another.
  */
-export function emitPdf(doc: TypesetDocument, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
+export function emitPdf(doc: Composition, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
   const mine = turn.then(() => emitOne(doc, fonts, limits));
   turn = mine.catch(() => undefined);
   return mine;
 }
 
-async function emitOne(doc: TypesetDocument, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
-  const pdfmake = installPdfmake();
+async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
+  const { pdfmake, svgToPdfkit } = installPdfmake();
   pdfmake.setFonts(fontDictionary(pdfmake, fonts));
   pdfmake.setUrlAccessPolicy(() => false);
-  // Fonts arrive as bytes and charts as inline SVG or data URLs: pdfmake reads no file and fetches nothing.
   pdfmake.setLocalAccessPolicy(() => false);
+  const { geometry: geo, meta } = doc;
   const definition: TDocumentDefinitions = {
-    ...doc.definition,
-    header: header(doc.furniture),
-    footer: footer(doc.furniture),
+    pageSize: { width: geo.pageWidth, height: geo.pageHeight },
+    pageMargins: 0,
+    language: doc.lang,
+    info: {
+      title: meta.title,
+      ...(meta.author ? { author: meta.author } : {}),
+      ...(meta.subject ? { subject: meta.subject } : {}),
+      ...(meta.keywords ? { keywords: meta.keywords } : {}),
+      creator: 'Briefing',
+      producer: 'Briefing (pdfmake)',
+      creationDate: meta.creationDate,
+      modDate: meta.creationDate,
+    },
+    // One empty page; Briefing draws it and adds the others.
+    content: [{ text: '' }],
+    defaultStyle: { font: [...fonts.families.keys()][0]! },
   };
-  setActiveLimits(limits);
-  try {
-    return await pdfmake.createPdf(definition).getBuffer();
-  } finally {
-    setActiveLimits(undefined);
+  const pdf = (await pdfmake.createPdf(definition).getStream()) as unknown as PdfKitDoc;
+  const cache = new Map<string, PdfKitFont>();
+  const fontFor = (face: FaceRef): PdfKitFont => {
+    const key = `${face.family}|${face.bold}`;
+    let f = cache.get(key);
+    if (!f) cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
+    return f;
+  };
+  doc.pages.forEach((page, i) => {
+    limits.checkPages(i + 1);
+    if (i > 0)
+      pdf.addPage({
+        size: [geo.pageWidth, geo.pageHeight],
+        margins: { top: 0, left: 0, right: 0, bottom: 0 },
+      });
+    for (const item of page.items) draw(pdf, item, fontFor, svgToPdfkit);
+  });
+  return finish(pdf);
+}
+
+/** Draws one placed thing on the current page. */
+function draw(
+  pdf: PdfKitDoc,
+  d: Drawn,
+  fontFor: (face: FaceRef) => PdfKitFont,
+  svgToPdfkit: SvgToPdfkit,
+): void {
+  switch (d.kind) {
+    case 'text':
+      drawText(pdf, fontFor, d.line, d.x, d.baseline);
+      return;
+    case 'rule':
+      pdf
+        .save()
+        .lineWidth(d.width)
+        .lineCap('butt')
+        .strokeColor(d.color)
+        .moveTo(d.x1, d.y1)
+        .lineTo(d.x2, d.y2)
+        .stroke()
+        .restore();
+      return;
+    case 'chart':
+      if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });
+      else {
+        pdf.save();
+        svgToPdfkit(pdf, sized(d.chart.svg, d.width, d.height), d.x, d.y, {
+          width: d.width,
+          height: d.height,
+          assumePt: true,
+          useCSS: false,
+        });
+        pdf.restore();
+      }
+      return;
+    case 'bookmark':
+      (pdf.outline).addItem(d.title, { expanded: false });
   }
+}
+
+/**
+ * The chart's SVG drawn at a size in points: its root's width and height set to it, its viewBox (the drawing's
+ * own coordinates) kept, or made from the old size, so that svg-to-pdfkit scales the drawing into the box.
+ */
+export function sized(svg: string, width: number, height: number): string {
+  return svg.replace(/<svg\b[^>]*>/, (tag) => {
+    const attr = (name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+    let out = tag;
+    if (attr('viewBox') === undefined) {
+      const w = parseFloat(attr('width') ?? '');
+      const h = parseFloat(attr('height') ?? '');
+      if (Number.isFinite(w) && Number.isFinite(h))
+        out = out.replace(/^<svg\b/, `<svg viewBox="0 0 ${w} ${h}"`);
+    }
+    const set = (t: string, name: string, v: number) =>
+      new RegExp(`\\s${name}="[^"]*"`).test(t)
+        ? t.replace(new RegExp(`(\\s${name}=)"[^"]*"`), `$1"${v}"`)
+        : t.replace(/^<svg\b/, `<svg ${name}="${v}"`);
+    return set(set(out, 'width', width), 'height', height);
+  });
+}
+
+/** Ends the document and collects its bytes. */
+function finish(pdf: PdfKitDoc): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    pdf.on('data', (c: Buffer) => chunks.push(c));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+    pdf.end();
+  });
 }

@@ -210,6 +210,12 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       lines: {
         value: { valid: wholeNumber(3, 60), expected: 'expected a whole number of body lines from 3 to 60' },
       },
+      span: {
+        value: {
+          valid: (v) => v === 'column' || v === 'page',
+          expected: 'expected "column" (in its column, the default) or "page" (across the columns)',
+        },
+      },
     },
     content: 'empty',
     aliases: ['img', 'chart'],
@@ -217,6 +223,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       type: 'figure',
       data: el.attrs.data!,
       ...(el.attrs.lines ? { lines: Number(el.attrs.lines) } : {}),
+      ...(el.attrs.span === 'page' ? { span: 'page' as const } : {}),
       ...placed(el),
     }),
   },

@@ -22,6 +22,8 @@ export interface Geometry {
   columnWidth: number;
   gutter: number;
   textWidth: number;
+  /** Body lines in a full column: the type area's height is a whole number of lines (clreq 版心). */
+  slots: number;
 }
 
 /** Resolves a page size name or [width, height] in points. */
@@ -46,6 +48,8 @@ export function computeGeometry(theme: Theme, columnsOverride?: number): Geometr
   if (columnChars < 4) return undefined;
   const textWidth = (columnChars * columns + gutter * (columns - 1)) * size;
   const slack = pageWidth - m.left - m.right - textWidth;
+  const slots = Math.floor((pageHeight - m.top - m.bottom) / (pitch * size) + 1e-9);
+  if (slots < 8) return undefined;
   return {
     pageWidth,
     pageHeight,
@@ -57,6 +61,7 @@ export function computeGeometry(theme: Theme, columnsOverride?: number): Geometr
     columnWidth: columnChars * size,
     gutter: gutter * size,
     textWidth,
+    slots,
   };
 }
 
@@ -84,7 +89,11 @@ export function figureSlot(
   geo: Geometry,
 ): FigureSlot {
   return {
-    width: columns === undefined ? geo.textWidth : columnWidthOf(geo, theme.body.gutter, columns),
-    height: (figure.lines ?? theme.chart.heightLines) * geo.pitch,
+    width:
+      columns === undefined || figure.span === 'page'
+        ? geo.textWidth
+        : columnWidthOf(geo, theme.body.gutter, columns),
+    // Never taller than a column can hold with the figure's caption, source line and the space below it.
+    height: Math.max(3, Math.min(figure.lines ?? theme.chart.heightLines, geo.slots - 4)) * geo.pitch,
   };
 }

@@ -34,14 +34,16 @@ export interface Theme {
   };
   palette: Record<string, string>;
   kicker: TextStyle;
-  headline: TextStyle;
+  /** The headline is fitted: the largest size up to `size` that sets it on at most `lines` lines, never below `minSize`. */
+  headline: TextStyle & { minSize: number; lines: number };
   deck: TextStyle;
   dateline: TextStyle;
   lead: TextStyle;
   byline: TextStyle;
   kpi: { value: TextStyle; label: TextStyle };
   heading: TextStyle & { accent: string };
-  pullquote: TextStyle & { rule: string };
+  /** A pull quote wraps in its column, or spans the columns (`span: true`) between balanced column blocks. */
+  pullquote: TextStyle & { rule: string; span: boolean };
   caption: TextStyle;
   source: TextStyle;
   running: TextStyle;
@@ -73,7 +75,7 @@ export const DEFAULT_THEME: Theme = {
   body: { font: 'serif', size: 10.5, pitch: 1.7, columns: 2, gutter: 2, indent: 2, color: 'text' },
   palette: { text: '#1a1a1a', accent: '#b5121b', muted: '#6b6b6b', rule: '#1a1a1a' },
   kicker: style('sans', 11, { bold: true, color: 'accent', tracking: 0.3 }),
-  headline: style('sans', 132, { bold: true, color: 'accent' }),
+  headline: { ...style('sans', 132, { bold: true, color: 'accent' }), minSize: 40, lines: 2 },
   deck: style('sans', 18, { bold: true }),
   dateline: style('sans', 9.5, { color: 'muted' }),
   lead: style('serif', 12, { bold: true }),
@@ -83,7 +85,7 @@ export const DEFAULT_THEME: Theme = {
     label: style('sans', 8.5, { color: 'muted' }),
   },
   heading: { ...style('sans', 12, { bold: true }), accent: 'accent' },
-  pullquote: { ...style('serif', 21, { bold: true, color: 'accent' }), rule: 'accent' },
+  pullquote: { ...style('serif', 21, { bold: true, color: 'accent' }), rule: 'accent', span: false },
   caption: style('sans', 9, { bold: true }),
   source: style('sans', 7.875, { color: 'muted' }),
   running: style('sans', 8.5, { color: 'muted' }),

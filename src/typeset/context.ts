@@ -1,61 +1,16 @@
-import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { plainText, type DocumentTree, type Figure, type TextBlock } from '../document/types.js';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
-import { blocks } from './blocks.js';
-import { lineHeightFor } from './style.js';
+import type { BuildLimits } from '../limits.js';
+import type { Composition, DocumentMeta, Furniture } from './model.js';
+import { regionsOf } from './regions.js';
+import { assemble } from './assemble.js';
+import { addFurniture } from './furniture.js';
 
-/** Page furniture drawn on every page by the emitter (pdfmake needs functions for it). */
-export interface Furniture {
-  runningLeft: string;
-  runningRight: string;
-  running: { font: string; bold: boolean; size: number; color: string; rule: string };
-  folio: { font: string; bold: boolean; size: number; color: string };
-  margins: Geometry['margins'];
-  pageWidth: number;
-}
-
-/** The typeset document: a serialisable pdfmake definition plus the page furniture. */
-export interface TypesetDocument {
-  definition: TDocumentDefinitions;
-  furniture: Furniture;
-  geometry: Geometry;
-}
-
-/** Document metadata, from `<briefing>` attributes. */
-export interface DocumentMeta {
-  title: string;
-  author?: string;
-  subject?: string;
-  keywords?: string;
-  creationDate: Date;
-  running?: string;
-}
-
-/** Grid settings for a text node that is not body text (heads): every line one pitch, baselines on the body grid. */
-export interface CjkGrid {
-  pitch: number;
-  /** Baseline offset of a body line from its top. */
-  ascent: number;
-  /** Pitches of space above the first line (dropped at the top of a column). */
-  before: number;
-}
-
-/**
- * What a text node of the definition may carry for the CJK engine (src/emit/pdfmake/line-builder.ts reads it;
- * pdfmake passes unknown keys through). The engine sets every text node that has text, with or without these.
- */
-export interface CjkNodeOptions {
-  /** `false` hands the node back to pdfmake's own line builder. */
-  cjk?: boolean;
-  /** Put the lines on the body's baseline grid (heads). */
-  cjkGrid?: CjkGrid;
-  /** Height (pt) that must fit below the node in the same column, or it moves on (keep with next). */
-  cjkKeepWithNext?: number;
-}
+export type { Composition, DocumentMeta, Furniture } from './model.js';
 
 /** What every block's layout reads (theme, fonts, geometry, charts) and adds to (diagnostics, figure numbers). */
 export interface Ctx {
@@ -67,60 +22,102 @@ export interface Ctx {
   /** Characters already reported as missing from every font. */
   missing: Set<string>;
   figureNo: number;
+  /** Throws when the build is past its time limit (long loops call it). */
+  check: () => void;
+  limits: BuildLimits | undefined;
+  /** Families text is set in. */
+  families: Set<string>;
 }
 
-/** Where a block is set: its measure's width and, inside `<columns>`, their count (undefined: the type area). */
-export interface Frame {
-  width: number;
-  columns: number | undefined;
+/** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
+export function layoutWarning(
+  ctx: Ctx,
+  code: string,
+  message: string,
+  place: Place | undefined,
+  hint: string,
+): void {
+  ctx.diagnostics.push(warning(code, message, { ...(place ? { place } : {}), hint }));
 }
 
-/** Turns the document tree into a pdfmake definition: the house layout of a newspaper special report. */
+/**
+ * Typesets the document tree: every block set in lines of the engine and measured in whole lines of the body
+ * pitch, the masthead fitted to the page, the body text made up into pages by the page builder (src/paginate),
+ * and everything placed checked to lie inside its box. The result is what the emitter draws.
+ */
 export function typeset(
   tree: DocumentTree,
   theme: Theme,
   fonts: FontSet,
   charts: ReadonlyMap<Figure, RenderedChart>,
   meta: DocumentMeta,
-): { doc?: TypesetDocument; diagnostics: Diagnostic[] } {
+  limits?: BuildLimits,
+): { doc?: Composition; diagnostics: Diagnostic[] } {
   const geo = computeGeometry(theme);
   if (!geo)
     return {
       diagnostics: [warning('theme:page-size', `unknown page size ${JSON.stringify(theme.page.size)}`)],
     };
-  const ctx: Ctx = { theme, fonts, geo, charts, diagnostics: [], missing: new Set(), figureNo: 0 };
-  const content = blocks(tree.children, ctx, { width: geo.textWidth, columns: undefined });
-  const body = theme.body;
-  const definition: TDocumentDefinitions = {
-    pageSize: { width: geo.pageWidth, height: geo.pageHeight },
-    pageMargins: geo.margins,
-    language: tree.lang,
-    info: {
-      title: meta.title,
-      ...(meta.author ? { author: meta.author } : {}),
-      ...(meta.subject ? { subject: meta.subject } : {}),
-      ...(meta.keywords ? { keywords: meta.keywords } : {}),
-      creator: 'Briefing',
-      producer: 'Briefing (pdfmake)',
-      creationDate: meta.creationDate,
-      modDate: meta.creationDate,
-    },
-    defaultStyle: {
-      font: body.font,
-      fontSize: body.size,
-      lineHeight: lineHeightFor(fonts, body.font, false, body.size, geo.pitch),
-      color: resolveColor(theme, body.color),
-    },
-    content,
+  const ctx: Ctx = {
+    theme,
+    fonts,
+    geo,
+    charts,
+    diagnostics: [],
+    missing: new Set(),
+    figureNo: 0,
+    check: () => limits?.checkTime(),
+    limits,
+    families: new Set(),
   };
+  for (const family of usedFamilies(theme))
+    if (!fonts.families.has(family))
+      ctx.diagnostics.push(
+        error('theme:unknown-font', `the theme sets text in "${family}", which fonts.yaml does not define`, {
+          place: { file: fonts.configFile },
+          hint: `families defined: ${[...fonts.families.keys()].join(', ')}`,
+        }),
+      );
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: ctx.diagnostics };
+  const pages = assemble(regionsOf(tree.children, ctx), ctx);
+  addFurniture(pages, furniture(tree, theme, meta), ctx);
   return {
-    doc: { definition, geometry: geo, furniture: furniture(tree, theme, geo, meta) },
+    doc: {
+      lang: tree.lang,
+      meta,
+      geometry: geo,
+      pages,
+      furniture: furniture(tree, theme, meta),
+      families: ctx.families,
+    },
     diagnostics: ctx.diagnostics,
   };
 }
 
+/** The families the theme sets text in. */
+function usedFamilies(theme: Theme): Set<string> {
+  const styles = [
+    theme.body,
+    theme.kicker,
+    theme.headline,
+    theme.deck,
+    theme.dateline,
+    theme.lead,
+    theme.byline,
+    theme.kpi.value,
+    theme.kpi.label,
+    theme.heading,
+    theme.pullquote,
+    theme.caption,
+    theme.source,
+    theme.running,
+    theme.folio,
+  ];
+  return new Set(styles.map((s) => s.font));
+}
+
 /** The running head (from page 2: the report's name and its date) and the folio, in the theme's styles. */
-function furniture(tree: DocumentTree, theme: Theme, geo: Geometry, meta: DocumentMeta): Furniture {
+function furniture(tree: DocumentTree, theme: Theme, meta: DocumentMeta): Furniture {
   const find = (type: TextBlock['type']) => tree.children.find((b): b is TextBlock => b.type === type);
   const [dateline, headline, deck] = [find('dateline'), find('headline'), find('deck')];
   const running = theme.running;
@@ -145,7 +142,5 @@ function furniture(tree: DocumentTree, theme: Theme, geo: Geometry, meta: Docume
       size: theme.folio.size,
       color: resolveColor(theme, theme.folio.color),
     },
-    margins: geo.margins,
-    pageWidth: geo.pageWidth,
   };
 }

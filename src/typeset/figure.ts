@@ -1,67 +1,109 @@
-import type { Content } from 'pdfmake/interfaces.js';
+import type { Place } from '../diagnostics/diagnostic.js';
 import type { Figure } from '../document/types.js';
 import type { RenderedChart } from '../charts/render.js';
-import { figureSlot, type FigureSlot } from '../page/geometry.js';
-import type { Ctx, Frame } from './context.js';
-import { fontRuns } from './runs.js';
-import { onGrid } from './style.js';
+import type { FlowFloat } from '../paginate/types.js';
+import { figureSlot } from '../page/geometry.js';
+import { faceOf } from '../fonts/fonts.js';
+import type { Ctx } from './context.js';
+import { addOut, emptyOut, gridLines, type Out } from './lines.js';
+import type { SetLine } from './model.js';
+import { fontRuns, runStyle } from './runs.js';
+import { prepareText, setLines } from './text.js';
 
-/**
- * The chart drawing with its words set as text on top, where Chart.js placed them: the document's own subset
- * font, searchable and crisp at any zoom. Each word is a detached block (relativePosition), so it takes no room.
- */
-function chartWithText(chart: RenderedChart, ctx: Ctx, slot: FigureSlot): Content {
-  const { width, height } = slot;
-  const drawing: Content = { svg: chart.svg, width, height };
-  if (!chart.texts?.length) return drawing;
-  const family = ctx.fonts.families.has(ctx.theme.chart.font) ? ctx.theme.chart.font : ctx.theme.body.font;
-  const fam = ctx.fonts.families.get(family)!;
-  // The canvas was a whole number of points; the drawing is scaled to the exact column width and height.
-  const sx = width / Math.round(width);
-  const sy = height / Math.round(height);
-  const words = chart.texts.map((w): Content => {
-    const face = w.bold ? fam.bold : fam.regular;
-    const advance = face.advance(w.text) * w.size;
-    const left = w.align === 'center' ? w.x - advance / 2 : w.align === 'right' ? w.x - advance : w.x;
-    // pdfmake sets a line's baseline at the font's ascender below the line top.
-    const top = w.y * sy - face.ascender * w.size;
-    return {
-      text: w.text,
-      font: family,
-      bold: w.bold,
-      fontSize: w.size,
-      color: w.color,
-      lineHeight: 1,
-      relativePosition: { x: left * sx, y: top - height },
-    };
-  });
-  return { stack: [drawing, ...words] };
+/** A figure for the page builder: its float (anchor, height, span) and how to draw it at a place. */
+export interface ColumnFloat {
+  float: FlowFloat;
+  place?: Place;
+  draw(x: number, y: number, width: number): Out;
 }
 
-/** A numbered figure: caption, the chart at its slot's size, the source line; whole lines of the grid, kept together. */
-export function figure(b: Figure, ctx: Ctx, frame: Frame): Content {
+/**
+ * A numbered figure: its caption, the chart at its slot's size, its source line, each a whole number of body lines
+ * so that the grid holds around it. It floats: the page builder sets it where it is referred to if it fits, else
+ * at the top of a later column (or page, for `span="page"`) or the foot of its column.
+ */
+export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number): ColumnFloat | undefined {
   const t = ctx.theme;
   const chart = ctx.charts.get(b);
   const no = ++ctx.figureNo;
-  if (!chart) return { text: '' };
-  const slot = figureSlot(b, frame.columns, t, ctx.geo);
+  if (!chart) return undefined;
+  const slot = figureSlot(b, columns, t, ctx.geo);
   const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
-  const caption = `图${no}\u3000${chart.spec.title}${unit}`;
-  const parts: Content[] = [
-    { text: fontRuns(caption, t.caption, ctx, b.place), ...onGrid(t.caption, ctx, 1) },
-    chart.png
-      ? {
-          image: `data:image/png;base64,${chart.png.toString('base64')}`,
-          width: slot.width,
-          height: slot.height,
-        }
-      : chartWithText(chart, ctx, slot),
-  ];
-  if (chart.spec.source)
-    parts.push({
-      text: fontRuns(`数据来源：${chart.spec.source}`, t.source, ctx, b.place),
-      ...onGrid(t.source, ctx, 0),
+  const text = (s: string, style: typeof t.caption): SetLine[] => {
+    ctx.families.add(style.font);
+    return setLines(prepareText(ctx.fonts, fontRuns(s, runStyle(style, ctx), ctx, b.place), ctx.check), {
+      width: slot.width,
+      check: ctx.check,
     });
-  // A line of space after the figure keeps it apart from the text that follows, on the grid.
-  return { stack: parts, unbreakable: true, margin: [0, 0, 0, ctx.geo.pitch] };
+  };
+  const caption = text(`图${no}\u3000${chart.spec.title}${unit}`, t.caption);
+  const source = chart.spec.source ? text(`数据来源：${chart.spec.source}`, t.source) : [];
+  const chartSlots = Math.round(slot.height / ctx.geo.pitch);
+  return {
+    float: {
+      anchor,
+      height: caption.length + chartSlots + source.length,
+      span: b.span === 'page' && columns > 1 ? 'page' : 'column',
+      space: 1,
+    },
+    ...(b.place ? { place: b.place } : {}),
+    draw: (x, y, width) => {
+      const p = ctx.geo.pitch;
+      const frame = { x, width };
+      const out = gridLines(caption, x, y, ctx, frame, b.place, 'a figure caption');
+      const top = y + caption.length * p;
+      out.items.push({ kind: 'chart', x, y: top, width: slot.width, height: slot.height, chart });
+      out.boxes.push({
+        x,
+        y: top,
+        width: slot.width,
+        height: slot.height,
+        frame,
+        ...(b.place ? { place: b.place } : {}),
+        what: 'a chart',
+      });
+      addOut(out, chartWords(chart, ctx, x, top, slot.width, slot.height));
+      return addOut(out, gridLines(source, x, top + chartSlots * p, ctx, frame, b.place, 'a source line'));
+    },
+  };
+}
+
+/**
+ * The chart's words set as text over the drawing, where Chart.js placed them: the document's own subset font,
+ * searchable and crisp at any zoom. The canvas was a whole number of points; the drawing is scaled to the slot.
+ */
+function chartWords(
+  chart: RenderedChart,
+  ctx: Ctx,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+): Out {
+  const out = emptyOut();
+  if (!chart.texts?.length || chart.png) return out;
+  const family = ctx.fonts.families.has(ctx.theme.chart.font) ? ctx.theme.chart.font : ctx.theme.body.font;
+  ctx.families.add(family);
+  const sx = width / Math.round(width);
+  const sy = height / Math.round(height);
+  for (const w of chart.texts) {
+    const face = faceOf(ctx.fonts, family, w.bold);
+    const advance = (face?.advance(w.text) ?? 0) * w.size;
+    const left = w.align === 'center' ? w.x - advance / 2 : w.align === 'right' ? w.x - advance : w.x;
+    const run = {
+      text: w.text,
+      x: 0,
+      face: { family, bold: w.bold },
+      size: w.size,
+      color: w.color,
+      features: [],
+    };
+    out.items.push({
+      kind: 'text',
+      x: x + left * sx,
+      baseline: y + w.y * sy,
+      line: { runs: [run], width: advance },
+    });
+  }
+  return out;
 }

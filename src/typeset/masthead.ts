@@ -1,54 +1,372 @@
-import type { Content } from 'pdfmake/interfaces.js';
-import { plainText, type TextBlock } from '../document/types.js';
-import { FALLBACK_METRICS, faceOf, lineBox } from '../fonts/fonts.js';
-import type { Ctx } from './context.js';
-import { inlineRuns } from './runs.js';
-import { styled } from './style.js';
+import type { Place } from '../diagnostics/diagnostic.js';
+import type { Kpis, Lead, TextBlock } from '../document/types.js';
+import { resolveColor, type TextStyle } from '../theme/theme.js';
+import { layoutWarning, type Ctx } from './context.js';
+import { addOut, emptyOut, stackLines, type Out } from './lines.js';
+import type { SetLine } from './model.js';
+import { fontRuns, inlineRuns, runStyle } from './runs.js';
+import { prepareText, setLines, type PreparedText } from './text.js';
 
-/** The masthead: the headline's huge word on the left, the deck and dateline that follow it stacked beside it. */
-export function masthead(headline: TextBlock, beside: TextBlock[], ctx: Ctx, width: number): Content {
-  const t = ctx.theme;
-  const hs = t.headline;
-  // The headline word never wraps: its column is exactly as wide as the word.
-  const face = faceOf(ctx.fonts, hs.font, hs.bold);
-  const text = plainText(headline.children);
-  // The engine adds ¼ em between Han and Western letters or digits (clreq): count those gaps too.
-  const hanLatin = text.match(/\p{Script=Han}(?=[A-Za-z0-9])|[A-Za-z0-9](?=\p{Script=Han})/gu)?.length ?? 0;
-  const wordWidth = Math.min(
-    width * 0.75,
-    (face ? face.advance(text) : [...text].length) * hs.size +
-      hs.tracking * hs.size * [...text].length +
-      hanLatin * 0.25 * hs.size,
-  );
-  // Han glyphs fill about 0.88 em above the baseline and 0.12 em below it, while Noto Sans SC's ascender is
-  // 1.16 em: trim the empty band above the glyphs and keep the line box just below their feet.
-  const metrics = face ?? FALLBACK_METRICS.sans;
-  const asc = metrics.ascender;
-  const box = lineBox(metrics);
-  const head = {
-    text: inlineRuns(headline.children, hs, ctx, headline.place),
-    ...styled(hs, ctx),
-    lineHeight: (asc + 0.14) / box,
-    width: wordWidth + 1,
-  } as Content;
-  const side: Content[] = beside.map((b) => {
-    const s = b.type === 'deck' ? t.deck : t.dateline;
-    return {
-      text: inlineRuns(b.children, s, ctx, b.place),
-      ...styled(s, ctx),
-      margin: [0, 0, 0, b.type === 'deck' ? 6 : 0],
-    };
-  });
+/** Something set across the type area (the masthead's parts): its height in points and how to draw it. */
+export interface SpanBlock {
+  height: number;
+  /** Space below it before what follows, in points. */
+  spaceAfter: number;
+  place?: Place;
+  draw(x: number, y: number): Out;
+}
+
+/** Lines of a text in a style, at a measure, as display text (their own pitch: 1.4 em unless given). */
+function displayLines(
+  ctx: Ctx,
+  text: PreparedText,
+  width: number,
+  align: 'left' | 'center' = 'left',
+): SetLine[] {
+  return setLines(text, { width, align, check: ctx.check });
+}
+
+function textOf(b: TextBlock, style: TextStyle, ctx: Ctx, accent?: string): PreparedText {
+  ctx.families.add(style.font);
+  return prepareText(ctx.fonts, inlineRuns(b.children, style, ctx, b.place, accent), ctx.check);
+}
+
+/** A block of display lines across the type area: kicker text, byline, a deck or dateline on its own. */
+export function textSpan(b: TextBlock, style: TextStyle, ctx: Ctx, spaceAfter: number): SpanBlock {
+  const width = ctx.geo.textWidth;
+  const lines = displayLines(ctx, textOf(b, style, ctx), width);
+  const pitch = 1.4 * style.size;
   return {
-    columns: [
-      head,
+    height: lines.length ? (lines.length - 1) * pitch + style.size : 0,
+    spaceAfter,
+    ...(b.place ? { place: b.place } : {}),
+    draw: (x, y) => stackLines(lines, x, y, style.size, pitch, { x, width }, b.place, `the ${b.type}`),
+  };
+}
+
+/** The kicker: a heavy rule in the accent colour, the kicker's words, a hairline. */
+export function kickerSpan(b: TextBlock, ctx: Ctx): SpanBlock {
+  const t = ctx.theme;
+  const inner = textSpan(b, t.kicker, ctx, 0);
+  const width = ctx.geo.textWidth;
+  return {
+    height: 2.5 + 5 + inner.height + 6 + 0.5,
+    spaceAfter: 8,
+    ...(b.place ? { place: b.place } : {}),
+    draw: (x, y) => {
+      const out = emptyOut();
+      const accent = resolveColor(t, 'accent');
+      out.items.push({
+        kind: 'rule',
+        x1: x,
+        y1: y + 1.25,
+        x2: x + width,
+        y2: y + 1.25,
+        width: 2.5,
+        color: accent,
+      });
+      addOut(out, inner.draw(x, y + 7.5));
+      const below = y + 7.5 + inner.height + 6 + 0.25;
+      out.items.push({
+        kind: 'rule',
+        x1: x,
+        y1: below,
+        x2: x + width,
+        y2: below,
+        width: 0.5,
+        color: resolveColor(t, 'rule'),
+      });
+      return out;
+    },
+  };
+}
+
+/**
+ * The headline, fitted: at the theme's size if it fits on one line (beside the deck when there is room, else
+ * across the type area with the deck under it), else at the largest size that sets it on at most the theme's
+ * number of lines with the lines balanced and no character alone on a line, never below the theme's minimum.
+ * Deck and dateline stand beside it, or under it when the space beside would be too narrow.
+ */
+export function mastheadSpan(headline: TextBlock, beside: TextBlock[], ctx: Ctx): SpanBlock {
+  const t = ctx.theme;
+  const W = ctx.geo.textWidth;
+  const gap = 1.5 * ctx.geo.size;
+  const deckMin = 8 * t.deck.size;
+  const fit = fitHeadline(headline, ctx, W, W - gap - deckMin);
+  const besideWidth = W - fit.width - gap;
+  const side = (width: number) =>
+    beside.map((b) => {
+      const s = b.type === 'deck' ? t.deck : t.dateline;
+      const lines = displayLines(ctx, textOf(b, s, ctx), width);
+      return { b, s, lines, height: lines.length ? (lines.length - 1) * 1.35 * s.size + s.size : 0 };
+    });
+  // Beside the headline when the deck sets in at most three lines there, else under it.
+  let parts = fit.oneLine && besideWidth >= deckMin ? side(besideWidth) : undefined;
+  const underneath = !parts || parts.some((x) => x.b.type === 'deck' && x.lines.length > 3);
+  if (underneath) parts = side(W);
+  const sideHeight = parts!.reduce((a, x, i) => a + x.height + (i < parts!.length - 1 ? 6 : 0), 0);
+  const offset = 0.42 * fit.size;
+  const height = underneath
+    ? fit.height + (sideHeight ? 8 + sideHeight : 0)
+    : Math.max(fit.height, offset + sideHeight);
+  return {
+    height: height + 4,
+    spaceAfter: 10,
+    ...(headline.place ? { place: headline.place } : {}),
+    draw: (x, y) => {
+      const out = emptyOut();
+      const top = y + 4;
+      addOut(
+        out,
+        stackLines(fit.lines, x, top, fit.size, fit.pitch, { x, width: W }, headline.place, 'the headline'),
+      );
+      let sy = underneath ? top + fit.height + 8 : top + offset;
+      const sx = underneath ? x : x + fit.width + gap;
+      for (const part of parts!) {
+        const r = stackLines(
+          part.lines,
+          sx,
+          sy,
+          part.s.size,
+          1.35 * part.s.size,
+          { x, width: W },
+          part.b.place,
+          `the ${part.b.type}`,
+        );
+        addOut(out, r);
+        sy += part.height + 6;
+      }
+      return out;
+    },
+  };
+}
+
+interface HeadlineFit {
+  size: number;
+  pitch: number;
+  lines: SetLine[];
+  width: number;
+  height: number;
+  oneLine: boolean;
+}
+
+/** The headline's size and lines: see mastheadSpan. `besideWidth` is its room when the deck stands beside it. */
+function fitHeadline(b: TextBlock, ctx: Ctx, width: number, besideWidth: number): HeadlineFit {
+  const hs = ctx.theme.headline;
+  ctx.families.add(hs.font);
+  const at = (size: number, measure: number) => {
+    const text = prepareText(ctx.fonts, inlineRuns(b.children, { ...hs, size }, ctx, b.place), ctx.check);
+    return displayLines(ctx, text, measure);
+  };
+  const shape = (size: number, lines: SetLine[]): HeadlineFit => ({
+    size,
+    pitch: 1.08 * size,
+    lines,
+    width: Math.max(0, ...lines.map((l) => l.width)),
+    height: lines.length ? (lines.length - 1) * 1.08 * size + size : 0,
+    oneLine: lines.length <= 1,
+  });
+  // A single character alone on a line reads as a mistake in a headline.
+  const lonely = (lines: SetLine[]) =>
+    lines.length > 1 && lines.some((l) => [...(l.actual ?? l.runs.map((r) => r.text).join(''))].length < 2);
+  const full = at(hs.size, Math.max(besideWidth, 1));
+  if (full.length === 1) return shape(hs.size, full);
+  const across = at(hs.size, width);
+  if (across.length === 1) return shape(hs.size, across);
+  // Smaller: the largest size (to a tenth of a point) at which it sets on the theme's number of lines.
+  const fits = (size: number) => {
+    const lines = at(size, width);
+    return lines.length <= Math.max(1, hs.lines) && !lonely(lines) ? lines : undefined;
+  };
+  let lo = hs.minSize;
+  let hi = hs.size;
+  if (!fits(lo)) {
+    layoutWarning(
+      ctx,
+      'layout:headline-too-long',
+      `the headline does not fit on ${hs.lines} line${hs.lines === 1 ? '' : 's'} even at ${hs.minSize} pt`,
+      b.place,
+      'shorten the headline, or allow more lines (theme headline.lines) or a smaller size (headline.minSize)',
+    );
+    return shape(lo, balance(at, lo, width));
+  }
+  while (hi - lo > 0.1) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  const size = Math.floor(lo * 10) / 10;
+  return shape(size, balance(at, size, width));
+}
+
+/** The headline's lines at `size`, balanced: the narrowest measure that still gives as few lines. */
+function balance(at: (size: number, measure: number) => SetLine[], size: number, width: number): SetLine[] {
+  const n = at(size, width).length;
+  let lo = width / n;
+  let hi = width;
+  for (let k = 0; k < 12 && hi - lo > 1; k++) {
+    const mid = (lo + hi) / 2;
+    if (at(size, mid).length <= n) hi = mid;
+    else lo = mid;
+  }
+  return at(size, hi);
+}
+
+/** The lead: its paragraphs across a measure of whole characters of its size, justified, 1.6 em apart. */
+export function leadSpan(b: Lead, ctx: Ctx): SpanBlock {
+  const s = ctx.theme.lead;
+  ctx.families.add(s.font);
+  const measure = Math.floor(ctx.geo.textWidth / s.size) * s.size;
+  const pitch = 1.6 * s.size;
+  const paras = b.children.map((p) =>
+    setLines(prepareText(ctx.fonts, inlineRuns(p.children, s, ctx, p.place), ctx.check), {
+      width: measure,
+      indent: p.indent ? 2 * s.size : 0,
+      justify: true,
+      check: ctx.check,
+    }),
+  );
+  const lines = paras.flat();
+  return {
+    height: 4 + (lines.length ? (lines.length - 1) * pitch + s.size : 0),
+    spaceAfter: 8,
+    ...(b.place ? { place: b.place } : {}),
+    draw: (x, y) => stackLines(lines, x, y + 4, s.size, pitch, { x, width: measure }, b.place, 'the lead'),
+  };
+}
+
+/**
+ * The KPI strip: one cell a figure, the value over its label, centred, between rules. A value too wide for its
+ * cell is set smaller (to 60 % of its size); labels wrap.
+ */
+export function kpiSpan(b: Kpis, ctx: Ctx): SpanBlock {
+  const t = ctx.theme;
+  const W = ctx.geo.textWidth;
+  const n = Math.max(1, b.items.length);
+  const cell = W / n;
+  const pad = 6;
+  ctx.families.add(t.kpi.value.font).add(t.kpi.label.font);
+  const cells = b.items.map((k) => {
+    const fitted = (size: number) =>
+      setLines(
+        prepareText(
+          ctx.fonts,
+          fontRuns(k.value, { ...runStyle(t.kpi.value, ctx), size }, ctx, k.place),
+          ctx.check,
+        ),
+        {
+          width: 1e6,
+        },
+      );
+    let size = t.kpi.value.size;
+    let value = fitted(size);
+    const room = cell - 2 * pad;
+    if ((value[0]?.width ?? 0) > room) {
+      size = Math.max(0.6 * size, (size * room) / value[0]!.width);
+      value = fitted(size);
+      if ((value[0]?.width ?? 0) > room + 0.01) {
+        layoutWarning(
+          ctx,
+          'layout:kpi-too-wide',
+          `the figure "${k.value}" is too wide for its cell`,
+          k.place,
+          'shorten it, or show fewer figures in the strip',
+        );
+        value = setLines(
+          prepareText(
+            ctx.fonts,
+            fontRuns(k.value, { ...runStyle(t.kpi.value, ctx), size }, ctx, k.place),
+            ctx.check,
+          ),
+          { width: room, align: 'center' },
+        );
+      }
+    }
+    const label = setLines(
+      prepareText(ctx.fonts, fontRuns(k.label, runStyle(t.kpi.label, ctx), ctx, k.place), ctx.check),
       {
-        width: '*',
-        stack: side,
-        margin: [ctx.geo.size * 1.5, hs.size * 0.42, 0, 0],
+        width: room,
+        align: 'center',
       },
-    ],
-    columnGap: 0,
-    margin: [0, 4, 0, 10],
+    );
+    const centre = (l: SetLine): SetLine => ({
+      ...l,
+      runs: l.runs.map((r) => ({ ...r, x: r.x + (room - l.width) / 2 })),
+      width: room,
+    });
+    return { value: value.map((l) => (l.width < room ? centre(l) : l)), size, label, place: k.place };
+  });
+  const valueHeight = Math.max(...cells.map((c) => (c.value.length - 1) * 1.1 * c.size + c.size), 0);
+  const labelPitch = 1.4 * t.kpi.label.size;
+  const labelHeight = Math.max(...cells.map((c) => (c.label.length - 1) * labelPitch + t.kpi.label.size), 0);
+  const height = pad + valueHeight + 5 + labelHeight + pad;
+  return {
+    height: height + 1.5,
+    spaceAfter: ctx.geo.pitch,
+    ...(b.place ? { place: b.place } : {}),
+    draw: (x, y) => {
+      const out = emptyOut();
+      const accent = resolveColor(t, 'accent');
+      out.items.push({
+        kind: 'rule',
+        x1: x,
+        y1: y + 0.75,
+        x2: x + W,
+        y2: y + 0.75,
+        width: 1.5,
+        color: accent,
+      });
+      const top = y + 1.5;
+      cells.forEach((c, i) => {
+        const cx = x + i * cell + pad;
+        const frame = { x: x + i * cell, width: cell };
+        addOut(
+          out,
+          stackLines(
+            c.value,
+            cx,
+            top + pad + (valueHeight - ((c.value.length - 1) * 1.1 * c.size + c.size)),
+            c.size,
+            1.1 * c.size,
+            frame,
+            c.place,
+            'a KPI value',
+          ),
+        );
+        addOut(
+          out,
+          stackLines(
+            c.label,
+            cx,
+            top + pad + valueHeight + 5,
+            t.kpi.label.size,
+            labelPitch,
+            frame,
+            c.place,
+            'a KPI label',
+          ),
+        );
+        if (i > 0)
+          out.items.push({
+            kind: 'rule',
+            x1: x + i * cell,
+            y1: top,
+            x2: x + i * cell,
+            y2: top + height,
+            width: 0.5,
+            color: resolveColor(t, 'muted'),
+          });
+      });
+      out.items.push({
+        kind: 'rule',
+        x1: x,
+        y1: top + height,
+        x2: x + W,
+        y2: top + height,
+        width: 0.5,
+        color: resolveColor(t, 'rule'),
+      });
+      return out;
+    },
   };
 }

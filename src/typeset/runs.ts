@@ -4,17 +4,12 @@ import { faceOf } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle } from '../theme/theme.js';
 import { WESTERN_PART } from '../cjk/classes.js';
 import type { Ctx } from './context.js';
+import type { StyledText } from './text.js';
 
 /**
- * A styled run. `noWrap` stops pdfmake's own word splitting (UAX #14) and per-word measuring of the run:
- * the CJK engine re-tokenises runs anyway, so that work was thrown away on every text node.
- */
-export type Run = { text: string; font: string; bold?: boolean; color?: string; noWrap: true };
-
-/**
- * Runs longer than this are cut into pieces: pdfmake shapes every run whole before the line engine sees it, so a
- * run of megabytes (a pasted blob with no break opportunity) would cost seconds and gigabytes out of reach of the
- * time limit. Pieces of this size are shaped one by one and the engine, which checks the limits, does the rest.
+ * Runs longer than this are cut into pieces: a word is measured whole by shaping it, so a run of megabytes (a
+ * pasted blob with no break opportunity) would be one shaping of seconds and gigabytes, out of reach of the time
+ * limit. Pieces of this size are measured one by one, and the engine, which checks the limits, joins them again.
  */
 const RUN_CHUNK = 1024;
 
@@ -36,18 +31,23 @@ function splitsCleanly(run: string, next: string): boolean {
   return true;
 }
 
+/** A text style resolved for setting: family, weight, size, colour (`#rrggbb`) and tracking in em. */
+export interface RunStyle {
+  font: string;
+  bold: boolean;
+  size: number;
+  color: string;
+  tracking?: number;
+}
+
 /**
  * Splits text into runs by font: each character goes to the style's family if it has the glyph, else to the
  * first fallback family that has it; a character no configured font has is reported once (never silent tofu).
  */
-export function fontRuns(
-  text: string,
-  style: { font: string; bold: boolean; color?: string },
-  ctx: Ctx,
-  place: Place | undefined,
-): Run[] {
-  const runs: Run[] = [];
+export function fontRuns(text: string, style: RunStyle, ctx: Ctx, place: Place | undefined): StyledText[] {
+  const runs: StyledText[] = [];
   const order = [style.font, ...ctx.fonts.fallback.filter((f) => f !== style.font)];
+  const tracking = (style.tracking ?? 0) * style.size;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     let family = style.font;
@@ -75,15 +75,19 @@ export function fontRuns(
       }
     }
     const last = runs.at(-1);
-    if (last && last.font === family && !(last.text.length >= RUN_CHUNK && splitsCleanly(last.text, ch)))
+    if (
+      last &&
+      last.face.family === family &&
+      !(last.text.length >= RUN_CHUNK && splitsCleanly(last.text, ch))
+    )
       last.text += ch;
     else
       runs.push({
         text: ch,
-        noWrap: true,
-        font: family,
-        ...(style.bold ? { bold: true } : {}),
-        ...(style.color ? { color: resolveColor(ctx.theme, style.color) } : {}),
+        face: { family, bold: style.bold },
+        size: style.size,
+        color: style.color,
+        ...(tracking ? { tracking } : {}),
       });
   }
   return runs;
@@ -96,17 +100,30 @@ export function inlineRuns(
   ctx: Ctx,
   place: Place | undefined,
   accent?: string,
-): Run[] {
-  const out: Run[] = [];
-  const walk = (xs: readonly Inline[], bold: boolean, color: string | undefined) => {
+): StyledText[] {
+  const out: StyledText[] = [];
+  const base = resolveColor(ctx.theme, style.color);
+  const walk = (xs: readonly Inline[], bold: boolean, color: string) => {
     for (const x of xs) {
-      if (x.type === 'text')
-        out.push(...fontRuns(x.value, { font: style.font, bold, ...(color ? { color } : {}) }, ctx, place));
-      else if (x.type === 'break') out.push({ text: '\n', font: style.font, noWrap: true });
+      const run = { font: style.font, bold, size: style.size, color, tracking: style.tracking };
+      if (x.type === 'text') out.push(...fontRuns(x.value, run, ctx, place));
+      else if (x.type === 'break')
+        out.push({ text: '\n', face: { family: style.font, bold }, size: style.size, color });
       else if (x.type === 'strong') walk(x.children, true, color);
       else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
     }
   };
-  walk(inlines, style.bold, undefined);
+  walk(inlines, style.bold, base);
   return out;
+}
+
+/** The style of a theme text style, its colour resolved. */
+export function runStyle(style: TextStyle, ctx: Ctx): RunStyle {
+  return {
+    font: style.font,
+    bold: style.bold,
+    size: style.size,
+    color: resolveColor(ctx.theme, style.color),
+    tracking: style.tracking,
+  };
 }

@@ -10,7 +10,7 @@ import type { FontkitGlyph, PdfKitFont } from './internals.js';
 export function unshapedGlyph(
   font: PdfKitFont,
   text: string,
-  features: readonly string[] | null,
+  features: readonly string[] | null | undefined,
 ): FontkitGlyph | undefined {
   if (features && features.length > 0) return undefined;
   const cp = text.codePointAt(0);

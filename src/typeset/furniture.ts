@@ -1,0 +1,69 @@
+import { FALLBACK_METRICS } from '../fonts/fonts.js';
+import type { Ctx } from './context.js';
+import type { Furniture, PageOut, SetLine } from './model.js';
+import { fontRuns } from './runs.js';
+import { prepareText, setLines } from './text.js';
+
+/**
+ * Adds the page furniture to every page, in the margins: from page 2 the running head (the report's name left, the
+ * date right, a hairline under both) above the type area, and on every page the folio, centred below it.
+ */
+export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
+  const geo = ctx.geo;
+  const [left, top, right, bottom] = geo.margins;
+  const width = geo.pageWidth - left - right;
+  const line = (
+    text: string,
+    style: { font: string; bold: boolean; size: number; color: string },
+  ): SetLine | undefined => {
+    if (!text) return undefined;
+    ctx.families.add(style.font);
+    const runs = fontRuns(text, { ...style, tracking: 0 }, ctx, undefined);
+    return setLines(prepareText(ctx.fonts, runs), { width: 1e6 })[0];
+  };
+  const r = f.running;
+  const runLeft = line(f.runningLeft, r);
+  const runRight = line(f.runningRight, r);
+  // The running head sits 2.6 of its sizes above the type area, its hairline just under it.
+  const headTop = Math.max(top - r.size * 2.6, 8);
+  const headBaseline = headTop + FALLBACK_METRICS.sans.ascender * r.size;
+  const ruleY = headTop + 1.6 * r.size + 3.25;
+  const folioStyle = f.folio;
+  const folioTop = geo.pageHeight - bottom + Math.max(bottom / 2 - folioStyle.size, 4);
+  const folioBaseline = folioTop + FALLBACK_METRICS.sans.ascender * folioStyle.size;
+  pages.forEach((page, i) => {
+    const furniture: PageOut['items'] = [];
+    if (i > 0) {
+      if (runRight)
+        furniture.push({
+          kind: 'text',
+          x: left + width - runRight.width,
+          baseline: headBaseline,
+          line: runRight,
+          furniture: true,
+        });
+      if (runLeft)
+        furniture.push({ kind: 'text', x: left, baseline: headBaseline, line: runLeft, furniture: true });
+      furniture.push({
+        kind: 'rule',
+        x1: left,
+        y1: ruleY,
+        x2: left + width,
+        y2: ruleY,
+        width: 0.5,
+        color: r.rule,
+        furniture: true,
+      });
+    }
+    const folio = line(`第 ${i + 1} 页 / 共 ${pages.length} 页`, folioStyle);
+    if (folio)
+      furniture.push({
+        kind: 'text',
+        x: left + (width - folio.width) / 2,
+        baseline: folioBaseline,
+        line: folio,
+        furniture: true,
+      });
+    page.items.push(...furniture);
+  });
+}

@@ -1,0 +1,150 @@
+import {
+  layoutParagraph,
+  placeLine,
+  prepare,
+  type LaidLine,
+  type Measurer,
+  type Prepared,
+} from '../cjk/breaker.js';
+import { splitOverlong } from '../cjk/overlong.js';
+import { tokenize } from '../cjk/tokens.js';
+import { breakVariants } from '../cjk/variants.js';
+import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
+import type { FaceRef, SetLine } from './model.js';
+
+/** A run of text in one style, as the engine takes it: a face, a size, a colour and tracking (points a token). */
+export interface StyledText {
+  text: string;
+  face: FaceRef;
+  size: number;
+  color: string;
+  tracking?: number;
+}
+
+/** How to set lines: the measure, the first-line indent, justified or aligned, and the limits' check. */
+export interface SetOptions {
+  width: number;
+  indent?: number;
+  justify?: boolean;
+  align?: 'left' | 'center' | 'right';
+  check?: () => void;
+}
+
+/** A text ready to be broken at any width: the engine's prepared paragraph and the styles of its tokens. */
+export interface PreparedText {
+  prepared: Prepared;
+  styles: readonly StyledText[];
+}
+
+/** A face's metrics and measuring, with the house face's metrics for a family the configuration lacks. */
+export function faceFor(fonts: FontSet, face: FaceRef): FontFace | undefined {
+  return faceOf(fonts, face.family, face.bold);
+}
+
+/** The face's ascender in em (where pdfkit puts a baseline below a line's top); Noto's if the face is missing. */
+export function ascenderOf(fonts: FontSet, face: FaceRef): number {
+  return (faceFor(fonts, face) ?? FALLBACK_METRICS.serif).ascender;
+}
+
+/** Measures tokens with the configured faces: the same parsed fonts and shaping the PDF is drawn with. */
+function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
+  return {
+    width(text, style, features) {
+      const s = styles[style]!;
+      const face = faceFor(fonts, s.face);
+      // A family missing from the configuration is reported before layout; measure it as a full-width face.
+      const em = face ? face.advance(text, features) : [...text].length;
+      return em * s.size + (s.tracking ?? 0);
+    },
+    em: (style) => styles[style]!.size,
+  };
+}
+
+/**
+ * Tokenises and measures styled text once (src/cjk): a line break (`\n`, from `<br/>`) ends a line there.
+ * The result can be broken at any width (setLines).
+ */
+export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
+  const tokens = tokenize(runs.map((r, i) => ({ text: r.text, style: i })));
+  const hard = new Set<number>();
+  tokens.forEach((t, k) => {
+    if (t.text.includes('\n')) hard.add(k + 1);
+  });
+  return { prepared: prepare(tokens, measurerFor(fonts, runs), hard, check), styles: runs };
+}
+
+/** Breaks prepared text into lines of the measure (optimal fit over the whole text) and sets each. */
+export function setLines(text: PreparedText, opts: SetOptions): SetLine[] {
+  const p = fit(text, opts);
+  return layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts));
+}
+
+/**
+ * The ways to set a paragraph in about as many lines as its best layout (a line fewer or more where the spacing
+ * stays even and within 0.3 em), each with its lines and what it costs over the best; the best comes first.
+ * Long paragraphs (over `maxLines`) have the best layout only.
+ */
+export function setVariants(
+  text: PreparedText,
+  opts: SetOptions,
+  maxLines = 40,
+): { lines: SetLine[]; cost: number }[] {
+  const p = fit(text, opts);
+  const eo = engineOptions(opts);
+  const best = layoutParagraph(p, 0, eo);
+  const out = [{ lines: best.map((l) => toSetLine(p, text.styles, l, opts)), cost: 0 }];
+  if (best.length < 2 || best.length > maxLines || !opts.justify) return out;
+  const variants = breakVariants(p, eo, best.length + 2);
+  const base = variants.find((v) => v.lines === best.length)?.demerits;
+  if (base === undefined) return out;
+  for (const v of variants) {
+    if (Math.abs(v.lines - best.length) !== 1) continue;
+    let a = 0;
+    const lines = v.breaks.map((b, i) => {
+      const l = placeLine(p, a, b, eo, i === v.breaks.length - 1 || p.forced[b] === true);
+      a = b;
+      return toSetLine(p, text.styles, l, opts);
+    });
+    // A line more or less costs something in itself, and more the worse its spacing is than the best's.
+    out.push({ lines, cost: 15 + Math.min(200, Math.round((v.demerits - base) / 500)) });
+  }
+  return out;
+}
+
+function engineOptions(opts: SetOptions) {
+  return {
+    width: opts.width,
+    indent: opts.indent ?? 0,
+    justify: opts.justify ?? false,
+    ...(opts.check ? { check: opts.check } : {}),
+  };
+}
+
+/** The text with any word wider than the measure cut into pieces that fit (never past the margin). */
+function fit(text: PreparedText, opts: SetOptions): Prepared {
+  return splitOverlong(text.prepared, 0, engineOptions(opts));
+}
+
+function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts: SetOptions): SetLine {
+  const shift =
+    opts.align === 'center' ? (opts.width - l.width) / 2 : opts.align === 'right' ? opts.width - l.width : 0;
+  const runs = l.tokens.map((t) => {
+    const token = p.tokens[t.index]!;
+    const s = styles[token.style]!;
+    return {
+      text: token.text,
+      x: t.x + shift,
+      face: s.face,
+      size: s.size,
+      color: s.color,
+      features: t.features,
+    };
+  });
+  const line: SetLine = { runs, width: l.width + shift };
+  if (l.tokens.length > 0)
+    line.actual = p.tokens
+      .slice(l.tokens[0]!.index, l.tokens.at(-1)!.index + 1)
+      .map((t) => t.text)
+      .join('');
+  return line;
+}
