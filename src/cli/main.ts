@@ -1,9 +1,8 @@
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { buildReport, type BuildResult } from '../pipeline.js';
+import type { BuildResult } from '../pipeline.js';
 import { defaultOutFile } from '../paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
-import { builtInPacks, initPack } from './init.js';
 
 /** Exit codes, documented in `briefing --help` and the README. */
 export const EXIT = { built: 0, inputError: 1, usage: 2 } as const;
@@ -126,6 +125,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .epilogue(EPILOGUE),
       async (args) => {
+        const { buildReport } = await import('../pipeline.js');
         const result = await buildReport({
           templateDir: args['template-dir'],
           dataFile: args.data,
@@ -182,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
           )
           .epilogue(EPILOGUE),
       async (args) => {
+        const { buildReport } = await import('../pipeline.js');
         const result = await buildReport({
           templateDir: args['template-dir'],
           dataFile: args.data,
@@ -207,8 +208,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       'init <dir>',
       'create a new template pack, copied from a built-in one, with sample data that builds at once',
-      (y) =>
-        y
+      // Async so that the pack list (and the YAML parser it needs) loads only for `init`.
+      async (y) => {
+        const { builtInPacks } = await import('./init.js');
+        return y
           .positional('dir', {
             type: 'string',
             demandOption: true,
@@ -222,8 +225,10 @@ export async function main(argv: string[]): Promise<number> {
           })
           .example('$0 init templates/my-briefing', 'a copy of the annual briefing')
           .example('$0 init reports/monthly --from monthly-report', 'a copy of the monthly report')
-          .epilogue(EPILOGUE),
-      (args) => {
+          .epilogue(EPILOGUE);
+      },
+      async (args) => {
+        const { initPack } = await import('./init.js');
         const r = initPack(args.dir, args.from);
         for (const d of r.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
         if (r.ok) {
