@@ -84,3 +84,42 @@ describe('briefing init and check', () => {
     });
   });
 });
+
+describe('briefing start-up', () => {
+  /** The modules a run of the CLI loads through `import`, as URLs, seen by a loader hook. */
+  async function modulesLoaded(...args: string[]): Promise<string[]> {
+    const log = path.join(tempTree({}), 'loaded.txt');
+    writeFileSync(log, '');
+    const hooks = `import { appendFileSync } from 'node:fs';
+      export async function load(url, context, next) {
+        appendFileSync(${JSON.stringify(log)}, url + '\\n');
+        return next(url, context);
+      }`;
+    const tracer = `import { register } from 'node:module';
+      register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});`;
+    await run(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(tracer)}`, cli, ...args],
+      {
+        cwd: root,
+      },
+    ).catch(() => undefined); // usage errors exit 2; only what they loaded matters here
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  }
+
+  it('--help, --version and usage errors load neither the pipeline nor the queue, batch or preview stacks', async () => {
+    const heavy =
+      /\/node_modules\/(pdfmake|pdfkit|fontkit|canvas|chart\.js|ajv|handlebars|yaml|bullmq|tinypool|chokidar|cli-progress)\/|\/dist\/(pipeline|preview|queue|batch)\b|\/dist\/cli\/(queue|batch|init)\.js/;
+    for (const args of [['--help'], ['--version'], ['build', '--help'], ['build'], ['frobnicate']]) {
+      const loaded = await modulesLoaded(...args);
+      expect(
+        loaded.some((u) => u.endsWith('/dist/cli/main.js')),
+        args.join(' '),
+      ).toBe(true);
+      expect(
+        loaded.filter((u) => heavy.test(u)),
+        args.join(' '),
+      ).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { command, EPILOGUE, EXIT } from '../command.js';
+import { fontsConfig, inputs } from '../options.js';
+
+/** `briefing preview`: a live preview server that rebuilds on change, until SIGINT/SIGTERM. */
+export const previewCommand = command({
+  command: 'preview <template-dir>',
+  describe: 'serve a live preview on 127.0.0.1 that rebuilds when the pack, the data or the fonts change',
+  builder: (y) =>
+    inputs(y)
+      .option('port', {
+        alias: 'p',
+        type: 'number',
+        default: 4173,
+        describe: 'port on 127.0.0.1 (0: any free port)',
+      })
+      .example('$0 preview templates/my-briefing --data data/2024.yaml', 'then open the address it prints')
+      .epilogue(EPILOGUE),
+  handler: async (args) => {
+    const { startPreview } = await import('../../preview/server.js');
+    const preview = await startPreview({
+      templateDir: args['template-dir'],
+      dataFile: args.data,
+      ...fontsConfig(args.fonts),
+      port: args.port,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`preview at ${preview.url} (Ctrl-C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void preview.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return EXIT.built;
+  },
+});
