@@ -80,6 +80,17 @@ function creationDateFor(tree: DocumentTree, given: Date | undefined): Date {
   return new Date(0);
 }
 
+/** A limit's stop as a diagnostic, at the data file (what usually runs away), with the option that raises it. */
+function limitDiagnostic(e: LimitExceeded, dataFile: string): Diagnostic {
+  return error(e.code, e.message, {
+    place: { file: path.resolve(dataFile) },
+    hint:
+      e.code === 'limit:pages'
+        ? 'check the data for runaway content, or raise the limit (--max-pages)'
+        : 'check the data for runaway content, or raise the limit (--time-limit)',
+  });
+}
+
 /**
  * The pipeline, in order: template pack and fonts → data → schema → Handlebars → markup → charts → typeset →
  * PDF → atomic write. Each stage collects all its diagnostics; the build stops between stages on errors.
@@ -157,22 +168,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     if (options.checkOnly)
       return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
-    let pdf: Buffer;
-    try {
-      pdf = await emitPdf(doc!, fonts, limits);
-    } catch (e) {
-      if (!(e instanceof LimitExceeded)) throw e;
-      throw new BuildFailure([
-        ...diagnostics,
-        error(e.code, e.message, {
-          place: { file: path.resolve(options.dataFile) },
-          hint:
-            e.code === 'limit:pages'
-              ? 'check the data for runaway content, or raise the limit (--max-pages)'
-              : 'check the data for runaway content, or raise the limit (--time-limit)',
-        }),
-      ]);
-    }
+    const pdf = await emitPdf(doc!, fonts, limits);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       try {
@@ -187,6 +183,14 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     return { ok: true, outFile, pdf, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
   } catch (e) {
     if (e instanceof BuildFailure) return { ok: false, outFile, diagnostics: [...e.diagnostics], timings };
+    // A runaway document, stopped by a limit in whichever stage it was (typeset, page make-up, drawing).
+    if (e instanceof LimitExceeded)
+      return {
+        ok: false,
+        outFile,
+        diagnostics: [...diagnostics, limitDiagnostic(e, options.dataFile)],
+        timings,
+      };
     throw e;
   }
 }

@@ -57,11 +57,19 @@ describe('the sample briefing', () => {
   });
 
   it('gives back every paragraph of the data character for character, no spaces added', async () => {
-    // Running heads and folios interrupt a paragraph that crosses a page; drop them, then join the lines.
+    // Running heads and folios interrupt a paragraph that crosses a page, and so does a figure set between its
+    // lines (at a column top): drop them (a figure is its caption to its source line), then join the lines.
+    let inFigure = false;
     const text = (await pdftotext(pdf, '-raw'))
       .replace(/\f/g, '')
       .split('\n')
       .filter((l) => !/^转正 · 2020 衡阳 年度热词|^2021年1月11日 星期一$|^第 \d+ 页/.test(l))
+      .filter((l) => {
+        if (/^图\d+\u3000/.test(l)) inFigure = true;
+        const keep = !inFigure;
+        if (/^数据来源：/.test(l)) inFigure = false;
+        return keep;
+      })
       .join('');
     const paragraphs = [...sampleText.matchAll(/^ {6}- (.{40,})$/gm)].map((m) => m[1]!);
     expect(paragraphs.length).toBeGreaterThanOrEqual(20);

@@ -9,14 +9,14 @@ import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
 import { BuildLimits } from '../src/limits.js';
 import { DEFAULT_FONTS_CONFIG } from '../src/paths.js';
 import { DEFAULT_THEME } from '../src/theme/theme.js';
-import { typeset, type TypesetDocument } from '../src/typeset/context.js';
+import { typeset, type Composition } from '../src/typeset/context.js';
 
 const require = createRequire(import.meta.url);
 
 const TEXT = '排版引擎把每一行设成一个文本对象：2020年GDP增长3.0%，“引号”不在行首，标点不在行尾。'.repeat(3);
 
 /** One paragraph typeset in the default theme with Briefing's own fonts. */
-function document(): { doc: TypesetDocument; fonts: NonNullable<ReturnType<typeof loadFontSet>['fonts']> } {
+function document(): { doc: Composition; fonts: NonNullable<ReturnType<typeof loadFontSet>['fonts']> } {
   const { fonts } = loadFontSet(DEFAULT_FONTS_CONFIG);
   const tree: DocumentTree = {
     lang: 'zh-CN',
@@ -46,7 +46,7 @@ function actualTexts(pdf: Buffer): string[] {
   return out;
 }
 
-describe('the pdfmake adapter in the emitter', () => {
+describe('pdfmake in the emitter', () => {
   it('installs font sharing before pdfkit loads: two documents share one parsed face', async () => {
     installPdfmake();
     // installPdfmake ran first in this process, so pdfkit loaded after the shared fontkit was in place.

@@ -129,7 +129,7 @@ function draw(
       }
       return;
     case 'bookmark':
-      (pdf.outline).addItem(d.title, { expanded: false });
+      pdf.outline.addItem(d.title, { expanded: false });
   }
 }
 

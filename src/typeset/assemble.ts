@@ -27,7 +27,8 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
   let y = 0; // points below the type area's top
   regions.forEach((r, i) => {
     if (r.kind === 'break') {
-      if (y > 0 || pages[page]!.items.length) [page, y] = [page + 1, 0];
+      // Every break starts a page, as written: two in a row leave a blank page between them.
+      [page, y] = [page + 1, 0];
       pageAt(page);
       return;
     }
@@ -42,7 +43,13 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
     let slot = Math.ceil(y / p - 1e-6);
     if (slot > geo.slots - 3) [page, slot] = [page + 1, 0];
     const layout = layFlow(r, ctx, page, slot);
-    for (const pl of layout.placements) addOut(pageAt(pl.page), drawPlacement(r, layout, pl, ctx));
+    // Text first, in reading order, then the figures: content order is what text extraction and copy and paste
+    // follow, so a paragraph interrupted by a figure at a column top still reads as one.
+    const figures: [number, Out][] = [];
+    for (const pl of layout.placements)
+      if (pl.what.kind === 'float') figures.push([pl.page, drawPlacement(r, layout, pl, ctx)]);
+      else addOut(pageAt(pl.page), drawPlacement(r, layout, pl, ctx));
+    for (const [pg, out] of figures) addOut(pageAt(pg), out);
     report(r, layout.problems, ctx);
     page = layout.endPage;
     pageAt(page);

@@ -3,7 +3,7 @@ import { plainText, type Paragraph, type TextBlock } from '../document/types.js'
 import type { FlowItem } from '../paginate/types.js';
 import { resolveColor } from '../theme/theme.js';
 import type { Ctx } from './context.js';
-import { emBox, emptyOut, gridLines, type Out } from './lines.js';
+import { emBox, emptyOut, gridBaseline, gridLines, type Out } from './lines.js';
 import type { Box, SetLine } from './model.js';
 import { inlineRuns } from './runs.js';
 import { prepareText, setLines, setVariants } from './text.js';
@@ -147,9 +147,16 @@ export function setPullquote(
       const frame = frameOf(x, frameWidth);
       const rule = (ry: number) =>
         out.items.push({ kind: 'rule', x1: x, y1: ry, x2: x + width, y2: ry, width: lw, color });
-      rule(y + 0.3 * p);
+      // Each line's baseline on the body grid (every second line of it), the rules as far from the text as the
+      // block allows on both sides.
+      const base = gridBaseline(ctx);
+      const baselines = lines.map((_, j) => y + (1 + 2 * j) * p + base);
+      const emTop = (baselines[0] ?? y + p + base) - 0.88 * s.size;
+      const emBottom = (baselines.at(-1) ?? y + p + base) + 0.12 * s.size;
+      const d = Math.min(emTop - y, y + (2 * rows + 1) * p - emBottom) - lw / 2;
+      rule(emTop - d);
       lines.forEach((line, j) => {
-        const baseline = y + 0.5 * p + 2 * j * p + (2 * p - s.size) / 2 + 0.88 * s.size;
+        const baseline = baselines[j]!;
         out.items.push({ kind: 'text', x, baseline, line });
         out.boxes.push({
           x,
@@ -159,7 +166,7 @@ export function setPullquote(
           what: 'a pull quote',
         });
       });
-      rule(y + (2 * rows + 1) * p - 0.3 * p);
+      rule(emBottom + d);
       return out;
     },
   };
