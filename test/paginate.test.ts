@@ -108,13 +108,18 @@ function verify(flow: Flow, frame: Frame, layout: FlowLayout): Column[] {
       expect(w.float, 'figures in order').toBe(lastFloat + 1);
       lastFloat = w.float;
       expect(p.height).toBe(flow.floats[w.float]!.height);
-      // Never before the text that refers to it: everything before its anchor is already placed.
+      // Never before the text that refers to it (everything before its anchor is already placed), except on
+      // the page where that text stands (the last page, balanced, may set a figure at a column top before it).
       const anchor = flow.floats[w.float]!.anchor;
+      // The page where the text that refers to it ends: where the item before its anchor ends.
+      const anchorPage =
+        anchor === 0
+          ? p.page
+          : layout.placements.filter((q) => q.what.kind === 'units' && q.what.item === anchor - 1).at(-1)
+              ?.page;
       for (let i = 0; i < anchor; i++)
-        if (!flow.items[i]!.pageBreak)
-          expect(lastUnit[i], `figure ${w.float} before item ${i}`).toBe(
-            flow.items[i]!.variants[layout.variants[i]!]!.length,
-          );
+        if (!flow.items[i]!.pageBreak && lastUnit[i] !== flow.items[i]!.variants[layout.variants[i]!]!.length)
+          expect(anchorPage, `figure ${w.float} before item ${i}, not on its text's page`).toBe(p.page);
     }
   }
   flow.items.forEach((it, i) => expect(seen[i], `item ${i}`).toBe(it.variants[layout.variants[i]!]!.length));
@@ -209,17 +214,23 @@ describe('the page builder', () => {
     expect(third).toMatchObject({ column: 0, slot: 14 });
   });
 
-  it('puts a figure that spans the columns at the top of the next page', () => {
+  it('puts a figure that spans the columns at the top of the page where its text is, or the next', () => {
     const items = Array.from({ length: 12 }, () => para(5));
+    // Referred to after 15 lines: the first page (2 columns of 20 lines) has that text.
     const floats = [{ anchor: 3, height: 6, span: 'page' as const, space: 1 }];
     const f = frame(2, 20);
     const layout = paginate({ items, floats }, f);
     verify({ items, floats }, f, layout);
     const fig = layout.placements.find((p) => p.what.kind === 'float')!;
-    expect(fig).toMatchObject({ page: 1, column: -1, slot: 0 });
+    expect(fig).toMatchObject({ page: 0, column: -1, slot: 0 });
     // Both columns of that page begin below it.
-    const below = layout.placements.filter((p) => p.page === 1 && p.column >= 0);
+    const below = layout.placements.filter((p) => p.page === 0 && p.column >= 0);
     expect(Math.min(...below.map((p) => p.slot))).toBeGreaterThanOrEqual(7);
+    // Referred to at the very end of a page's text that cannot take it, it goes to the next page's top.
+    const late = [{ anchor: 7, height: 6, span: 'page' as const, space: 1 }];
+    const l2 = paginate({ items, floats: late }, f);
+    verify({ items, floats: late }, f, l2);
+    expect(l2.placements.find((p) => p.what.kind === 'float')).toMatchObject({ column: -1, slot: 0 });
   });
 
   it('repeats a table header in the next column and breaks only between rows', () => {

@@ -75,12 +75,16 @@ export function columnWidthOf(geo: Geometry, gutterChars: number, count?: number
 export interface FigureSlot {
   width: number;
   height: number;
+  /** Set across the columns at a page's top, not in a column. */
+  spansPage: boolean;
 }
 
 /**
  * The one computation of a figure's size, read by the chart stage (to draw the chart at that size) and by typeset
- * (to place it): across the type area when `columns` is undefined, else one column of a `<columns>` block of
- * `columns` columns; `figure.lines` (default the theme's `chart.heightLines`) lines of the body pitch tall.
+ * (to place it): across the type area when `columns` is undefined, when the figure says `span="page"`, or when
+ * the columns are narrower than the theme's `chart.minColumn` characters (a chart too narrow to read spans the
+ * page instead); else one column of a `<columns>` block of `columns` columns. `figure.lines` (default the theme's
+ * `chart.heightLines`) lines of the body pitch tall, never more than a column holds with its caption.
  */
 export function figureSlot(
   figure: Figure,
@@ -88,12 +92,14 @@ export function figureSlot(
   theme: Theme,
   geo: Geometry,
 ): FigureSlot {
+  const column = columns === undefined ? geo.textWidth : columnWidthOf(geo, theme.body.gutter, columns);
+  const spansPage =
+    columns !== undefined &&
+    columns > 1 &&
+    (figure.span === 'page' || column / geo.size < theme.chart.minColumn);
   return {
-    width:
-      columns === undefined || figure.span === 'page'
-        ? geo.textWidth
-        : columnWidthOf(geo, theme.body.gutter, columns),
-    // Never taller than a column can hold with the figure's caption, source line and the space below it.
+    width: columns === undefined || spansPage ? geo.textWidth : column,
     height: Math.max(3, Math.min(figure.lines ?? theme.chart.heightLines, geo.slots - 4)) * geo.pitch,
+    spansPage,
   };
 }

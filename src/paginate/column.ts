@@ -26,6 +26,8 @@ export interface ColumnFill {
   cost: number;
   /** The column ends before a forced page break. */
   pageBreak: boolean;
+  /** The item the text must reach on this page: a figure set at a column top refers to text before it. */
+  mustReach: number;
   problems: Omit<MakeupProblem, 'page' | 'column'>[];
 }
 
@@ -33,8 +35,8 @@ export interface ColumnFill {
 export const COST = {
   gap1: 60,
   gapMany: 4000,
-  floatAway: 20,
-  floatPerSlot: 2,
+  floatAway: 30,
+  floatPerSlot: 4,
   floatAtFoot: 6,
   forcedBreak: 50_000,
 } as const;
@@ -74,6 +76,11 @@ interface Walk {
   full: boolean;
   /** The flow's last page is being balanced: a short last column costs as much as any other. */
   strict: boolean;
+  /**
+   * Figures referred to up to this item (not yet reached) may be set at this column's top: the text that refers
+   * to them is expected on this page, and the caller drops the layout if it does not come.
+   */
+  ahead?: number;
 }
 
 interface Contained {
@@ -89,6 +96,32 @@ interface Contained {
  * to fill it. Returns every candidate; the caller keeps the best few.
  */
 export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[] {
+  // Every figure that fits where it may go is set there first; then the same column with fewer of them set at its
+  // top or where they are referenced (the others wait for a later column), since a figure set early can leave a
+  // column a few lines too short for what follows.
+  const out: ColumnFill[] = [];
+  const first = fillWith(w, start, firstFloat, { top: Infinity, inline: Infinity });
+  for (let top = first.top; top >= 0; top--) {
+    const most = top === first.top ? first : fillWith(w, start, firstFloat, { top, inline: Infinity });
+    out.push(...most.fills);
+    for (let inline = most.inline - 1; inline >= 0; inline--)
+      out.push(...fillWith(w, start, firstFloat, { top, inline }).fills);
+  }
+  return out;
+}
+
+/** How many waiting figures a column may take at its top, and how many where the text refers to them. */
+interface Policy {
+  top: number;
+  inline: number;
+}
+
+function fillWith(
+  w: Walk,
+  start: Pos,
+  firstFloat: number,
+  policy: Policy,
+): { fills: ColumnFill[]; top: number; inline: number } {
   const { flow, cap } = w;
   const { items, floats } = flow;
   const entries: Entry[] = [];
@@ -97,7 +130,14 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
   let nf = firstFloat;
   let floatCost = 0;
   const problems: ColumnFill['problems'] = [];
-  const reached = (anchor: number, pos: Pos) => anchor <= pos.item;
+  // A figure may stand at a column top before the text that refers to it if that text comes on the same page.
+  const reached = (anchor: number, pos: Pos) => anchor <= pos.item || anchor <= (w.ahead ?? -1);
+  let mustReach = -1;
+  let topCount = 0;
+  let inlineCount = 0;
+  // A figure referred to before this column began waits for a column top: it never lands in the middle or at the
+  // foot of a later column, further from its text than the top is.
+  const before = (anchor: number) => anchor < start.item || (anchor === start.item && start.unit > 0);
   const textAt = (pos: Pos) =>
     w.offsets[pos.item]! +
     (pos.unit > 0
@@ -105,17 +145,19 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
       : 0);
 
   // Figures waiting from earlier columns go to this column's top, in order, as many as fit.
-  while (nf < floats.length) {
+  while (nf < floats.length && topCount < policy.top) {
     const f = floats[nf]!;
     if (f.span !== 'column' || !reached(f.anchor, start)) break;
     const gap = h > 0 ? Math.max(lastSpace, f.space) : 0;
     if (h + gap + f.height > cap && !(h === 0 && w.full)) break;
     if (f.height > cap) problems.push({ code: 'layout:too-tall', float: nf });
     entries.push({ slot: h + gap, height: f.height, what: { kind: 'float', float: nf } });
-    floatCost += COST.floatAway + COST.floatPerSlot * Math.max(0, textAt(start) - w.offsets[f.anchor]!);
+    floatCost += COST.floatAway + COST.floatPerSlot * Math.abs(textAt(start) - w.offsets[f.anchor]!);
+    if (f.anchor > start.item) mustReach = Math.max(mustReach, f.anchor);
     h += gap + f.height;
     lastSpace = f.space;
     nf++;
+    topCount++;
   }
 
   const out: ColumnFill[] = [];
@@ -135,7 +177,7 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
     const feet: Entry[] = [];
     while (fnf < floats.length && !pageBreak) {
       const f = floats[fnf]!;
-      if (f.span !== 'column' || !reached(f.anchor, end) || f.anchor < start.item) break;
+      if (f.span !== 'column' || f.anchor > end.item || before(f.anchor)) break;
       const gap = fh > 0 ? Math.max(lastSpace, f.space) : 0;
       if (fh + gap + f.height > cap) break;
       feet.push({ slot: fh + gap, height: f.height, what: { kind: 'float', float: fnf } });
@@ -170,6 +212,7 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
             adjusted.cost +
             (end.unit > 0 && begunHere === end.item ? items[end.item]!.variantCost[v]! : 0),
           pageBreak,
+          mustReach,
           problems: [...problems],
         });
       }
@@ -180,15 +223,16 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
     // Figures referenced just before this point: set here if they fit, else they wait. Never between a head
     // and the lines it keeps with.
     if (pos.unit === 0 && !(items[pos.item - 1]?.keepWithNext ?? 0))
-      while (nf < floats.length) {
+      while (nf < floats.length && inlineCount < policy.inline) {
         const f = floats[nf]!;
-        if (f.span !== 'column' || !reached(f.anchor, pos) || f.anchor < start.item) break;
+        if (f.span !== 'column' || f.anchor > pos.item || before(f.anchor)) break;
         const gap = h > 0 ? Math.max(lastSpace, f.space) : 0;
         if (h + gap + f.height > cap) break;
         entries.push({ slot: h + gap, height: f.height, what: { kind: 'float', float: nf } });
         h += gap + f.height;
         lastSpace = f.space;
         nf++;
+        inlineCount++;
       }
     if (pos.item >= items.length) {
       candidate(pos, false, [pos.variant]);
@@ -206,9 +250,13 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
     if (pos.unit === 0) {
       begunHere = pos.item;
       h += h > 0 ? Math.max(lastSpace, it.spaceBefore) : 0;
-    } else if (it.repeatHeader > 0 && h === 0) {
-      entries.push({ slot: 0, height: it.repeatHeader, what: { kind: 'header', item: pos.item } });
-      h += it.repeatHeader;
+    } else {
+      // An item continued from the previous column, below the figures set at this column's top.
+      if (h > 0) h += lastSpace;
+      if (it.repeatHeader > 0) {
+        entries.push({ slot: h, height: it.repeatHeader, what: { kind: 'header', item: pos.item } });
+        h += it.repeatHeader;
+      }
     }
     let u = pos.unit;
     const from = u;
@@ -249,7 +297,7 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
     lastSpace = it.spaceAfter;
     pos = { item: pos.item + 1, variant: 0, unit: 0 };
   }
-  return out;
+  return { fills: out, top: topCount, inline: inlineCount };
 }
 
 /** Whether variant k of an item has the same unit heights as variant 0 before unit u (lines of a paragraph). */

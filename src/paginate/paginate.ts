@@ -17,6 +17,16 @@ export interface PaginateOptions {
   check?: (page: number) => void;
 }
 
+/** Page-wide figures set at a page's top: how much of it they take, and what they oblige the page to reach. */
+interface Top {
+  reserve: number;
+  mustReach: number;
+  nf: number;
+  cost: number;
+  entries: Entry[];
+  tooTall: number[];
+}
+
 interface State {
   pos: Pos;
   nextFloat: number;
@@ -24,6 +34,8 @@ interface State {
   column: number;
   /** Slots at the top of the current page taken by figures that span the columns. */
   reserve: number;
+  /** The item the text must reach before this page ends (figures on it refer to text still to come). */
+  mustReach: number;
   cost: number;
   parent?: State;
   /** The column that led here: its index, its fill, and any page-wide figures set at its page's top. */
@@ -31,7 +43,7 @@ interface State {
 }
 
 const key = (s: State) =>
-  `${s.pos.item}:${s.pos.unit}:${s.pos.unit > 0 ? s.pos.variant : 0}:${s.nextFloat}:${s.reserve}`;
+  `${s.pos.item}:${s.pos.unit}:${s.pos.unit > 0 ? s.pos.variant : 0}:${s.nextFloat}:${s.reserve}:${s.mustReach}`;
 
 /**
  * Lays a flow out in columns over pages, choosing every column break for the whole flow rather than one column
@@ -43,7 +55,18 @@ const key = (s: State) =>
  * rest set in columns of equal height, and weighed against the others.
  */
 export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}): FlowLayout {
-  const beam = options.beam ?? 24;
+  // Most flows come out clean with a narrow search; one that does not is searched again, wider.
+  let layout = search(flow, frame, options, options.beam ?? 24);
+  if (options.beam === undefined)
+    for (const beam of [96, 256]) {
+      if (layout.problems.length === 0) break;
+      const wider = search(flow, frame, options, beam);
+      if (wider.problems.length < layout.problems.length || wider.cost < layout.cost) layout = wider;
+    }
+  return layout;
+}
+
+function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number): FlowLayout {
   const offsets = naturalOffsets(flow);
   const n = frame.columns;
   const balance = frame.balance && n > 1;
@@ -67,30 +90,73 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
 
   /** One column filled from `s` in every allowed way; `height` caps the column (balancing). */
   const step = (s: State, c: number, strict: boolean, height = Infinity): State[] => {
-    let reserve = c % n === 0 ? 0 : s.reserve;
-    let nf = s.nextFloat;
-    let cost = s.cost;
-    const pageTop: Entry[] = [];
-    const tooTall: number[] = [];
+    // Text this page can still take: figures referred to within it may stand above their text on the page.
+    const room = (capOf(c) - (c % n === 0 ? 0 : s.reserve)) * (n - (c % n));
+    const here = textAt(s.pos);
+    let ahead = s.pos.item;
+    while (ahead < flow.items.length && offsets[ahead + 1]! - here <= room) ahead++;
+    const tops: Top[] = [
+      {
+        reserve: c % n === 0 ? 0 : s.reserve,
+        mustReach: c % n === 0 ? -1 : s.mustReach,
+        nf: s.nextFloat,
+        cost: 0,
+        entries: [],
+        tooTall: [],
+      },
+    ];
     if (c % n === 0) {
-      // A new page: figures that span the columns, referenced before it, go to its top.
-      while (nf < flow.floats.length) {
+      // A new page: figures that span the columns, referred to before it or on it, go to its top — as many as
+      // fit, or fewer (a figure set early can leave the page's text no good break).
+      for (let nf = s.nextFloat; nf < flow.floats.length; nf++) {
         const f = flow.floats[nf]!;
-        if (f.span !== 'page' || f.anchor > s.pos.item) break;
+        const prev = tops.at(-1)!;
+        if (f.span !== 'page' || f.anchor > ahead) break;
         // Only a page with its whole height takes a figure too tall for it (and reports it).
-        if (reserve + f.height + f.space > capOf(c) && !(reserve === 0 && topSlot(c) === 0)) break;
-        if (f.height > capOf(c)) tooTall.push(nf);
-        pageTop.push({ slot: reserve, height: f.height, what: { kind: 'float', float: nf } });
-        reserve += f.height + f.space;
-        cost += COST.floatAway + COST.floatPerSlot * Math.max(0, textAt(s.pos) - offsets[f.anchor]!);
-        nf++;
+        if (prev.reserve + f.height + f.space > capOf(c) && !(prev.reserve === 0 && topSlot(c) === 0)) break;
+        tops.push({
+          reserve: prev.reserve + f.height + f.space,
+          mustReach: f.anchor > s.pos.item ? Math.max(prev.mustReach, f.anchor) : prev.mustReach,
+          nf: nf + 1,
+          cost: prev.cost + COST.floatAway + COST.floatPerSlot * Math.abs(here - offsets[f.anchor]!),
+          entries: [
+            ...prev.entries,
+            { slot: prev.reserve, height: f.height, what: { kind: 'float', float: nf } },
+          ],
+          tooTall: f.height > capOf(c) ? [...prev.tooTall, nf] : prev.tooTall,
+        });
       }
+      // Figures referred to before this page are not left waiting by choice.
+      const owed = tops.findLastIndex((t) =>
+        flow.floats.slice(s.nextFloat, t.nf).every((f) => f.anchor <= s.pos.item),
+      );
+      tops.splice(0, Math.max(0, Math.min(owed, tops.length - 1)));
     }
+    return tops.flatMap((top) => fillsFrom(s, c, strict, height, top, ahead));
+  };
+
+  /** The columns that can follow `s` in column c below the page-wide figures of `top`. */
+  const fillsFrom = (
+    s: State,
+    c: number,
+    strict: boolean,
+    height: number,
+    top: Top,
+    ahead: number,
+  ): State[] => {
+    const { reserve, tooTall, entries: pageTop } = top;
+    const mustReach = top.mustReach;
+    const nf = top.nf;
+    const cost = s.cost + top.cost;
     const cap = Math.min(capOf(c) - reserve, height);
     const full = reserve === 0 && topSlot(c) === 0 && cap === frame.slots;
-    let fills = fillColumn({ flow, offsets, cap, full, strict }, s.pos, nf);
+    let fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, nf);
     if (fills.length === 0) fills = [emergency(flow, s.pos, nf, cap, full)];
-    return fills.map((fill) => {
+    return fills.flatMap((fill) => {
+      const reach = Math.max(mustReach, fill.mustReach);
+      const nextPage = fill.pageBreak || (c + 1) % n === 0;
+      // The page ends here: the text its figures refer to must have come.
+      if (nextPage && reach >= 0 && fill.end.item < reach && fill.end.item < flow.items.length) return [];
       if (tooTall.length)
         fill = {
           ...fill,
@@ -106,6 +172,7 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
         nextFloat: fill.nextFloat,
         column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
         reserve,
+        mustReach: nextPage ? -1 : reach,
         cost: cost + fill.cost,
         parent: s,
         filled: { column: c, fill, pageTop },
@@ -129,14 +196,14 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
     const c = s.column;
     const lowest = Math.max(1, Math.ceil(remaining(s) / n) - 1);
     for (let h = lowest; h <= capOf(c); h++) {
-      const found = search(s, true, c + n - 1, h);
+      const found = find(s, true, c + n - 1, h);
       if (found && found.cost - s.cost < COST.gapMany) return found;
     }
     return undefined;
   };
 
   /** The beam search from `from` to the end of the flow, within columns up to `lastColumn`. */
-  function search(from: State, strict: boolean, lastColumn: number, height?: number): State | undefined {
+  function find(from: State, strict: boolean, lastColumn: number, height?: number): State | undefined {
     const byColumn = new Map<number, Map<string, State>>();
     const push = (s: State) => {
       let m = byColumn.get(s.column);
@@ -177,9 +244,10 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
     nextFloat: 0,
     column: 0,
     reserve: 0,
+    mustReach: -1,
     cost: 0,
   };
-  const last = search(start, false, Infinity);
+  const last = find(start, false, Infinity);
   if (!last) throw new Error('the page builder found no layout');
   return layoutOf(path(last), frame, flow.items.length);
 }
@@ -201,6 +269,7 @@ function emergency(flow: Flow, start: Pos, nf: number, cap: number, full: boolea
     height: 0,
     cost: gapCost(cap) + COST.forcedBreak,
     pageBreak: false,
+    mustReach: -1,
     problems: [{ code: 'layout:foot-gap' }],
   };
   // A column with less than a page's room stays empty: the next may have room enough.

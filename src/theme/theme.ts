@@ -56,6 +56,8 @@ export interface Theme {
     colors: string[];
     grid: string;
     heightLines: number;
+    /** Columns narrower than this many characters set their figures across the page (at its top). */
+    minColumn: number;
     /** `svg` (vector, the default) or `png` (raster at `dpi`). */
     format: 'svg' | 'png';
     /** Resolution of PNG charts in dots per inch (300 or more for print). */
@@ -98,6 +100,7 @@ export const DEFAULT_THEME: Theme = {
     colors: ['#b5121b', '#bfbfbf', '#262626', '#e57f84', '#737373', '#f7dadb'],
     grid: '#d9d9d9',
     heightLines: 9,
+    minColumn: 10,
     format: 'svg',
     dpi: 300,
   },

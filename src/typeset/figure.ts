@@ -43,7 +43,7 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
     float: {
       anchor,
       height: caption.length + chartSlots + source.length,
-      span: b.span === 'page' && columns > 1 ? 'page' : 'column',
+      span: slot.spansPage ? 'page' : 'column',
       space: 1,
     },
     ...(b.place ? { place: b.place } : {}),

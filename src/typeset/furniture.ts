@@ -22,8 +22,21 @@ export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
     return setLines(prepareText(ctx.fonts, runs), { width: 1e6 })[0];
   };
   const r = f.running;
-  const runLeft = line(f.runningLeft, r);
   const runRight = line(f.runningRight, r);
+  // The report's name gives way to the date: cut short with an ellipsis where both would not fit.
+  const room = width - (runRight?.width ?? 0) - 2 * r.size;
+  let runLeft = line(f.runningLeft, r);
+  if (runLeft && runLeft.width > room) {
+    const chars = [...f.runningLeft];
+    let lo = 0;
+    let hi = chars.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (line(`${chars.slice(0, mid).join('').trimEnd()}…`, r)!.width <= room) lo = mid;
+      else hi = mid;
+    }
+    runLeft = line(`${chars.slice(0, lo).join('').trimEnd()}…`, r);
+  }
   // The running head sits 2.6 of its sizes above the type area, its hairline just under it.
   const headTop = Math.max(top - r.size * 2.6, 8);
   const headBaseline = headTop + FALLBACK_METRICS.sans.ascender * r.size;

@@ -14,6 +14,11 @@ export interface SpanBlock {
   spaceAfter: number;
   place?: Place;
   draw(x: number, y: number): Out;
+  /**
+   * The same block set smaller, to give the body text room on the front page (the headline down to its minimum
+   * size, then the lead down to the body size); undefined when it is as small as it goes.
+   */
+  smaller?: () => SpanBlock | undefined;
 }
 
 /** Lines of a text in a style, at a measure, as display text (their own pitch: 1.4 em unless given). */
@@ -87,12 +92,17 @@ export function kickerSpan(b: TextBlock, ctx: Ctx): SpanBlock {
  * number of lines with the lines balanced and no character alone on a line, never below the theme's minimum.
  * Deck and dateline stand beside it, or under it when the space beside would be too narrow.
  */
-export function mastheadSpan(headline: TextBlock, beside: TextBlock[], ctx: Ctx): SpanBlock {
+export function mastheadSpan(
+  headline: TextBlock,
+  beside: TextBlock[],
+  ctx: Ctx,
+  maxSize?: number,
+): SpanBlock {
   const t = ctx.theme;
   const W = ctx.geo.textWidth;
   const gap = 1.5 * ctx.geo.size;
   const deckMin = 8 * t.deck.size;
-  const fit = fitHeadline(headline, ctx, W, W - gap - deckMin);
+  const fit = fitHeadline(headline, ctx, W, W - gap - deckMin, maxSize);
   const besideWidth = W - fit.width - gap;
   const side = (width: number) =>
     beside.map((b) => {
@@ -113,6 +123,9 @@ export function mastheadSpan(headline: TextBlock, beside: TextBlock[], ctx: Ctx)
     height: height + 4,
     spaceAfter: 10,
     ...(headline.place ? { place: headline.place } : {}),
+    ...(fit.size > t.headline.minSize
+      ? { smaller: () => mastheadSpan(headline, beside, ctx, Math.max(t.headline.minSize, fit.size * 0.85)) }
+      : {}),
     draw: (x, y) => {
       const out = emptyOut();
       const top = y + 4;
@@ -151,8 +164,15 @@ interface HeadlineFit {
 }
 
 /** The headline's size and lines: see mastheadSpan. `besideWidth` is its room when the deck stands beside it. */
-function fitHeadline(b: TextBlock, ctx: Ctx, width: number, besideWidth: number): HeadlineFit {
-  const hs = ctx.theme.headline;
+function fitHeadline(
+  b: TextBlock,
+  ctx: Ctx,
+  width: number,
+  besideWidth: number,
+  maxSize = Infinity,
+): HeadlineFit {
+  const theme = ctx.theme.headline;
+  const hs = { ...theme, size: Math.max(theme.minSize, Math.min(theme.size, maxSize)) };
   ctx.families.add(hs.font);
   const at = (size: number, measure: number) => {
     const text = prepareText(ctx.fonts, inlineRuns(b.children, { ...hs, size }, ctx, b.place), ctx.check);
@@ -213,8 +233,9 @@ function balance(at: (size: number, measure: number) => SetLine[], size: number,
 }
 
 /** The lead: its paragraphs across a measure of whole characters of its size, justified, 1.6 em apart. */
-export function leadSpan(b: Lead, ctx: Ctx): SpanBlock {
-  const s = ctx.theme.lead;
+export function leadSpan(b: Lead, ctx: Ctx, size = ctx.theme.lead.size): SpanBlock {
+  const s = { ...ctx.theme.lead, size };
+  const least = Math.min(ctx.theme.lead.size, ctx.theme.body.size);
   ctx.families.add(s.font);
   const measure = Math.floor(ctx.geo.textWidth / s.size) * s.size;
   const pitch = 1.6 * s.size;
@@ -231,6 +252,7 @@ export function leadSpan(b: Lead, ctx: Ctx): SpanBlock {
     height: 4 + (lines.length ? (lines.length - 1) * pitch + s.size : 0),
     spaceAfter: 8,
     ...(b.place ? { place: b.place } : {}),
+    ...(size > least ? { smaller: () => leadSpan(b, ctx, Math.max(least, size - 0.5)) } : {}),
     draw: (x, y) => stackLines(lines, x, y + 4, s.size, pitch, { x, width: measure }, b.place, 'the lead'),
   };
 }

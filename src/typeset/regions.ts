@@ -64,7 +64,28 @@ export function regionsOf(blocks: readonly Block[], ctx: Ctx): Region[] {
     } else loose.push(b);
   }
   flush();
-  return out;
+  return fitFront(out, ctx);
+}
+
+/**
+ * The front page's parts above the first column text leave room for at least three lines of it on the page: if
+ * they do not, the headline is set smaller (down to the theme's minimum), then the lead (down to the body size),
+ * until they do, so the body begins on the first page rather than leaving a hole below the masthead.
+ */
+function fitFront(regions: Region[], ctx: Ctx): Region[] {
+  const firstFlow = regions.findIndex((r) => r.kind !== 'span');
+  if (firstFlow < 0) return regions;
+  const front = regions.slice(0, firstFlow) as ({ kind: 'span' } & SpanBlock)[];
+  const height = () => front.reduce((a, r) => a + r.height + r.spaceAfter, 0);
+  const budget = (ctx.geo.slots - 3) * ctx.geo.pitch;
+  for (let k = 0; k < 40 && height() > budget; k++) {
+    const i = front.findIndex((r) => r.smaller);
+    if (i < 0) break;
+    const smaller = front[i]!.smaller!();
+    if (smaller) front[i] = { kind: 'span', ...smaller };
+    else delete front[i]!.smaller;
+  }
+  return [...front, ...regions.slice(firstFlow)];
 }
 
 function frontSpan(b: Block, ctx: Ctx): SpanBlock {
