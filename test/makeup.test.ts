@@ -32,7 +32,7 @@ const VARIATIONS: [string, (d: Sample) => void][] = [
   ['a headline of three characters', (d) => (d.headline = '稳转正')],
   ['a headline of five characters', (d) => (d.headline = '稳中求转正')],
   ['a headline of fourteen characters', (d) => (d.headline = '稳中求进逆势上扬由负转正再创佳绩')],
-  ['three sections', (d) => (d.sections = d.sections.slice(0, 3))],
+  ['three sections', (d) => ((d.sections = d.sections.slice(0, 3)), (d.pullQuote.afterSection = 2))],
   [
     'twelve sections',
     (d) => (d.sections = [...d.sections, ...d.sections.slice(0, 3).map((s) => ({ ...s, figures: [] }))]),

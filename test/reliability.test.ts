@@ -295,6 +295,14 @@ const CASES: Case[] = [
     code: 1,
     diagnostic: 'limit:pages',
   },
+  {
+    name: 'a pull quote after a section that is not there',
+    files: { 'd.yaml': sample.replace('  afterSection: 4', '  afterSection: 12') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:invalid',
+    where: /d\.yaml:\d+:\d+ \/pullQuote\/afterSection/,
+  },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];
 

@@ -83,10 +83,32 @@ interface Walk {
   ahead?: number;
 }
 
-interface Contained {
+/** A way to set a paragraph wholly inside a column a line longer or shorter: its item, slots, cost, variant. */
+interface Pick {
   item: number;
-  /** [delta in slots, cost] of each variant other than the preferred one. */
-  options: [number, number, number][];
+  d: number;
+  cost: number;
+  k: number;
+}
+
+/** The variants of the paragraphs wholly inside the column so far, longer and shorter, cheapest per slot first. */
+class Contained {
+  readonly longer: Pick[] = [];
+  readonly shorter: Pick[] = [];
+  shrinkable = 0;
+
+  add(item: number, options: [d: number, cost: number, k: number][]): void {
+    let most = 0;
+    for (const [d, cost, k] of options) {
+      if (d === 0) continue;
+      const list = d > 0 ? this.longer : this.shorter;
+      const p = { item, d, cost, k };
+      const at = list.findIndex((q) => q.cost / Math.abs(q.d) > cost / Math.abs(d));
+      list.splice(at < 0 ? list.length : at, 0, p);
+      if (d < 0) most = Math.max(most, -d);
+    }
+    this.shrinkable += most;
+  }
 }
 
 /**
@@ -107,7 +129,10 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
     for (let inline = most.inline - 1; inline >= 0; inline--)
       out.push(...fillWith(w, start, firstFloat, { top, inline }).fills);
   }
-  return out;
+  // Columns two or more lines short are worth keeping only where nothing better exists: a few of them.
+  const good = out.filter((f) => f.cost < COST.gapMany);
+  const poor = out.filter((f) => f.cost >= COST.gapMany).sort((a, b) => a.cost - b.cost);
+  return [...good, ...poor.slice(0, good.length ? 2 : 6)];
 }
 
 /** How many waiting figures a column may take at its top, and how many where the text refers to them. */
@@ -161,7 +186,7 @@ function fillWith(
   }
 
   const out: ColumnFill[] = [];
-  const contained: Contained[] = [];
+  const contained = new Contained();
   const variants: [number, number][] = [];
   let pos: Pos = { ...start };
   let begunHere = -1; // the item that began in this column and is still open
@@ -279,7 +304,7 @@ function fillWith(
           entries.pop();
         }
       }
-      if (h + units[u]! > cap + shrinkable(contained) && (h > 0 || u > from)) {
+      if (h + units[u]! > cap + contained.shrinkable && (h > 0 || u > from)) {
         stop = true;
         break;
       }
@@ -290,10 +315,10 @@ function fillWith(
     if (stop) break;
     // The item is set whole in this column: a paragraph that began here may still be set a line longer or shorter.
     if (begunHere === pos.item && from === 0 && it.variants.length > 1)
-      contained.push({
-        item: pos.item,
-        options: it.variants.slice(1).map((vu, k) => [sum(vu) - sum(units), it.variantCost[k + 1]!, k + 1]),
-      });
+      contained.add(
+        pos.item,
+        it.variants.slice(1).map((vu, k) => [sum(vu) - sum(units), it.variantCost[k + 1]!, k + 1]),
+      );
     lastSpace = it.spaceAfter;
     pos = { item: pos.item + 1, variant: 0, unit: 0 };
   }
@@ -310,40 +335,29 @@ function samePrefix(it: FlowItem, k: number, u: number): boolean {
   return true;
 }
 
-function shrinkable(contained: readonly Contained[]): number {
-  let s = 0;
-  for (const c of contained) s += Math.max(0, ...c.options.map(([d]) => -d));
-  return s;
-}
-
 /**
  * Fills a column's gap (or makes room when it is overfull) with the variants of paragraphs wholly inside it,
  * at the least cost; undefined when the column cannot be made to fit. `free`: a short column costs nothing
  * (before a forced break, at the end of the flow).
  */
 function adjust(
-  contained: readonly Contained[],
+  contained: Contained,
   gap: number,
   free: boolean,
 ): { delta: number; cost: number; choices: [number, number][] } | undefined {
-  if (gap >= 0 && (free || gap === 0)) return { delta: 0, cost: 0, choices: [] };
+  if (gap >= 0 && (free || gap === 0)) return NO_CHANGE;
   // One option per paragraph; few paragraphs per column, so a greedy pick by cost per slot is enough.
   const want = gap > 0 ? 1 : -1;
-  const picks = contained
-    .flatMap((c) =>
-      c.options.filter(([d]) => Math.sign(d) === want).map(([d, cost, k]) => ({ item: c.item, d, cost, k })),
-    )
-    .sort((a, b) => a.cost / Math.abs(a.d) - b.cost / Math.abs(b.d));
+  const picks = want > 0 ? contained.longer : contained.shorter;
   let best: { delta: number; cost: number; choices: [number, number][] } | undefined =
     gap >= 0 ? { delta: 0, cost: gapCost(gap), choices: [] } : undefined;
+  if (picks.length === 0) return best;
   let delta = 0;
   let cost = 0;
   const choices: [number, number][] = [];
-  const used = new Set<number>();
   for (const p of picks) {
-    if (used.has(p.item)) continue;
+    if (choices.some(([item]) => item === p.item)) continue;
     if (want > 0 && delta + p.d > gap) continue;
-    used.add(p.item);
     delta += p.d;
     cost += p.cost;
     choices.push([p.item, p.k]);
@@ -355,6 +369,8 @@ function adjust(
   }
   return best;
 }
+
+const NO_CHANGE = { delta: 0, cost: 0, choices: [] as [number, number][] };
 
 /** The column's entries with paragraphs set in their chosen variants: lengths change, later entries move. */
 function applyVariants(

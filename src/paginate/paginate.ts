@@ -223,10 +223,11 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
       if (!here) continue;
       options.check?.(pageOf(c));
       const states = [...here.values()].sort((a, b) => a.cost - b.cost).slice(0, beam);
-      for (const s of states) {
+      for (const [rank, s] of states.entries()) {
         if (best && s.cost >= best.cost) continue;
-        // From a page's start, the rest may fit on this page: set it balanced, and weigh that too.
-        if (!strict && balance && c % n === 0 && remaining(s) <= n * capOf(c)) {
+        // From a page's start, the rest may fit on this page: set it balanced, and weigh that too (for the
+        // cheapest few ways of reaching the page: balancing is a search of its own).
+        if (!strict && balance && c % n === 0 && rank < 24 && remaining(s) <= n * capOf(c)) {
           const b = balanced(s);
           if (b) offer(b);
         }

@@ -11,6 +11,17 @@ function toNumber(v: unknown, helper: string): number {
   return n;
 }
 
+/** A data value the template rejected ({{dataError}}): a data error at its pointer, not a template error. */
+export class DataValueError extends Error {
+  constructor(
+    readonly pointer: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DataValueError';
+  }
+}
+
 /** Parses `YYYY-MM-DD` into its parts; anything else is an error that names the helper. */
 export function parseDate(v: unknown, helper: string): { y: number; m: number; d: number; weekday: number } {
   const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
@@ -127,6 +138,23 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
       if (typeof list === 'string') return list;
       if (!Array.isArray(list)) throw new Error(`{{join}} needs a list, got ${JSON.stringify(list)}`);
       return list.map(String).join(typeof sep === 'string' ? sep : '、');
+    },
+    /**
+     * Rejects a data value the template cannot use, as a data error at the value's place: {{dataError pullQuote
+     * "afterSection" "there is no such section"}} inside an {{#unless}} that checks it.
+     */
+    dataError: (...a: unknown[]) => {
+      const [object, key, message] = args(a);
+      if (object === null || typeof object !== 'object')
+        throw new Error(
+          '{{dataError}} needs the data object that holds the value, then its key and a message',
+        );
+      const at = pointers.get(object);
+      if (at === undefined) throw new Error('{{dataError}}: this value does not come from the data file');
+      throw new DataValueError(
+        `${at}/${String(key)}`,
+        typeof message === 'string' ? message : 'invalid value',
+      );
     },
     /** The JSON pointer of a data object or list, for elements that read data directly (`<figure data=…>`). */
     ptr: (v: unknown) => {

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { error, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
 import type { LoadedData } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { makeHelpers } from './helpers.js';
+import { DataValueError, makeHelpers } from './helpers.js';
 import type { SourceFile, TemplatePack } from './pack.js';
 
 /** The markup Handlebars produced, and the source files its `__src` location attributes refer to. */
@@ -223,6 +223,7 @@ export function renderTemplate(
     });
     return { markup: { text, sources }, diagnostics };
   } catch (e) {
+    if (e instanceof DataValueError) return { diagnostics: [dataValueDiagnostic(e, data)] };
     const err = e as Error & { lineNumber?: number; column?: number; [FILE_TAG]?: string };
     const file = err[FILE_TAG] ?? pack.template.file;
     const src =
@@ -300,4 +301,14 @@ function findInSource(text: string, re: RegExp): Point | undefined {
   if (!m) return undefined;
   const head = text.slice(0, m.index);
   return { line: (head.match(/\n/g)?.length ?? 0) + 1, column: m.index - head.lastIndexOf('\n') };
+}
+
+/** A value the template rejected with {{dataError}}, as a data error at the value in the data file. */
+function dataValueDiagnostic(e: DataValueError, data: LoadedData): Diagnostic {
+  const pos = data.positions.get(e.pointer);
+  return error('data:invalid', e.message, {
+    place: pos ? { file: data.file, start: pos.value } : { file: data.file },
+    pointer: e.pointer,
+    hint: 'the template cannot use this value: change it in the data',
+  });
 }
