@@ -1,6 +1,7 @@
 /** Briefing's library API: build a report in-process. */
 export { buildReport, type BuildOptions, type BuildResult } from './pipeline.js';
-export { defaultOutFile } from './paths.js';
+export { defaultOutFile } from './build/paths.js';
+export type { ReportRequest } from './build/request.js';
 export { buildBatch, type BatchOptions, type BatchSummary, type ReportOutcome } from './batch/run.js';
 export type { Diagnostic, Place, Point, Severity } from './diagnostics/diagnostic.js';
 export { formatDiagnostic, diagnosticToJson } from './diagnostics/format.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_FONTS_CONFIG, defaultOutFile } from './paths.js';
+import { DEFAULT_FONTS_CONFIG, defaultOutFile } from './build/paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import { findStringPointer, loadDataFile, type LoadedData } from './data/load.js';
 import { validateData } from './schema/validate.js';
@@ -13,31 +13,20 @@ import { cacheDirFor } from './charts/cache.js';
 import { typeset, type DocumentMeta } from './typeset/context.js';
 import { emitPdf } from './emit/pdf.js';
 import { outputDiagnostic, writeFileAtomic } from './emit/write.js';
-import { BuildLimits, LimitExceeded } from './limits.js';
+import { BuildLimits, LimitExceeded } from './build/limits.js';
+import type { ReportRequest } from './build/request.js';
 import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
 
-/** What to build: a template pack over a data file, into a PDF. */
-export interface BuildOptions {
-  templateDir: string;
-  dataFile: string;
-  /** Output PDF; default `out/<data-name>.pdf` under the working folder. */
-  outFile?: string;
-  /** Font configuration; default Briefing's own `fonts/fonts.yaml`. */
-  fontsConfig?: string;
+/** A report to build (src/build/request.ts) and how: written or only returned, checked only, its chart cache. */
+export interface BuildOptions extends ReportRequest {
   /** Write the PDF to `outFile` (default true); false only returns the bytes. */
   write?: boolean;
   /** Creation date for the PDF; default `SOURCE_DATE_EPOCH`, else the document's date. Never the clock. */
   creationDate?: Date;
-  /** Treat warnings (a character no font has, say) as errors: nothing is written. */
-  strict?: boolean;
   /** Stop after typesetting: every check, no PDF (`briefing check`). */
   checkOnly?: boolean;
   /** Chart render cache folder, or false for none on disk; default BRIEFING_CACHE_DIR or ~/.cache/briefing. */
   cacheDir?: string | false;
-  /** Stop (with a diagnostic) past this many pages; default 1000. */
-  maxPages?: number;
-  /** Stop (with a diagnostic) after this long; default 120 s. */
-  timeLimitMs?: number;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -54,21 +43,19 @@ export interface BuildResult {
 
 /**
  * A character no font has usually comes from the data: point at the first data string that contains it, and
- * keep the template location (where it was set) in the hint.
+ * keep the template location (where it was set) as a related place.
  */
 function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
   if (d.code !== 'font:missing-glyph' || d.actual === undefined) return d;
   const pointer = findStringPointer(data.value, d.actual);
   if (pointer === undefined) return d;
-  const pos = data.positions.get(pointer);
-  const set = d.place?.start
-    ? ` (set by ${path.relative(process.cwd(), d.place.file)}:${d.place.start.line}:${d.place.start.column})`
-    : '';
   return {
     ...d,
-    place: pos ? { file: data.file, start: pos.value } : { file: data.file },
+    place: data.placeOf(pointer),
     pointer,
-    hint: `${d.hint ?? ''}${set}`,
+    ...(d.place
+      ? { related: [...(d.related ?? []), { place: d.place, message: 'set by the template here' }] }
+      : {}),
   };
 }
 

@@ -283,7 +283,15 @@ describe('fonts and figures', () => {
       place: { file: path.join(dir, 'rare.yaml') },
     });
     expect(missing[0]!.place!.start!.line).toBeGreaterThan(10);
-    expect(missing[0]!.hint).toMatch(/section\.hbs:\d+:\d+/);
+    expect(missing[0]!.related).toEqual([
+      {
+        place: {
+          file: path.join(pack, 'partials', 'section.hbs'),
+          start: expect.objectContaining({ line: expect.any(Number) }),
+        },
+        message: 'set by the template here',
+      },
+    ]);
   });
 
   it('--strict turns that warning into an error: exit 1, nothing written', async () => {

@@ -33,13 +33,19 @@ describe('page geometry', () => {
     expect(figureSlot(fig, undefined, DEFAULT_THEME, g)).toEqual({
       width: g.textWidth,
       height: lines * g.pitch,
+      spansPage: false,
     });
     expect(figureSlot(fig, g.columns, DEFAULT_THEME, g)).toEqual({
       width: g.columnWidth,
       height: lines * g.pitch,
+      spansPage: false,
     });
     const three = figureSlot({ ...fig, lines: 4 }, 3, DEFAULT_THEME, g);
-    expect(three).toEqual({ width: columnWidthOf(g, DEFAULT_THEME.body.gutter, 3), height: 4 * g.pitch });
+    expect(three).toEqual({
+      width: columnWidthOf(g, DEFAULT_THEME.body.gutter, 3),
+      height: 4 * g.pitch,
+      spansPage: false,
+    });
     expect(three.width / g.size).toBe(Math.floor(three.width / g.size));
   });
 

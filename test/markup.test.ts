@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText } from '../src/data/load.js';
 import type { Diagnostic, Place } from '../src/diagnostics/diagnostic.js';
+import { hintsOf } from '../src/diagnostics/format.js';
 import { DOCUMENT, ELEMENTS, ROOT } from '../src/markup/elements.js';
 import { parseMarkup } from '../src/markup/parse.js';
 import { loadPack } from '../src/template/pack.js';
@@ -35,7 +36,7 @@ function show(d: Diagnostic, dir: string): string {
   const file = d.place ? path.relative(dir, d.place.file) : '-';
   const at = d.place?.start ? `${file}:${d.place.start.line}:${d.place.start.column}` : file;
   const line = `${at} ${d.severity}[${d.code}]: ${d.message}`;
-  return d.hint === undefined ? line : `${line}\n  hint: ${d.hint}`;
+  return [line, ...hintsOf(d).map((h) => `  hint: ${h}`)].join('\n');
 }
 
 /** The diagnostics of a one-file pack's markup, as the fixture writes them. */

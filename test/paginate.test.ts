@@ -259,6 +259,29 @@ describe('the page builder', () => {
     expect(Math.max(...last) - Math.min(...last)).toBeLessThanOrEqual(1);
   });
 
+  it('finds a way on when a figure set ahead of its text would leave that text for the next page', () => {
+    // Found by the property below: both figures fit above the text, but the text then does not reach the second
+    // figure's anchor on the page; the only right columns were a line or more short, and had been pruned.
+    const items = [table(1), para(5)];
+    const floats = [
+      { anchor: 0, height: 8, span: 'column' as const, space: 1 },
+      { anchor: 2, height: 9, span: 'column' as const, space: 1 },
+    ];
+    const f = frame(1, 33, 7);
+    const layout = paginate({ items, floats }, f);
+    verify({ items, floats }, f, layout);
+    expect(layout.placements.filter((p) => p.what.kind === 'float').map((p) => p.page)).toEqual([0, 1]);
+  });
+
+  it('never gives up: heads that must keep together, longer than a column, with a figure among them', () => {
+    // Found by the property below: a figure set at the top of the only other column of the page promised text
+    // that could not follow it there, and every other way had been pruned.
+    const items = [head(), head(), head(2)];
+    const floats = [{ anchor: 1, height: 2, span: 'column' as const, space: 1 }];
+    const f = frame(2, 12, 7);
+    verify({ items, floats }, f, paginate({ items, floats }, f));
+  });
+
   it('keeps every rule on random flows, in 1 to 4 columns', () => {
     const item = fc.oneof(
       { weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }).map((n) => para(n, n > 2)) },

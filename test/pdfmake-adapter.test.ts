@@ -6,8 +6,8 @@ import { emitPdf } from '../src/emit/pdf.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
-import { BuildLimits } from '../src/limits.js';
-import { DEFAULT_FONTS_CONFIG } from '../src/paths.js';
+import { BuildLimits } from '../src/build/limits.js';
+import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
 import { DEFAULT_THEME } from '../src/theme/theme.js';
 import { typeset, type Composition } from '../src/typeset/context.js';
 

@@ -25,7 +25,7 @@ describe('unit tests cannot run dist/', () => {
 
   it('refuses to import from dist/', async () => {
     // With no dist/ (a fresh clone), the import fails anyway: there is nothing stale to load.
-    const file = path.join(root, 'dist/paths.js');
+    const file = path.join(root, 'dist/build/paths.js');
     await expect(import(file)).rejects.toThrow(existsSync(file) ? /unit tests import src/ : /./);
   });
 

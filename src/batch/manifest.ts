@@ -74,10 +74,7 @@ export function readManifest(
   }
   const loaded = parseDataText(file, bytes);
   if (!loaded.ok) return { jobs: [], diagnostics: loaded.diagnostics };
-  const at = (pointer: string) => {
-    const pos = loaded.data.positions.get(pointer);
-    return pos ? { file, start: pos.value } : { file };
-  };
+  const at = (pointer: string) => loaded.data.placeOf(pointer);
   const root = loaded.data.value as Record<string, unknown> | null;
   const groups: [Group, string][] = [];
   if (root && Array.isArray(root.reports))
@@ -169,6 +166,9 @@ export function readManifest(
         diagnostics.push(
           error('batch:duplicate-output', `two reports would both write ${id}`, {
             place: at(p),
+            related: [
+              { place: { file: path.resolve(base, seen.get(id)!) }, message: `the other report's data file` },
+            ],
             hint: 'add a variable to the out pattern',
           }),
         );

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../build/paths.js';
 
 /**
  * The pool of build processes that `batch` and the queue worker share: the compiled worker (also when this

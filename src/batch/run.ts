@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { DEFAULT_LIMITS } from '../limits.js';
+import { DEFAULT_LIMITS } from '../build/limits.js';
 import path from 'node:path';
 import { createBuildPool } from './pool.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { DEFAULT_FONTS_CONFIG } from '../paths.js';
+import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
 import { InputHasher, readState, STATE_FILE, writeState } from './state.js';
 import { armTestPoints, TEST_PAUSE_ENV, testPoint } from './testpoint.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../emit/write.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../build/paths.js';
 import { loadFontSet } from '../fonts/fonts.js';
 
 /** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */

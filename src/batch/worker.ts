@@ -1,17 +1,12 @@
 import { buildReport } from '../pipeline.js';
+import type { ReportRequest } from '../build/request.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { armTestPoints } from './testpoint.js';
 
 /** A report for a worker to build. */
-export interface WorkerTask {
-  templateDir: string;
-  dataFile: string;
+export interface WorkerTask extends ReportRequest {
   outFile: string;
-  fontsConfig?: string;
-  strict?: boolean;
-  maxPages?: number;
-  timeLimitMs?: number;
   /** Test only: the pause point the batch process was asked for (see src/batch/testpoint.ts). */
   testPause?: string;
 }

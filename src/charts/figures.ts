@@ -44,7 +44,6 @@ function missingGlyphs(
       (ch) => !/\s/.test(ch) && !(fam.regular.has(ch.codePointAt(0)!) && fam.bold.has(ch.codePointAt(0)!)),
     );
     if (!lacking.length) continue;
-    const pos = data.positions.get(p);
     out.push(
       warning(
         'chart:missing-glyph',
@@ -52,7 +51,7 @@ function missingGlyphs(
           .map((ch) => `"${ch}" (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
           .join(', ')}: the chart shows an empty box`,
         {
-          place: pos ? { file: data.file, start: pos.value } : { file: data.file },
+          place: data.placeOf(p),
           pointer: p,
           hint: 'use another character, or a chart font that has it (theme chart.font, fonts/fonts.yaml)',
         },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
+import type { Code } from '../diagnostics/codes.js';
 import type { LoadedData } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 
@@ -28,23 +29,18 @@ export class FigureReport {
 
   /** The file position of a data value, or of the nearest value that holds it. */
   private at(p: string): Place {
-    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
-      const pos = this.data.positions.get(q);
-      if (pos) return { file: this.data.file, start: pos.value };
-      if (!q) break;
-    }
-    return this.place ?? { file: this.data.file };
+    return this.data.placeOf(p, { nearest: true });
   }
 
   /** An error: the figure is not drawn. */
-  problem(code: string, message: string, p: string, hint?: string): void {
+  problem(code: Code, message: string, p: string, hint?: string): void {
     this.diagnostics.push(
       error(code, message + this.suffix, { place: this.at(p), pointer: p, ...(hint ? { hint } : {}) }),
     );
   }
 
   /** A warning: something is ignored, the figure is drawn. */
-  notice(code: string, message: string, p: string, hint?: string): void {
+  notice(code: Code, message: string, p: string, hint?: string): void {
     this.diagnostics.push(
       warning(code, message + this.suffix, { place: this.at(p), pointer: p, ...(hint ? { hint } : {}) }),
     );

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../build/paths.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 interface PackEntry {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { error, pointAt, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
+import { error, pointAt, type Diagnostic, type Place, type Point } from '../diagnostics/diagnostic.js';
 
 /** Where a data value and (for object members) its key stand in the source file. */
 export interface ValuePosition {
@@ -17,6 +17,25 @@ export interface LoadedData {
   positions: ReadonlyMap<string, ValuePosition>;
   /** Every object and array in `value` → its JSON pointer (for helpers that need a data path). */
   pointers: WeakMap<object, string>;
+  /**
+   * Where a value stands, for a diagnostic: its file and position (of its key with `key`), or the file alone when
+   * the pointer is not in it. `nearest`: a missing value's place is its nearest ancestor's.
+   */
+  placeOf(pointer: string, options?: { key?: boolean; nearest?: boolean }): Place;
+}
+
+/** The place of a value in a data file, from its positions: see LoadedData.placeOf. */
+export function placeIn(file: string, positions: ReadonlyMap<string, ValuePosition>): LoadedData['placeOf'] {
+  return (pointer, options = {}) => {
+    let p = pointer;
+    let pos = positions.get(p);
+    while (!pos && options.nearest && p !== '') {
+      p = p.slice(0, p.lastIndexOf('/'));
+      pos = positions.get(p);
+    }
+    const start = pos ? (options.key ? (pos.key ?? pos.value) : pos.value) : undefined;
+    return start ? { file, start } : { file };
+  };
 }
 
 export type LoadResult = { ok: true; data: LoadedData } | { ok: false; diagnostics: Diagnostic[] };
@@ -129,13 +148,13 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   // Control characters cannot be set (and XML, which templates produce, forbids most of them): say where
   // they are rather than drop them silently. Tabs and line breaks are fine.
   const control: Diagnostic[] = [];
+  const placeOf = placeIn(file, positions);
   const scan = (v: unknown, pointer: string): void => {
     const bad = typeof v === 'string' ? illFormed(v) : undefined;
     if (bad) {
-      const pos = positions.get(pointer);
       control.push(
         error('data:ill-formed-text', `${bad} in text`, {
-          place: pos ? { file, start: pos.value } : { file },
+          place: placeOf(pointer),
           pointer,
           hint: 'a JSON or YAML escape such as "\\ud800" must come in a valid pair (e.g. "\\ud842\\udfb7" for 𠮷); remove it or write the character itself',
         }),
@@ -144,13 +163,12 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
       // eslint-disable-next-line no-control-regex -- finding control characters is the point
       const m = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/.exec(v);
       if (m) {
-        const pos = positions.get(pointer);
         control.push(
           error(
             'data:control-character',
             `control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} in text`,
             {
-              place: pos ? { file, start: pos.value } : { file },
+              place: placeOf(pointer),
               pointer,
               hint: 'remove it from the data (it often comes from copying out of another program)',
             },
@@ -162,10 +180,9 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
         const child = `${pointer}/${escapePointerToken(k)}`;
         const badKey = illFormed(k);
         if (badKey) {
-          const pos = positions.get(child);
           control.push(
             error('data:ill-formed-text', `${badKey} in a key`, {
-              place: pos?.key ? { file, start: pos.key } : { file },
+              place: placeOf(child, { key: true }),
               // The key itself cannot be printed: show its code units.
               pointer: `${pointer}/${escapePointerToken(k.replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`))}`,
               hint: 'rename the key: keys must be well-formed Unicode text',
@@ -177,7 +194,7 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   };
   scan(value, '');
   if (control.length) return { ok: false, diagnostics: control };
-  return { ok: true, data: { file, value, positions, pointers } };
+  return { ok: true, data: { file, value, positions, pointers, placeOf } };
 }
 
 function yamlMessage(message: string): string {

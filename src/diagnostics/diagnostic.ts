@@ -1,4 +1,11 @@
-/** A source position: 1-based line and column, 0-based offset (unist conventions). */
+import type { Code } from './codes.js';
+
+export type { Code } from './codes.js';
+
+/**
+ * A source position: 1-based line and column, 0-based offset (unist conventions). Columns count UTF-16 code units,
+ * as the Language Server Protocol and most editors do (a character outside the BMP, such as 𠮷, counts two).
+ */
 export interface Point {
   line: number;
   column: number;
@@ -13,17 +20,25 @@ export interface Place {
 
 export type Severity = 'error' | 'warning';
 
+/** Another place a diagnostic concerns (where an element was opened, the other report writing a file), with a note. */
+export interface Related {
+  place: Place;
+  message: string;
+}
+
 /**
- * One user-facing problem. `code` is stable (`stage:rule`), `message` is short, `hint` says how to fix it,
- * `pointer` is the JSON pointer of the data value at fault (data diagnostics only).
+ * One user-facing problem. `code` is stable (`stage:rule`, declared in codes.ts), `message` is short, `hint` says
+ * how to fix it (one hint or several), `related` names other places it concerns, `pointer` is the JSON pointer of
+ * the data value at fault (data diagnostics only).
  */
 export interface Diagnostic {
   severity: Severity;
-  code: string;
+  code: Code;
   message: string;
   place?: Place;
   pointer?: string;
-  hint?: string;
+  hint?: string | readonly string[];
+  related?: readonly Related[];
   /** The offending value itself, where it is short (a character no font has, say). */
   actual?: string;
 }
@@ -40,12 +55,12 @@ export class BuildFailure extends Error {
 }
 
 /** Convenience constructor for an error diagnostic. */
-export function error(code: string, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function error(code: Code, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: 'error', code, message, ...extra };
 }
 
 /** Convenience constructor for a warning diagnostic. */
-export function warning(code: string, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function warning(code: Code, message: string, extra: Partial<Diagnostic> = {}): Diagnostic {
   return { severity: 'warning', code, message, ...extra };
 }
 
@@ -54,7 +69,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Converts a 0-based offset in `text` to a 1-based line and column (columns count UTF-16 code units + 1). */
+/** Converts a 0-based offset in `text` to a 1-based line and column (UTF-16 code units), in O(log lines). */
 export function pointAt(text: string, offset: number): Point {
   const starts = lineStartsOf(text);
   const end = Math.min(Math.max(offset, 0), text.length);
@@ -67,7 +82,7 @@ export function pointAt(text: string, offset: number): Point {
     else hi = mid - 1;
   }
   const lineStart = starts[lo]!;
-  return { line: lo + 1, column: [...text.slice(lineStart, end)].length + 1, offset: end };
+  return { line: lo + 1, column: end - lineStart + 1, offset: end };
 }
 
 // Line starts of the last text asked about: a data file's every value is located in the same text.

@@ -1,22 +1,30 @@
 import path from 'node:path';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic, Place } from './diagnostic.js';
+
+/** A place as `file:line:col` (or `file`), the path relative to `cwd` unless `cwd` is `false`. */
+function placeText(place: Place, cwd: string | false): string {
+  const file =
+    cwd !== false && path.isAbsolute(place.file) ? path.relative(cwd, place.file) || place.file : place.file;
+  return place.start ? `${file}:${place.start.line}:${place.start.column}` : file;
+}
+
+/** A diagnostic's hints as a list (none, one or several). */
+export function hintsOf(d: Diagnostic): readonly string[] {
+  if (d.hint === undefined) return [];
+  return typeof d.hint === 'string' ? (d.hint ? [d.hint] : []) : d.hint;
+}
 
 /**
- * Renders one diagnostic the way compilers do: `file:line:col: error[code]: message`, then the hint. Paths are
- * relative to `cwd`; `false` keeps them as they are (absolute), for messages read on another machine.
+ * Renders one diagnostic the way compilers do: `file:line:col: error[code]: message`, then each related place as a
+ * `note:` line and each hint as a `hint:` line. Paths are relative to `cwd`; `false` keeps them as they are
+ * (absolute), for messages read on another machine.
  */
 export function formatDiagnostic(d: Diagnostic, cwd: string | false = process.cwd()): string {
-  let where = '';
-  if (d.place) {
-    const file =
-      cwd !== false && path.isAbsolute(d.place.file)
-        ? path.relative(cwd, d.place.file) || d.place.file
-        : d.place.file;
-    where = d.place.start ? `${file}:${d.place.start.line}:${d.place.start.column}: ` : `${file}: `;
-  }
+  const where = d.place ? `${placeText(d.place, cwd)}: ` : '';
   const at = d.pointer !== undefined ? ` (at ${d.pointer === '' ? '/' : d.pointer})` : '';
   let out = `${where}${d.severity}[${d.code}]: ${d.message}${at}`;
-  if (d.hint) out += `\n  hint: ${d.hint}`;
+  for (const r of d.related ?? []) out += `\n  note: ${placeText(r.place, cwd)}: ${r.message}`;
+  for (const h of hintsOf(d)) out += `\n  hint: ${h}`;
   return out;
 }
 
@@ -34,6 +42,15 @@ export function diagnosticToJson(d: Diagnostic, cwd = process.cwd()): Record<str
     ...(file !== undefined ? { file } : {}),
     ...(d.place?.start ? { line: d.place.start.line, column: d.place.start.column } : {}),
     ...(d.pointer !== undefined ? { pointer: d.pointer } : {}),
-    ...(d.hint ? { hint: d.hint } : {}),
+    ...(hintsOf(d).length > 0 ? { hint: hintsOf(d).join('; '), hints: hintsOf(d) } : {}),
+    ...(d.related?.length
+      ? {
+          related: d.related.map((r) => ({
+            file: path.isAbsolute(r.place.file) ? path.relative(cwd, r.place.file) : r.place.file,
+            ...(r.place.start ? { line: r.place.start.line, column: r.place.start.column } : {}),
+            message: r.message,
+          })),
+        }
+      : {}),
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js';
 import { fontBuffer } from '../fonts/shared.js';
 import type { FontSet } from '../fonts/fonts.js';
-import type { BuildLimits } from '../limits.js';
+import type { BuildLimits } from '../build/limits.js';
 import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
 import { drawText } from './draw-text.js';
 import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';

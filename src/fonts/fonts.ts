@@ -135,10 +135,7 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
   const loaded = parseDataText(configFile, readFileSync(configFile));
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const diagnostics: Diagnostic[] = [];
-  const at = (p: string) => {
-    const pos = loaded.data.positions.get(p);
-    return pos ? { file: configFile, start: pos.value } : { file: configFile };
-  };
+  const at = (p: string) => loaded.data.placeOf(p);
   const cfg = loaded.data.value as {
     families?: Record<string, Record<string, string>>;
     fallback?: string[];

@@ -130,9 +130,12 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
       out.push(...fillWith(w, start, firstFloat, { top, inline }).fills);
   }
   // Columns two or more lines short are worth keeping only where nothing better exists: a few of them.
+  // A column whose figures stand above text it has not reached counts as good only if a later column of the page
+  // reaches it, which the page builder decides: keep the poor ones too unless a column is good for sure.
   const good = out.filter((f) => f.cost < COST.gapMany);
+  const sure = good.some((f) => f.mustReach < 0 || f.end.item >= f.mustReach);
   const poor = out.filter((f) => f.cost >= COST.gapMany).sort((a, b) => a.cost - b.cost);
-  return [...good, ...poor.slice(0, good.length ? 2 : 6)];
+  return [...good, ...poor.slice(0, sure ? 2 : 6)];
 }
 
 /** How many waiting figures a column may take at its top, and how many where the text refers to them. */

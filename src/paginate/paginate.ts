@@ -69,6 +69,7 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
 function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number): FlowLayout {
   const offsets = naturalOffsets(flow);
   const n = frame.columns;
+  let speculate = true;
   const balance = frame.balance && n > 1;
   const topSlot = (column: number) => (column < n ? frame.startSlot : 0);
   const capOf = (column: number) => frame.slots - topSlot(column);
@@ -94,7 +95,7 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
     const room = (capOf(c) - (c % n === 0 ? 0 : s.reserve)) * (n - (c % n));
     const here = textAt(s.pos);
     let ahead = s.pos.item;
-    while (ahead < flow.items.length && offsets[ahead + 1]! - here <= room) ahead++;
+    while (speculate && ahead < flow.items.length && offsets[ahead + 1]! - here <= room) ahead++;
     const tops: Top[] = [
       {
         reserve: c % n === 0 ? 0 : s.reserve,
@@ -150,34 +151,42 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
     const cost = s.cost + top.cost;
     const cap = Math.min(capOf(c) - reserve, height);
     const full = reserve === 0 && topSlot(c) === 0 && cap === frame.slots;
-    let fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, nf);
-    if (fills.length === 0) fills = [emergency(flow, s.pos, nf, cap, full)];
-    return fills.flatMap((fill) => {
-      const reach = Math.max(mustReach, fill.mustReach);
-      const nextPage = fill.pageBreak || (c + 1) % n === 0;
-      // The page ends here: the text its figures refer to must have come.
-      if (nextPage && reach >= 0 && fill.end.item < reach && fill.end.item < flow.items.length) return [];
-      if (tooTall.length)
-        fill = {
-          ...fill,
-          problems: [
-            ...fill.problems,
-            ...tooTall.map((float) => ({ code: 'layout:too-tall' as const, float })),
-          ],
+    const fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, nf);
+    const states = statesOf(fills);
+    // A column with no figures set above its page's text always has a way on, whatever the rules: a forced
+    // column (reported), never a dead end.
+    if (states.length === 0 && (fills.length === 0 || top.entries.length === 0))
+      return statesOf([emergency(flow, s.pos, nf, cap, full)]);
+    return states;
+
+    function statesOf(fills: ColumnFill[]): State[] {
+      return fills.flatMap((fill) => {
+        const reach = Math.max(mustReach, fill.mustReach);
+        const nextPage = fill.pageBreak || (c + 1) % n === 0;
+        // The page ends here: the text its figures refer to must have come.
+        if (nextPage && reach >= 0 && fill.end.item < reach && fill.end.item < flow.items.length) return [];
+        if (tooTall.length)
+          fill = {
+            ...fill,
+            problems: [
+              ...fill.problems,
+              ...tooTall.map((float) => ({ code: 'layout:too-tall' as const, float })),
+            ],
+          };
+        const pageBreak = fill.pageBreak;
+        const end = pageBreak ? { item: fill.end.item + 1, variant: 0, unit: 0 } : fill.end;
+        return {
+          pos: end,
+          nextFloat: fill.nextFloat,
+          column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
+          reserve,
+          mustReach: nextPage ? -1 : reach,
+          cost: cost + fill.cost,
+          parent: s,
+          filled: { column: c, fill, pageTop },
         };
-      const pageBreak = fill.pageBreak;
-      const end = pageBreak ? { item: fill.end.item + 1, variant: 0, unit: 0 } : fill.end;
-      return {
-        pos: end,
-        nextFloat: fill.nextFloat,
-        column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
-        reserve,
-        mustReach: nextPage ? -1 : reach,
-        cost: cost + fill.cost,
-        parent: s,
-        filled: { column: c, fill, pageTop },
-      };
-    });
+      });
+    }
   };
 
   /** How unequal the columns of the page a finished state ends on are: a short column costs as a foot gap. */
@@ -248,7 +257,13 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
     mustReach: -1,
     cost: 0,
   };
-  const last = find(start, false, Infinity);
+  // Figures set above the text they refer to oblige the page to reach that text; if every way the beam kept
+  // broke such a promise, search again with figures only after their text (always possible, by forced columns).
+  let last = find(start, false, Infinity);
+  if (!last) {
+    speculate = false;
+    last = find(start, false, Infinity);
+  }
   if (!last) throw new Error('the page builder found no layout');
   return layoutOf(path(last), frame, flow.items.length);
 }

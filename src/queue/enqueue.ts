@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readManifest, type Job as Report, type PeriodChoice } from '../batch/manifest.js';
 import { InputHasher } from '../batch/state.js';
-import { DEFAULT_FONTS_CONFIG } from '../paths.js';
+import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import {
   BUILD,
   DEFAULT_ATTEMPTS,

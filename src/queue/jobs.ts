@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ReportRequest } from '../build/request.js';
 import type { Job as ManifestJob } from '../batch/manifest.js';
 
 /** Job names on the queue: one report, or a manifest to expand into reports (what a schedule produces). */
@@ -11,16 +12,13 @@ export const EXPAND = 'expand';
  * A report to build: everything resolved to absolute paths on the machine that enqueued it. Workers must see
  * the same paths (the template packs, the data and the output folder mounted at the same place).
  */
-export interface BuildJobData {
+export interface BuildJobData extends ReportRequest {
   /** The report's id, as in `batch`: its output path relative to the output folder. */
   report: string;
   vars: Record<string, string>;
-  templateDir: string;
-  dataFile: string;
   outFile: string;
   outDir: string;
   fontsConfig: string;
-  strict?: boolean;
   /** The InputHasher hash of the report's inputs when it was enqueued (absent: the data file was missing). */
   inputHash?: string;
   /** Every diagnostic of a build that failed on its input (set by the worker before failing the job). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Queue } from 'bullmq';
 import type { PeriodChoice } from '../batch/manifest.js';
-import { DEFAULT_FONTS_CONFIG } from '../paths.js';
+import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { QueueUsageError } from './connection.js';
 import { DEFAULT_ATTEMPTS, EXPAND, expandJobOptions, type ExpandJobData } from './jobs.js';
 

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport, { type FormatsPlugin } from 'ajv-formats';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Code } from '../diagnostics/codes.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
 
@@ -72,7 +73,7 @@ function describe(value: unknown): string {
 function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
   const params = e.params as Record<string, unknown>;
   let pointer = e.instancePath;
-  let code = 'data:constraint';
+  let code: Code = 'data:constraint';
   let message = e.message ?? 'invalid value';
   let hint: string | undefined;
   let atKey = false;
@@ -126,21 +127,9 @@ function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
     default:
       break;
   }
-  const pos = data.positions.get(pointer) ?? nearestPosition(data, pointer);
-  const start = pos ? (atKey ? (pos.key ?? pos.value) : pos.value) : undefined;
   return error(code, message, {
-    place: start ? { file: data.file, start } : { file: data.file },
+    place: data.placeOf(pointer, { key: atKey, nearest: true }),
     pointer,
     ...(hint ? { hint } : {}),
   });
-}
-
-function nearestPosition(data: LoadedData, pointer: string) {
-  let p = pointer;
-  while (p !== '') {
-    p = p.slice(0, p.lastIndexOf('/'));
-    const pos = data.positions.get(p);
-    if (pos) return pos;
-  }
-  return data.positions.get('');
 }

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { error, type Diagnostic, type Point } from '../diagnostics/diagnostic.js';
+import type { Code } from '../diagnostics/codes.js';
 import type { LoadedData } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { DataValueError, makeHelpers } from './helpers.js';
@@ -231,7 +232,7 @@ export function renderTemplate(
     let start: Point | undefined = err.lineNumber
       ? { line: err.lineNumber, column: (err.column ?? 0) + 1 }
       : undefined;
-    let code = 'template:render';
+    let code: Code = 'template:render';
     let message = err.message.replace(/ - \d+:\d+$/, '');
     let hint: string | undefined;
     const undef = /^"([^"]+)" not defined in/.exec(err.message);
@@ -305,9 +306,8 @@ function findInSource(text: string, re: RegExp): Point | undefined {
 
 /** A value the template rejected with {{dataError}}, as a data error at the value in the data file. */
 function dataValueDiagnostic(e: DataValueError, data: LoadedData): Diagnostic {
-  const pos = data.positions.get(e.pointer);
   return error('data:invalid', e.message, {
-    place: pos ? { file: data.file, start: pos.value } : { file: data.file },
+    place: data.placeOf(e.pointer),
     pointer: e.pointer,
     hint: 'the template cannot use this value: change it in the data',
   });

@@ -147,11 +147,7 @@ export function parseTheme(
   const loaded = parseDataText(file, bytes);
   if (!loaded.ok) return { theme, diagnostics: loaded.diagnostics };
   const diagnostics: Diagnostic[] = [];
-  const at = (pointer: string, key = false) => {
-    const pos = loaded.data.positions.get(pointer);
-    const start = pos ? (key ? (pos.key ?? pos.value) : pos.value) : undefined;
-    return start ? { file, start } : { file };
-  };
+  const at = (pointer: string, key = false) => loaded.data.placeOf(pointer, { key });
   const merge = (target: Record<string, unknown>, source: unknown, pointer: string): void => {
     if (source === null || source === undefined) return;
     if (typeof source !== 'object' || Array.isArray(source)) {

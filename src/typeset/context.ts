@@ -1,10 +1,11 @@
 import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
+import type { Code } from '../diagnostics/codes.js';
 import { plainText, type DocumentTree, type Figure, type TextBlock } from '../document/types.js';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
-import type { BuildLimits } from '../limits.js';
+import type { BuildLimits } from '../build/limits.js';
 import type { Composition, DocumentMeta, Furniture } from './model.js';
 import { regionsOf } from './regions.js';
 import { assemble } from './assemble.js';
@@ -32,7 +33,7 @@ export interface Ctx {
 /** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
 export function layoutWarning(
   ctx: Ctx,
-  code: string,
+  code: Code,
   message: string,
   place: Place | undefined,
   hint: string,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { BuildResult } from '../../pipeline.js';
-import { defaultOutFile } from '../../paths.js';
+import { defaultOutFile } from '../../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../../diagnostics/format.js';
 import { command, EPILOGUE, EXIT } from '../command.js';
 import { fontsConfig, formatOption, inputs, limits, STRICT_OPTION } from '../options.js';

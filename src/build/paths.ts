@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Briefing's installation folder: it holds `fonts/`, `templates/`, `package.json` and the compiled `dist/`. */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Briefing's own font configuration, used when a build names none. */
 export const DEFAULT_FONTS_CONFIG = path.join(PACKAGE_ROOT, 'fonts', 'fonts.yaml');
