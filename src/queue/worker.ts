@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { MetricsTime, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Tinypool } from 'tinypool';
 import { createBuildPool } from '../batch/pool.js';
 import type { WorkerResult, WorkerTask } from '../batch/worker.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
@@ -67,6 +68,42 @@ export const HEARTBEAT_SECONDS = 10;
 /** Transient: the job fails this attempt and BullMQ retries it after a backoff, on whichever worker is free. */
 class TransientFailure extends Error {}
 
+/** What the job handlers of one worker share. */
+interface WorkerContext {
+  readonly options: QueueWorkerOptions;
+  readonly queueName: string;
+  readonly name: string;
+  readonly roots: WorkerRoots;
+  readonly pool: Tinypool;
+  /** For the jobs a schedule makes: they expand a manifest into build jobs on this same queue. */
+  readonly queue: Queue;
+  readonly timeoutMs: number;
+  /** One log line, stamped, its control characters escaped. */
+  readonly say: (line: string) => void;
+}
+
+/** Builds in progress, so that shutting down knows when there is nothing left to wait for. */
+class Activity {
+  active = 0;
+  private idle: (() => void)[] = [];
+  whenIdle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise<void>((r) => this.idle.push(r));
+  }
+  async track<T>(run: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await run();
+    } finally {
+      if (--this.active === 0) {
+        for (const r of this.idle) r();
+        this.idle = [];
+      }
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 /**
  * A queue worker: takes build jobs from BullMQ and builds them in a pool of child processes that run the
  * same module as `briefing batch` (src/batch/worker.ts), so a worker process keeps parsed fonts, compiled
@@ -85,165 +122,39 @@ class TransientFailure extends Error {}
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const timeoutMs = Math.max(0.1, options.timeoutSeconds ?? 300) * 1000;
   const lockMs = Math.max(1, options.lockSeconds ?? 30) * 1000;
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const name = workerName(hostname(), process.pid);
   const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  // A job's fields come from whoever added it: one event stays one line of the log, whatever they hold.
-  const say = (line: string) =>
-    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-    log(`${stamp()} ${line.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}`);
-
-  const roots = options.roots ?? workerRoots(undefined, undefined);
-  const graceMs = Math.max(0, options.graceSeconds ?? 25) * 1000;
-  const pool = createBuildPool(concurrency);
-  // Builds in progress, so that shutting down knows when there is nothing left to wait for.
-  let active = 0;
-  let idle: (() => void)[] = [];
-  const whenIdle = () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
+  const connection = workerConnection(options.redis);
+  const queue = new Queue(queueName, { connection, prefix: PREFIX });
+  queue.on('error', () => undefined); // reported once, through the worker's own connection
+  const ctx: WorkerContext = {
+    options,
+    queueName,
+    name: workerName(hostname(), process.pid),
+    roots: options.roots ?? workerRoots(undefined, undefined),
+    pool: createBuildPool(concurrency),
+    queue,
+    timeoutMs: Math.max(0.1, options.timeoutSeconds ?? 300) * 1000,
+    // A job's fields come from whoever added it: one event stays one line of the log, whatever they hold.
+    say: (line: string) =>
+      // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+      log(`${stamp()} ${line.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}`),
+  };
+  const activity = new Activity();
   let shuttingDown = false;
   // A build process that dies between jobs (SIGTERM to the whole process group from systemd or Ctrl-C, the
   // out-of-memory killer) is replaced by the pool; one that dies during a job fails that attempt (retried).
-  pool.on('error', (e: Error) => {
-    if (!shuttingDown) say(`a build process exited (${e.message}); starting another`);
+  ctx.pool.on('error', (e: Error) => {
+    if (!shuttingDown) ctx.say(`a build process exited (${e.message}); starting another`);
   });
-  const connection = workerConnection(options.redis);
-  // For the jobs a schedule makes: they expand a manifest into build jobs on this same queue.
-  const queue = new Queue(queueName, { connection, prefix: PREFIX });
-  queue.on('error', () => undefined); // reported once, through the worker's own connection
-
-  /** Fails a job for good with its diagnostics (stored on the job): the same job would fail the same way. */
-  const refuse = async (job: Job, what: string, diagnostics: Diagnostic[]): Promise<never> => {
-    await job.updateData({ ...job.data, diagnostics } as BuildJobData);
-    const message = formatDiagnostic(
-      diagnostics.find((x) => x.severity === 'error')!,
-      false,
-    ).split('\n')[0]!;
-    say(`FAILED  ${what}: ${message}`);
-    throw new UnrecoverableError(message);
-  };
-
-  const build = async (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> => {
-    active++;
-    try {
-      return await buildJob(job);
-    } finally {
-      if (--active === 0) {
-        for (const r of idle) r();
-        idle = [];
-      }
-    }
-  };
-
-  const buildJob = async (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> => {
-    if (!job.data || typeof job.data !== 'object')
-      return refuse(job, `job ${job.id?.slice(0, 12) ?? ''}`, [
-        error('queue:bad-job', 'the job carries no build description', {
-          hint: 'enqueue jobs with `briefing enqueue`',
-        }),
-      ]);
-    const d = job.data;
-    const attempt = `attempt ${job.attemptsMade + 1}/${job.opts.attempts ?? 1}`;
-    // Whoever can add a job chooses its paths: build only from what this worker may read, write only where it may.
-    const fields: PathField[] = [
-      ['templateDir', d.templateDir, 'read'],
-      ['dataFile', d.dataFile, 'read'],
-      ['fontsConfig', d.fontsConfig, 'read'],
-      ['outFile', d.outFile, 'write'],
-    ];
-    const outside = confine(fields, roots);
-    if (outside.length) return refuse(job, `job ${job.id?.slice(0, 12) ?? ''}`, outside);
-    if (options.verbose) say(`start   ${d.report} (job ${job.id!.slice(0, 12)}, ${attempt})`);
-    const task: WorkerTask = {
-      templateDir: d.templateDir,
-      dataFile: d.dataFile,
-      outFile: d.outFile,
-      fontsConfig: d.fontsConfig,
-      ...(d.strict ? { strict: true } : {}),
-    };
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(), timeoutMs);
-    let r: WorkerResult;
-    try {
-      r = (await pool.run(task, { signal: timer.signal })) as WorkerResult;
-    } catch (e) {
-      const why = timer.signal.aborted
-        ? `timed out after ${timeoutMs / 1000} s`
-        : `build process failed: ${(e as Error).message}`;
-      say(`retry   ${d.report} (${attempt}): ${why}`);
-      throw new TransientFailure(why);
-    } finally {
-      clearTimeout(timeout);
-    }
-    const firstError = r.diagnostics.find((x) => x.severity === 'error');
-    if (r.ok) {
-      if (d.diagnostics) {
-        // Built after an earlier failure on its input (enqueue --force): forget that failure's diagnostics.
-        const rest = { ...d };
-        delete rest.diagnostics;
-        await job.updateData(rest);
-      }
-      say(
-        `built   ${d.report} (${r.pages} pages, ${Math.round(r.bytes / 1024)} KB, ${(r.ms / 1000).toFixed(2)} s, ${attempt})`,
-      );
-      return {
-        bytes: r.bytes,
-        pages: r.pages,
-        ms: r.ms,
-        rssMb: r.rssMb,
-        worker: name,
-        diagnostics: r.diagnostics,
-      };
-    }
-    if (firstError && firstError.code !== 'internal' && !TRANSIENT_OUTPUT_CODES.has(firstError.code))
-      // The input is wrong: the same inputs fail the same way, so no retry. Keep every diagnostic on the job.
-      return refuse(job, d.report, r.diagnostics);
-    // A bug or the machine (a full disk, an unreachable network share): may pass on another attempt.
-    const why = (
-      firstError && firstError.code !== 'internal'
-        ? formatDiagnostic(firstError, false)
-        : (r.firstError ?? 'build failed')
-    ).split('\n')[0]!;
-    say(`retry   ${d.report} (${attempt}): ${why}`);
-    throw new TransientFailure(why);
-  };
-
-  const expand = async (job: Job<ExpandJobData, ExpandJobResult>): Promise<ExpandJobResult> => {
-    const d = job.data;
-    const outside = confine(
-      [
-        ['manifest', d.manifest, 'read'],
-        ['fontsConfig', d.fontsConfig, 'read'],
-        ['outDir', d.outDir, 'output-folder'],
-      ],
-      roots,
-    );
-    if (outside.length) return refuse(job, `schedule ${job.repeatJobKey ?? job.id ?? ''}`, outside);
-    const choice = periodsAt(d, job.opts.prevMillis ?? job.timestamp);
-    const r = await enqueueManifest(queue, {
-      manifest: d.manifest,
-      outDir: d.outDir,
-      fontsConfig: d.fontsConfig,
-      attempts: d.attempts,
-      ...(d.strict ? { strict: true } : {}),
-      ...choice,
-    });
-    if (r.diagnostics.some((x) => x.severity === 'error'))
-      return refuse(job, `schedule ${job.repeatJobKey ?? job.id ?? ''}`, r.diagnostics);
-    const added = r.reports.filter((x) => x.action === 'added' || x.action === 'retried').length;
-    const periods = [...new Set(r.reports.map((x) => x.report.vars.period).filter((p) => p !== undefined))];
-    say(
-      `expanded ${path.basename(d.manifest)} (${periods.join(', ') || 'no period'}): ${added} of ${r.reports.length} reports queued`,
-    );
-    return { total: r.reports.length, added, existing: r.reports.length - added, periods };
-  };
 
   const worker = new Worker(
     queueName,
     async (job: Job) => {
-      if (job.name === BUILD) return build(job as Job<BuildJobData, BuildJobResult>);
-      if (job.name === EXPAND) return expand(job as Job<ExpandJobData, ExpandJobResult>);
+      if (job.name === BUILD)
+        return activity.track(() => buildJob(ctx, job as Job<BuildJobData, BuildJobResult>));
+      if (job.name === EXPAND) return expandJob(ctx, job as Job<ExpandJobData, ExpandJobResult>);
       throw new UnrecoverableError(`unknown job name "${job.name}"`);
     },
     {
@@ -255,25 +166,176 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       // A job whose worker died twice goes back once more; the third time it fails (it may be what kills them).
       maxStalledCount: 2,
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-      name,
+      name: ctx.name,
       autorun: false,
     },
   );
+  logEvents(ctx, worker);
+  const heartbeat = startHeartbeat(ctx, worker, concurrency);
+
+  await worker.waitUntilReady();
+  await heartbeat.beat().catch(() => undefined);
+  void worker.run().catch((e: Error) => ctx.say(`error   ${e.message}`));
+  ctx.say(
+    `worker ${ctx.name} on queue "${queueName}" at ${redact(options.redis)}: ${concurrency} build process${concurrency === 1 ? '' : 'es'}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (force: boolean) => {
+    shuttingDown = true;
+    clearInterval(heartbeat.timer);
+    return shutdownWorker(ctx, worker, activity, force);
+  };
+  return {
+    name: ctx.name,
+    roots: ctx.roots,
+    close: () => (closing ??= shutdown(false)),
+    kill: () => shutdown(true),
+  };
+}
+
+/** Fails a job for good with its diagnostics (stored on the job): the same job would fail the same way. */
+async function refuse(ctx: WorkerContext, job: Job, what: string, diagnostics: Diagnostic[]): Promise<never> {
+  await job.updateData({ ...job.data, diagnostics } as BuildJobData);
+  const message = formatDiagnostic(
+    diagnostics.find((x) => x.severity === 'error')!,
+    false,
+  ).split('\n')[0]!;
+  ctx.say(`FAILED  ${what}: ${message}`);
+  throw new UnrecoverableError(message);
+}
+
+/** One build job: its paths confined to the worker's roots, built in the pool, its outcome logged and kept. */
+async function buildJob(ctx: WorkerContext, job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> {
+  if (!job.data || typeof job.data !== 'object')
+    return refuse(ctx, job, `job ${job.id?.slice(0, 12) ?? ''}`, [
+      error('queue:bad-job', 'the job carries no build description', {
+        hint: 'enqueue jobs with `briefing enqueue`',
+      }),
+    ]);
+  const d = job.data;
+  const attempt = `attempt ${job.attemptsMade + 1}/${job.opts.attempts ?? 1}`;
+  // Whoever can add a job chooses its paths: build only from what this worker may read, write only where it may.
+  const fields: PathField[] = [
+    ['templateDir', d.templateDir, 'read'],
+    ['dataFile', d.dataFile, 'read'],
+    ['fontsConfig', d.fontsConfig, 'read'],
+    ['outFile', d.outFile, 'write'],
+  ];
+  const outside = confine(fields, ctx.roots);
+  if (outside.length) return refuse(ctx, job, `job ${job.id?.slice(0, 12) ?? ''}`, outside);
+  if (ctx.options.verbose) ctx.say(`start   ${d.report} (job ${job.id!.slice(0, 12)}, ${attempt})`);
+  const task: WorkerTask = {
+    templateDir: d.templateDir,
+    dataFile: d.dataFile,
+    outFile: d.outFile,
+    fontsConfig: d.fontsConfig,
+    ...(d.strict ? { strict: true } : {}),
+  };
+  const r = await runInPool(ctx, task, d.report, attempt);
+  const firstError = r.diagnostics.find((x) => x.severity === 'error');
+  if (r.ok) {
+    if (d.diagnostics) {
+      // Built after an earlier failure on its input (enqueue --force): forget that failure's diagnostics.
+      const rest = { ...d };
+      delete rest.diagnostics;
+      await job.updateData(rest);
+    }
+    ctx.say(
+      `built   ${d.report} (${r.pages} pages, ${Math.round(r.bytes / 1024)} KB, ${(r.ms / 1000).toFixed(2)} s, ${attempt})`,
+    );
+    return {
+      bytes: r.bytes,
+      pages: r.pages,
+      ms: r.ms,
+      rssMb: r.rssMb,
+      worker: ctx.name,
+      diagnostics: r.diagnostics,
+    };
+  }
+  if (firstError && firstError.code !== 'internal' && !TRANSIENT_OUTPUT_CODES.has(firstError.code))
+    // The input is wrong: the same inputs fail the same way, so no retry. Keep every diagnostic on the job.
+    return refuse(ctx, job, d.report, r.diagnostics);
+  // A bug or the machine (a full disk, an unreachable network share): may pass on another attempt.
+  const why = (
+    firstError && firstError.code !== 'internal'
+      ? formatDiagnostic(firstError, false)
+      : (r.firstError ?? 'build failed')
+  ).split('\n')[0]!;
+  ctx.say(`retry   ${d.report} (${attempt}): ${why}`);
+  throw new TransientFailure(why);
+}
+
+/** Runs a build in the pool under the worker's timeout; a process that dies or times out is a transient failure. */
+async function runInPool(ctx: WorkerContext, task: WorkerTask, report: string, attempt: string) {
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), ctx.timeoutMs);
+  try {
+    return (await ctx.pool.run(task, { signal: timer.signal })) as WorkerResult;
+  } catch (e) {
+    const why = timer.signal.aborted
+      ? `timed out after ${ctx.timeoutMs / 1000} s`
+      : `build process failed: ${(e as Error).message}`;
+    ctx.say(`retry   ${report} (${attempt}): ${why}`);
+    throw new TransientFailure(why);
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+/** A schedule's job: its manifest expanded into build jobs for the period it falls in. */
+async function expandJob(
+  ctx: WorkerContext,
+  job: Job<ExpandJobData, ExpandJobResult>,
+): Promise<ExpandJobResult> {
+  const d = job.data;
+  const what = `schedule ${job.repeatJobKey ?? job.id ?? ''}`;
+  const outside = confine(
+    [
+      ['manifest', d.manifest, 'read'],
+      ['fontsConfig', d.fontsConfig, 'read'],
+      ['outDir', d.outDir, 'output-folder'],
+    ],
+    ctx.roots,
+  );
+  if (outside.length) return refuse(ctx, job, what, outside);
+  const choice = periodsAt(d, job.opts.prevMillis ?? job.timestamp);
+  const r = await enqueueManifest(ctx.queue, {
+    manifest: d.manifest,
+    outDir: d.outDir,
+    fontsConfig: d.fontsConfig,
+    attempts: d.attempts,
+    ...(d.strict ? { strict: true } : {}),
+    ...choice,
+  });
+  if (r.diagnostics.some((x) => x.severity === 'error')) return refuse(ctx, job, what, r.diagnostics);
+  const added = r.reports.filter((x) => x.action === 'added' || x.action === 'retried').length;
+  const periods = [...new Set(r.reports.map((x) => x.report.vars.period).filter((p) => p !== undefined))];
+  ctx.say(
+    `expanded ${path.basename(d.manifest)} (${periods.join(', ') || 'no period'}): ${added} of ${r.reports.length} reports queued`,
+  );
+  return { total: r.reports.length, added, existing: r.reports.length - added, periods };
+}
+
+/** Logs connection trouble once until it changes, reconnection, and stalled jobs. */
+function logEvents(ctx: WorkerContext, worker: Worker): void {
   let lastError = '';
   worker.on('error', (e) => {
     // Connection trouble repeats every reconnection attempt: say it once until it changes.
-    if (e.message !== lastError) say(`error   ${e.message} (Redis ${redact(options.redis)})`);
+    if (e.message !== lastError) ctx.say(`error   ${e.message} (Redis ${redact(ctx.options.redis)})`);
     lastError = e.message;
   });
   worker.on('ready', () => {
-    if (lastError) say(`connected again to ${redact(options.redis)}`);
+    if (lastError) ctx.say(`connected again to ${redact(ctx.options.redis)}`);
     lastError = '';
   });
   worker.on('stalled', (jobId) =>
-    say(`stalled job ${jobId.slice(0, 12)}: its worker stopped answering; it is back on the queue`),
+    ctx.say(`stalled job ${jobId.slice(0, 12)}: its worker stopped answering; it is back on the queue`),
   );
+}
 
-  // Heartbeat: `briefing jobs` lists the workers whose key is fresh, with what they have done.
+/** The heartbeat: `briefing jobs` lists the workers whose key is fresh, with what they have done. */
+function startHeartbeat(ctx: WorkerContext, worker: Worker, concurrency: number) {
   const counts = { built: 0, failed: 0 };
   worker.on('completed', (job) => {
     if (job.name === BUILD) counts.built++;
@@ -283,11 +345,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   const started = Date.now();
   const beat = async () => {
-    const client = await queue.client;
+    const client = await ctx.queue.client;
     await client.set(
-      heartbeatKey(queueName, name),
+      heartbeatKey(ctx.queueName, ctx.name),
       JSON.stringify({
-        name,
+        name: ctx.name,
         concurrency,
         started,
         seen: Date.now(),
@@ -297,56 +359,42 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       { EX: HEARTBEAT_SECONDS * 3 },
     );
   };
-  const heartbeat = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_SECONDS * 1000);
+  const timer = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_SECONDS * 1000);
+  return { beat, timer };
+}
 
-  await worker.waitUntilReady();
-  await beat().catch(() => undefined);
-  void worker.run().catch((e: Error) => say(`error   ${e.message}`));
-  say(
-    `worker ${name} on queue "${queueName}" at ${redact(options.redis)}: ${concurrency} build process${concurrency === 1 ? '' : 'es'}`,
+/**
+ * Stops taking jobs, waits for builds in progress (within the grace period unless forced), tells Redis if it
+ * answers, and always ends: connections are dropped and the build processes closed whatever Redis does.
+ */
+async function shutdownWorker(ctx: WorkerContext, worker: Worker, activity: Activity, force: boolean) {
+  const graceMs = Math.max(0, ctx.options.graceSeconds ?? 25) * 1000;
+  // Stop taking jobs; BullMQ also waits for the jobs in progress and records them, which needs Redis.
+  const closed = worker.close(force).then(
+    () => true,
+    () => true,
   );
-
-  let closing: Promise<void> | undefined;
-  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-  /** Closes a connection without waiting for Redis: queued commands fail, no reconnection is tried. */
-  const drop = async () => {
-    const clients = [worker.client, worker.waitUntilReady(), queue.client].map((c) =>
-      Promise.race([c, sleep(200).then(() => undefined)]).catch(() => undefined),
+  if (!force) await Promise.race([activity.whenIdle(), sleep(graceMs)]);
+  if (activity.active > 0)
+    ctx.say(
+      `stopping ${activity.active} build${activity.active === 1 ? '' : 's'} still running after the grace period`,
     );
-    for (const c of await Promise.all(clients)) c?.disconnect();
-  };
-  const shutdown = async (force: boolean) => {
-    shuttingDown = true;
-    clearInterval(heartbeat);
-    // Stop taking jobs; BullMQ also waits for the jobs in progress and records them, which needs Redis.
-    const closed = worker.close(force).then(
-      () => true,
-      () => true,
-    );
-    if (!force) await Promise.race([whenIdle(), sleep(graceMs)]);
-    if (active > 0)
-      say(`stopping ${active} build${active === 1 ? '' : 's'} still running after the grace period`);
-    // The builds are done (or out of time): a few seconds to tell Redis, then leave whether it answered or not.
-    // A job whose result could not be recorded goes to another worker when its lock expires.
-    const client = await Promise.race([worker.client, sleep(200).then(() => undefined)]).catch(
+  // The builds are done (or out of time): a few seconds to tell Redis, then leave whether it answered or not.
+  // A job whose result could not be recorded goes to another worker when its lock expires.
+  const client = await Promise.race([worker.client, sleep(200).then(() => undefined)]).catch(() => undefined);
+  const connected = client?.status === 'ready';
+  const told = await Promise.race([closed, sleep(force || !connected ? 300 : 3000).then(() => false)]);
+  if (told) {
+    const qc = await Promise.race([ctx.queue.client, sleep(500).then(() => undefined)]).catch(
       () => undefined,
     );
-    const connected = client?.status === 'ready';
-    const told = await Promise.race([closed, sleep(force || !connected ? 300 : 3000).then(() => false)]);
-    if (told) {
-      const client = await Promise.race([queue.client, sleep(500).then(() => undefined)]).catch(
-        () => undefined,
-      );
-      await Promise.race([client?.del(heartbeatKey(queueName, name)).catch(() => undefined), sleep(500)]);
-      await Promise.race([queue.close(), sleep(1000)]).catch(() => undefined);
-    } else say(`Redis did not answer: stopping without it`);
-    await drop();
-    await pool.destroy();
-  };
-  return {
-    name,
-    roots,
-    close: () => (closing ??= shutdown(false)),
-    kill: () => shutdown(true),
-  };
+    await Promise.race([qc?.del(heartbeatKey(ctx.queueName, ctx.name)).catch(() => undefined), sleep(500)]);
+    await Promise.race([ctx.queue.close(), sleep(1000)]).catch(() => undefined);
+  } else ctx.say(`Redis did not answer: stopping without it`);
+  // Close the connections without waiting for Redis: queued commands fail, no reconnection is tried.
+  const clients = [worker.client, worker.waitUntilReady(), ctx.queue.client].map((c) =>
+    Promise.race([c, sleep(200).then(() => undefined)]).catch(() => undefined),
+  );
+  for (const c of await Promise.all(clients)) c?.disconnect();
+  await ctx.pool.destroy();
 }
