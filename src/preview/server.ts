@@ -46,33 +46,54 @@ function pdfjsFile(name: string): string {
 }
 
 /**
- * Serves a page on 127.0.0.1 that shows the PDF's pages (rendered in the browser by pdf.js), rebuilds when the
- * template pack, the data or the fonts change, and tells the page over server-sent events. A failed build keeps
- * the last good PDF and sends its diagnostics, which the page shows over the pages.
+ * The preview's builds: one at a time, a change during a build queues one more; the last good PDF is kept and
+ * every outcome is sent to the pages listening on /events.
  */
-export async function startPreview(options: PreviewOptions): Promise<Preview> {
-  const log = options.log ?? (() => {});
-  const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
-  let pdf: Buffer | undefined;
-  const state: BuildState = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [] };
-  const clients = new Set<http.ServerResponse>();
-  let running: Promise<void> | undefined;
-  let again = false;
+class Builds {
+  pdf: Buffer | undefined;
+  readonly state: BuildState = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [] };
+  readonly clients = new Set<http.ServerResponse>();
+  running: Promise<void> | undefined;
+  private again = false;
 
-  const broadcast = () => {
-    const data = `data: ${JSON.stringify(state)}\n\n`;
-    for (const c of clients) c.write(data);
-  };
+  constructor(
+    private readonly options: PreviewOptions,
+    private readonly fontsConfig: string,
+    private readonly log: (line: string) => void,
+  ) {}
 
-  const buildOnce = async () => {
+  /** Builds now, or once more after the build in progress. */
+  rebuild(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.buildOnce();
+      } while (this.again);
+      this.running = undefined;
+    })();
+    return this.running;
+  }
+
+  /** Sends the state to every listening page. */
+  broadcast(): void {
+    const data = `data: ${JSON.stringify(this.state)}\n\n`;
+    for (const c of this.clients) c.write(data);
+  }
+
+  private async buildOnce(): Promise<void> {
+    const state = this.state;
     state.building = true;
-    broadcast();
+    this.broadcast();
     const started = performance.now();
     try {
       const r = await buildReport({
-        templateDir: options.templateDir,
-        dataFile: options.dataFile,
-        fontsConfig,
+        templateDir: this.options.templateDir,
+        dataFile: this.options.dataFile,
+        fontsConfig: this.fontsConfig,
         write: false,
       });
       state.ok = r.ok;
@@ -81,7 +102,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         json: diagnosticToJson(d),
       }));
       if (r.ok && r.pdf) {
-        pdf = r.pdf;
+        this.pdf = r.pdf;
         state.version++;
         state.pages = r.pdf.toString('latin1').match(/\/Type \/Page[^s]/g)?.length ?? 0;
       }
@@ -96,28 +117,24 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     }
     state.ms = Math.round(performance.now() - started);
     state.building = false;
-    log(
+    this.log(
       state.ok
         ? `built v${state.version} in ${state.ms} ms`
         : `build failed: ${state.diagnostics[0]?.text ?? ''}`,
     );
-    broadcast();
-  };
+    this.broadcast();
+  }
+}
 
-  const rebuild = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await buildOnce();
-      } while (again);
-      running = undefined;
-    })();
-    return running;
-  };
+/**
+ * Serves a page on 127.0.0.1 that shows the PDF's pages (rendered in the browser by pdf.js), rebuilds when the
+ * template pack, the data or the fonts change, and tells the page over server-sent events. A failed build keeps
+ * the last good PDF and sends its diagnostics, which the page shows over the pages.
+ */
+export async function startPreview(options: PreviewOptions): Promise<Preview> {
+  const log = options.log ?? (() => {});
+  const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
+  const builds = new Builds(options, fontsConfig, log);
 
   let timer: NodeJS.Timeout | undefined;
   const watcher: FSWatcher = watch(
@@ -130,7 +147,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   watcher.on('all', (event, file) => {
     log(`${event}: ${path.relative(process.cwd(), file)}`);
     clearTimeout(timer);
-    timer = setTimeout(() => void rebuild(), options.debounceMs ?? 120);
+    timer = setTimeout(() => void builds.rebuild(), options.debounceMs ?? 120);
   });
 
   let allowedHosts: ReadonlySet<string> = new Set();
@@ -143,45 +160,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         .end('misdirected request: this preview answers only to its own address\n');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    switch (url.pathname) {
-      case '/':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(PREVIEW_PAGE);
-        return;
-      case '/pdf.mjs':
-      case '/pdf.worker.mjs':
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-        res.end(readFileSync(pdfjsFile(url.pathname === '/pdf.mjs' ? 'pdf.min.mjs' : 'pdf.worker.min.mjs')));
-        return;
-      case '/document.pdf':
-        if (!pdf) {
-          res.writeHead(404, { 'content-type': 'text/plain' }).end('no successful build yet');
-          return;
-        }
-        res.writeHead(200, {
-          'content-type': 'application/pdf',
-          'cache-control': 'no-store',
-          'x-version': String(state.version),
-        });
-        res.end(pdf);
-        return;
-      case '/state':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state));
-        return;
-      case '/events':
-        res.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-        });
-        res.write(`data: ${JSON.stringify(state)}\n\n`);
-        clients.add(res);
-        req.on('close', () => clients.delete(res));
-        return;
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
+    serve(req, res, builds);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -190,19 +169,62 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   });
   const { port } = server.address() as AddressInfo;
   allowedHosts = previewHosts(port);
-  await rebuild();
+  await builds.rebuild();
   return {
     url: `http://127.0.0.1:${port}/`,
     idle: async () => {
-      while (running) await running;
+      while (builds.running) await builds.running;
     },
     close: async () => {
       clearTimeout(timer);
       await watcher.close();
-      for (const c of clients) c.end();
+      for (const c of builds.clients) c.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Answers one request of the preview page: the page, pdf.js, the document, the state and the event stream. */
+function serve(req: http.IncomingMessage, res: http.ServerResponse, builds: Builds): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  switch (url.pathname) {
+    case '/':
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(PREVIEW_PAGE);
+      return;
+    case '/pdf.mjs':
+    case '/pdf.worker.mjs':
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(readFileSync(pdfjsFile(url.pathname === '/pdf.mjs' ? 'pdf.min.mjs' : 'pdf.worker.min.mjs')));
+      return;
+    case '/document.pdf':
+      if (!builds.pdf) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no successful build yet');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'cache-control': 'no-store',
+        'x-version': String(builds.state.version),
+      });
+      res.end(builds.pdf);
+      return;
+    case '/state':
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(builds.state));
+      return;
+    case '/events':
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(`data: ${JSON.stringify(builds.state)}\n\n`);
+      builds.clients.add(res);
+      req.on('close', () => builds.clients.delete(res));
+      return;
+    default:
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
 }
 
 /** The Host headers the preview answers to: its loopback address and localhost, with its port. */
