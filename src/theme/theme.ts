@@ -1,4 +1,4 @@
-import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { lightness, parseHex } from './color.js';
@@ -134,6 +134,9 @@ function greyscaleClash(colors: readonly string[]): string | undefined {
 
 const LENGTH_KEYS = new Set(['top', 'bottom', 'left', 'right']);
 
+/** Where a theme diagnostic points: the value at a pointer, or its key. */
+type At = (pointer: string, key?: boolean) => Place;
+
 /**
  * Loads `theme.yaml` over the defaults. Unknown keys and wrong types are diagnostics with positions;
  * a missing file means "all defaults".
@@ -147,86 +150,96 @@ export function parseTheme(
   const loaded = parseDataText(file, bytes);
   if (!loaded.ok) return { theme, diagnostics: loaded.diagnostics };
   const diagnostics: Diagnostic[] = [];
-  const at = (pointer: string, key = false) => loaded.data.placeOf(pointer, { key });
-  const merge = (target: Record<string, unknown>, source: unknown, pointer: string): void => {
-    if (source === null || source === undefined) return;
-    if (typeof source !== 'object' || Array.isArray(source)) {
-      diagnostics.push(error('theme:type-mismatch', 'expected a mapping', { place: at(pointer), pointer }));
-      return;
+  const at: At = (pointer, key = false) => loaded.data.placeOf(pointer, { key });
+  mergeTheme(theme as unknown as Record<string, unknown>, loaded.data.value, '', at, diagnostics);
+  diagnostics.push(...checkRanges(theme, at));
+  return { theme, diagnostics };
+}
+
+/** Merges the user's values into the defaults, key by key, reporting unknown keys and values of the wrong type. */
+function mergeTheme(
+  target: Record<string, unknown>,
+  source: unknown,
+  pointer: string,
+  at: At,
+  diagnostics: Diagnostic[],
+): void {
+  if (source === null || source === undefined) return;
+  if (typeof source !== 'object' || Array.isArray(source)) {
+    diagnostics.push(error('theme:type-mismatch', 'expected a mapping', { place: at(pointer), pointer }));
+    return;
+  }
+  for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
+    const p = `${pointer}/${k}`;
+    if (pointer !== '/palette' && !(k in target)) {
+      const close = nearest(k, Object.keys(target));
+      diagnostics.push(
+        warning('theme:unknown-key', `unknown theme key "${k}" is ignored`, {
+          place: at(p, true),
+          pointer: p,
+          hint: close ? `did you mean "${close}"?` : `known keys here: ${Object.keys(target).join(', ')}`,
+        }),
+      );
+      continue;
     }
-    for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
-      const p = `${pointer}/${k}`;
-      const isPalette = pointer === '/palette';
-      if (!isPalette && !(k in target)) {
-        const close = nearest(k, Object.keys(target));
-        diagnostics.push(
-          warning('theme:unknown-key', `unknown theme key "${k}" is ignored`, {
-            place: at(p, true),
-            pointer: p,
-            hint: close ? `did you mean "${close}"?` : `known keys here: ${Object.keys(target).join(', ')}`,
-          }),
-        );
-        continue;
-      }
-      const cur = target[k];
-      if (LENGTH_KEYS.has(k) && pointer.endsWith('/margins')) {
-        const len = parseLength(v);
-        if (len === undefined || len < 0)
-          diagnostics.push(
-            error('theme:type-mismatch', `expected a length, got ${JSON.stringify(v)}`, {
-              place: at(p),
-              pointer: p,
-              hint: 'write lengths as points (42) or with a unit: "15mm", "1.5cm", "0.6in"',
-            }),
-          );
-        else target[k] = len;
-      } else if (isPalette) {
-        if (typeof v !== 'string' || !/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(v))
-          diagnostics.push(
-            error('theme:type-mismatch', `expected a colour like "#b5121b", got ${JSON.stringify(v)}`, {
-              place: at(p),
-              pointer: p,
-            }),
-          );
-        else target[k] = v;
-      } else if (k === 'size' && pointer === '/page') {
-        if (
-          typeof v === 'string' ||
-          (Array.isArray(v) && v.length === 2 && v.every((x) => parseLength(x) !== undefined))
-        )
-          target[k] = typeof v === 'string' ? v : (v as unknown[]).map((x) => parseLength(x)!);
-        else
-          diagnostics.push(
-            error('theme:type-mismatch', 'page size must be a name such as "A4" or [width, height]', {
-              place: at(p),
-              pointer: p,
-            }),
-          );
-      } else if (cur !== null && typeof cur === 'object' && !Array.isArray(cur)) {
-        merge(cur as Record<string, unknown>, v, p);
-      } else if (Array.isArray(cur)) {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === typeof cur[0]))
-          diagnostics.push(
-            error('theme:type-mismatch', `expected a list of ${typeof cur[0]}s`, {
-              place: at(p),
-              pointer: p,
-            }),
-          );
-        else target[k] = v;
-      } else if (typeof v !== typeof cur || (typeof v === 'number' && !Number.isFinite(v))) {
-        diagnostics.push(
-          error('theme:type-mismatch', `expected ${typeof cur}, got ${JSON.stringify(v)}`, {
-            place: at(p),
-            pointer: p,
-          }),
-        );
-      } else {
-        target[k] = v;
-      }
+    const cur = target[k];
+    if (cur !== null && typeof cur === 'object' && !Array.isArray(cur) && pointer !== '/palette') {
+      mergeTheme(cur as Record<string, unknown>, v, p, at, diagnostics);
+      continue;
     }
-  };
-  merge(theme as unknown as Record<string, unknown>, loaded.data.value, '');
+    const value = themeValue(k, v, cur, pointer);
+    if ('problem' in value)
+      diagnostics.push(
+        error('theme:type-mismatch', value.problem, {
+          place: at(p),
+          pointer: p,
+          ...(value.hint ? { hint: value.hint } : {}),
+        }),
+      );
+    else target[k] = value.ok;
+  }
+}
+
+/** One leaf of the theme checked against the default it replaces: the value to keep, or what is wrong. */
+function themeValue(
+  k: string,
+  v: unknown,
+  cur: unknown,
+  pointer: string,
+): { ok: unknown } | { problem: string; hint?: string } {
+  if (LENGTH_KEYS.has(k) && pointer.endsWith('/margins')) {
+    const len = parseLength(v);
+    return len === undefined || len < 0
+      ? {
+          problem: `expected a length, got ${JSON.stringify(v)}`,
+          hint: 'write lengths as points (42) or with a unit: "15mm", "1.5cm", "0.6in"',
+        }
+      : { ok: len };
+  }
+  if (pointer === '/palette')
+    return typeof v !== 'string' || !/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(v)
+      ? { problem: `expected a colour like "#b5121b", got ${JSON.stringify(v)}` }
+      : { ok: v };
+  if (k === 'size' && pointer === '/page') {
+    if (typeof v === 'string') return { ok: v };
+    if (Array.isArray(v) && v.length === 2 && v.every((x) => parseLength(x) !== undefined))
+      return { ok: v.map((x) => parseLength(x)!) };
+    return { problem: 'page size must be a name such as "A4" or [width, height]' };
+  }
+  if (Array.isArray(cur))
+    return !Array.isArray(v) || !v.every((x) => typeof x === typeof cur[0])
+      ? { problem: `expected a list of ${typeof cur[0]}s` }
+      : { ok: v };
+  if (typeof v !== typeof cur || (typeof v === 'number' && !Number.isFinite(v)))
+    return { problem: `expected ${typeof cur}, got ${JSON.stringify(v)}` };
+  return { ok: v };
+}
+
+/** The theme's numbers within the ranges layout and charts can honour, and chart colours that print apart. */
+function checkRanges(theme: Theme, at: At): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   const b = theme.body;
+  const c = theme.chart;
   const rangeChecks: [boolean, string, string][] = [
     [
       b.columns >= 1 && b.columns <= 6 && Number.isInteger(b.columns),
@@ -244,9 +257,6 @@ export function parseTheme(
       '/body/gutter',
       'gutter must be a whole number of characters',
     ],
-  ];
-  const c = theme.chart;
-  rangeChecks.push(
     [c.format === 'svg' || c.format === 'png', '/chart/format', 'chart format must be "svg" or "png"'],
     [
       Number.isInteger(c.dpi) && c.dpi >= 72 && c.dpi <= 2400,
@@ -255,7 +265,7 @@ export function parseTheme(
     ],
     [c.size >= 5 && c.size <= 24, '/chart/size', 'chart text size must be between 5 and 24 pt'],
     [c.colors.length > 0, '/chart/colors', 'give at least one chart colour'],
-  );
+  ];
   for (const [ok, p, msg] of rangeChecks)
     if (!ok) diagnostics.push(error('theme:out-of-range', msg, { place: at(p), pointer: p }));
   if (c.format === 'png' && c.dpi < 300 && c.dpi >= 72)
@@ -275,5 +285,5 @@ export function parseTheme(
         hint: 'make the first four colours differ in lightness (CIE L*) by 10 or more',
       }),
     );
-  return { theme, diagnostics };
+  return diagnostics;
 }
