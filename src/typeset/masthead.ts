@@ -257,6 +257,14 @@ export function leadSpan(b: Lead, ctx: Ctx, size = ctx.theme.lead.size): SpanBlo
   };
 }
 
+/** One KPI cell set: the value's lines (fitted to the cell), its size, the label's lines. */
+interface KpiCell {
+  value: SetLine[];
+  size: number;
+  label: SetLine[];
+  place: Place | undefined;
+}
+
 /**
  * The KPI strip: one cell a figure, the value over its label, centred, between rules. A value too wide for its
  * cell is set smaller (to 60 % of its size); labels wrap.
@@ -268,86 +276,31 @@ export function kpiSpan(b: Kpis, ctx: Ctx): SpanBlock {
   const cell = W / n;
   const pad = 6;
   ctx.families.add(t.kpi.value.font).add(t.kpi.label.font);
-  const cells = b.items.map((k) => {
-    const fitted = (size: number) =>
-      setLines(
-        prepareText(
-          ctx.fonts,
-          fontRuns(k.value, { ...runStyle(t.kpi.value, ctx), size }, ctx, k.place),
-          ctx.check,
-        ),
-        {
-          width: 1e6,
-        },
-      );
-    let size = t.kpi.value.size;
-    let value = fitted(size);
-    const room = cell - 2 * pad;
-    if ((value[0]?.width ?? 0) > room) {
-      size = Math.max(0.6 * size, (size * room) / value[0]!.width);
-      value = fitted(size);
-      if ((value[0]?.width ?? 0) > room + 0.01) {
-        layoutWarning(
-          ctx,
-          'layout:kpi-too-wide',
-          `the figure "${k.value}" is too wide for its cell`,
-          k.place,
-          'shorten it, or show fewer figures in the strip',
-        );
-        value = setLines(
-          prepareText(
-            ctx.fonts,
-            fontRuns(k.value, { ...runStyle(t.kpi.value, ctx), size }, ctx, k.place),
-            ctx.check,
-          ),
-          { width: room, align: 'center' },
-        );
-      }
-    }
-    const label = setLines(
-      prepareText(ctx.fonts, fontRuns(k.label, runStyle(t.kpi.label, ctx), ctx, k.place), ctx.check),
-      {
-        width: room,
-        align: 'center',
-      },
-    );
-    const centre = (l: SetLine): SetLine => ({
-      ...l,
-      runs: l.runs.map((r) => ({ ...r, x: r.x + (room - l.width) / 2 })),
-      width: room,
-    });
-    return { value: value.map((l) => (l.width < room ? centre(l) : l)), size, label, place: k.place };
-  });
+  const cells = b.items.map((k) => kpiCell(k, ctx, cell - 2 * pad));
   const valueHeight = Math.max(...cells.map((c) => (c.value.length - 1) * 1.1 * c.size + c.size), 0);
   const labelPitch = 1.4 * t.kpi.label.size;
   const labelHeight = Math.max(...cells.map((c) => (c.label.length - 1) * labelPitch + t.kpi.label.size), 0);
   const height = pad + valueHeight + 5 + labelHeight + pad;
+  const rule = (x1: number, y1: number, x2: number, y2: number, width: number, color: string) =>
+    ({ kind: 'rule', x1, y1, x2, y2, width, color: resolveColor(t, color) }) as const;
   return {
     height: height + 1.5,
     spaceAfter: ctx.geo.pitch,
     ...(b.place ? { place: b.place } : {}),
     draw: (x, y) => {
       const out = emptyOut();
-      const accent = resolveColor(t, 'accent');
-      out.items.push({
-        kind: 'rule',
-        x1: x,
-        y1: y + 0.75,
-        x2: x + W,
-        y2: y + 0.75,
-        width: 1.5,
-        color: accent,
-      });
+      out.items.push(rule(x, y + 0.75, x + W, y + 0.75, 1.5, 'accent'));
       const top = y + 1.5;
       cells.forEach((c, i) => {
         const cx = x + i * cell + pad;
         const frame = { x: x + i * cell, width: cell };
+        const own = (c.value.length - 1) * 1.1 * c.size + c.size;
         addOut(
           out,
           stackLines(
             c.value,
             cx,
-            top + pad + (valueHeight - ((c.value.length - 1) * 1.1 * c.size + c.size)),
+            top + pad + valueHeight - own,
             c.size,
             1.1 * c.size,
             frame,
@@ -368,27 +321,50 @@ export function kpiSpan(b: Kpis, ctx: Ctx): SpanBlock {
             'a KPI label',
           ),
         );
-        if (i > 0)
-          out.items.push({
-            kind: 'rule',
-            x1: x + i * cell,
-            y1: top,
-            x2: x + i * cell,
-            y2: top + height,
-            width: 0.5,
-            color: resolveColor(t, 'muted'),
-          });
+        if (i > 0) out.items.push(rule(x + i * cell, top, x + i * cell, top + height, 0.5, 'muted'));
       });
-      out.items.push({
-        kind: 'rule',
-        x1: x,
-        y1: top + height,
-        x2: x + W,
-        y2: top + height,
-        width: 0.5,
-        color: resolveColor(t, 'rule'),
-      });
+      out.items.push(rule(x, top + height, x + W, top + height, 0.5, 'rule'));
       return out;
     },
   };
+}
+
+/** One KPI's value, set on one line and made smaller to fit `room` (to 60 %, then wrapped and warned), and label. */
+function kpiCell(k: Kpis['items'][number], ctx: Ctx, room: number): KpiCell {
+  const t = ctx.theme;
+  const valueLines = (size: number, width: number) =>
+    setLines(
+      prepareText(
+        ctx.fonts,
+        fontRuns(k.value, { ...runStyle(t.kpi.value, ctx), size }, ctx, k.place),
+        ctx.check,
+      ),
+      width < 1e6 ? { width, align: 'center' } : { width },
+    );
+  let size = t.kpi.value.size;
+  let value = valueLines(size, 1e6);
+  if ((value[0]?.width ?? 0) > room) {
+    size = Math.max(0.6 * size, (size * room) / value[0]!.width);
+    value = valueLines(size, 1e6);
+    if ((value[0]?.width ?? 0) > room + 0.01) {
+      layoutWarning(
+        ctx,
+        'layout:kpi-too-wide',
+        `the figure "${k.value}" is too wide for its cell`,
+        k.place,
+        'shorten it, or show fewer figures in the strip',
+      );
+      value = valueLines(size, room);
+    }
+  }
+  const label = setLines(
+    prepareText(ctx.fonts, fontRuns(k.label, runStyle(t.kpi.label, ctx), ctx, k.place), ctx.check),
+    { width: room, align: 'center' },
+  );
+  const centre = (l: SetLine): SetLine => ({
+    ...l,
+    runs: l.runs.map((r) => ({ ...r, x: r.x + (room - l.width) / 2 })),
+    width: room,
+  });
+  return { value: value.map((l) => (l.width < room ? centre(l) : l)), size, label, place: k.place };
 }
