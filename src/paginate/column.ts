@@ -1,3 +1,6 @@
+import { adjust, applyVariants, Contained, COST } from './adjust.js';
+
+export { COST, gapCost } from './adjust.js';
 import type { Flow, FlowItem, MakeupProblem, Placed } from './types.js';
 
 /** Where a flow stands: the next unit of the next item (`unit` 0: the item has not begun) and its variant. */
@@ -29,23 +32,6 @@ export interface ColumnFill {
   /** The item the text must reach on this page: a figure set at a column top refers to text before it. */
   mustReach: number;
   problems: Omit<MakeupProblem, 'page' | 'column'>[];
-}
-
-/** The costs the page builder weighs. Foot gaps of 2 or more lines are the worst fault, then widows forced. */
-export const COST = {
-  gap1: 60,
-  gapMany: 4000,
-  floatAway: 30,
-  floatPerSlot: 4,
-  floatAtFoot: 6,
-  forcedBreak: 50_000,
-} as const;
-
-/** The cost of a column that ends `gap` slots short of its foot. */
-export function gapCost(gap: number): number {
-  if (gap <= 0) return 0;
-  if (gap === 1) return COST.gap1;
-  return COST.gapMany * gap * gap;
 }
 
 /** Prefix sums of the flow's natural heights: reading-order distances between an anchor and a placement. */
@@ -81,34 +67,6 @@ interface Walk {
    * to them is expected on this page, and the caller drops the layout if it does not come.
    */
   ahead?: number;
-}
-
-/** A way to set a paragraph wholly inside a column a line longer or shorter: its item, slots, cost, variant. */
-interface Pick {
-  item: number;
-  d: number;
-  cost: number;
-  k: number;
-}
-
-/** The variants of the paragraphs wholly inside the column so far, longer and shorter, cheapest per slot first. */
-class Contained {
-  readonly longer: Pick[] = [];
-  readonly shorter: Pick[] = [];
-  shrinkable = 0;
-
-  add(item: number, options: [d: number, cost: number, k: number][]): void {
-    let most = 0;
-    for (const [d, cost, k] of options) {
-      if (d === 0) continue;
-      const list = d > 0 ? this.longer : this.shorter;
-      const p = { item, d, cost, k };
-      const at = list.findIndex((q) => q.cost / Math.abs(q.d) > cost / Math.abs(d));
-      list.splice(at < 0 ? list.length : at, 0, p);
-      if (d < 0) most = Math.max(most, -d);
-    }
-    this.shrinkable += most;
-  }
 }
 
 /**
@@ -150,151 +108,221 @@ function fillWith(
   firstFloat: number,
   policy: Policy,
 ): { fills: ColumnFill[]; top: number; inline: number } {
-  const { flow, cap } = w;
-  const { items, floats } = flow;
-  const entries: Entry[] = [];
-  let h = 0;
-  let lastSpace = 0;
-  let nf = firstFloat;
-  let floatCost = 0;
-  const problems: ColumnFill['problems'] = [];
-  // A figure may stand at a column top before the text that refers to it if that text comes on the same page.
-  const reached = (anchor: number, pos: Pos) => anchor <= pos.item || anchor <= (w.ahead ?? -1);
-  let mustReach = -1;
-  let topCount = 0;
-  let inlineCount = 0;
-  // A figure referred to before this column began waits for a column top: it never lands in the middle or at the
-  // foot of a later column, further from its text than the top is.
-  const before = (anchor: number) => anchor < start.item || (anchor === start.item && start.unit > 0);
-  const textAt = (pos: Pos) =>
-    w.offsets[pos.item]! +
-    (pos.unit > 0
-      ? items[pos.item]!.spaceBefore + sum(items[pos.item]!.variants[pos.variant]!.slice(0, pos.unit))
-      : 0);
+  const walk = new ColumnWalk(w, start, firstFloat, policy);
+  walk.setTopFloats();
+  walk.setText();
+  return { fills: walk.out, top: walk.topCount, inline: walk.inlineCount };
+}
 
-  // Figures waiting from earlier columns go to this column's top, in order, as many as fit.
-  while (nf < floats.length && topCount < policy.top) {
-    const f = floats[nf]!;
-    if (f.span !== 'column' || !reached(f.anchor, start)) break;
-    const gap = h > 0 ? Math.max(lastSpace, f.space) : 0;
-    if (h + gap + f.height > cap && !(h === 0 && w.full)) break;
-    if (f.height > cap) problems.push({ code: 'layout:too-tall', float: nf });
-    entries.push({ slot: h + gap, height: f.height, what: { kind: 'float', float: nf } });
-    floatCost += COST.floatAway + COST.floatPerSlot * Math.abs(textAt(start) - w.offsets[f.anchor]!);
-    if (f.anchor > start.item) mustReach = Math.max(mustReach, f.anchor);
-    h += gap + f.height;
-    lastSpace = f.space;
-    nf++;
-    topCount++;
+/** One way of filling a column, walked unit by unit: what is set so far, and the candidates found on the way. */
+class ColumnWalk {
+  readonly out: ColumnFill[] = [];
+  readonly entries: Entry[] = [];
+  /** Slots used so far, and the space the last thing set wants after it. */
+  h = 0;
+  lastSpace = 0;
+  nf: number;
+  floatCost = 0;
+  readonly problems: ColumnFill['problems'] = [];
+  mustReach = -1;
+  topCount = 0;
+  inlineCount = 0;
+  readonly contained = new Contained();
+  readonly variants: [number, number][] = [];
+  /** The item that began in this column and is still open. */
+  begunHere = -1;
+
+  constructor(
+    private readonly w: Walk,
+    private readonly start: Pos,
+    firstFloat: number,
+    private readonly policy: Policy,
+  ) {
+    this.nf = firstFloat;
   }
 
-  const out: ColumnFill[] = [];
-  const contained = new Contained();
-  const variants: [number, number][] = [];
-  let pos: Pos = { ...start };
-  let begunHere = -1; // the item that began in this column and is still open
+  /** A figure may stand at a column top before the text that refers to it if that text comes on the same page. */
+  private reached(anchor: number, pos: Pos): boolean {
+    return anchor <= pos.item || anchor <= (this.w.ahead ?? -1);
+  }
 
-  const candidate = (end: Pos, pageBreak: boolean, splitVariants: number[]) => {
-    // Figures anchored in this column that did not fit where they were referenced: at the foot, if they fit.
-    const footOptions: { entries: Entry[]; height: number; nf: number; cost: number }[] = [
-      { entries: [], height: h, nf, cost: 0 },
+  /**
+   * A figure referred to before this column began waits for a column top: it never lands in the middle or at the
+   * foot of a later column, further from its text than the top is.
+   */
+  private before(anchor: number): boolean {
+    return anchor < this.start.item || (anchor === this.start.item && this.start.unit > 0);
+  }
+
+  private textAt(pos: Pos): number {
+    const items = this.w.flow.items;
+    return (
+      this.w.offsets[pos.item]! +
+      (pos.unit > 0
+        ? items[pos.item]!.spaceBefore + sum(items[pos.item]!.variants[pos.variant]!.slice(0, pos.unit))
+        : 0)
+    );
+  }
+
+  /** Figures waiting from earlier columns go to this column's top, in order, as many as fit. */
+  setTopFloats(): void {
+    const { floats } = this.w.flow;
+    while (this.nf < floats.length && this.topCount < this.policy.top) {
+      const f = floats[this.nf]!;
+      if (f.span !== 'column' || !this.reached(f.anchor, this.start)) break;
+      const gap = this.h > 0 ? Math.max(this.lastSpace, f.space) : 0;
+      if (this.h + gap + f.height > this.w.cap && !(this.h === 0 && this.w.full)) break;
+      if (f.height > this.w.cap) this.problems.push({ code: 'layout:too-tall', float: this.nf });
+      this.entries.push({ slot: this.h + gap, height: f.height, what: { kind: 'float', float: this.nf } });
+      this.floatCost +=
+        COST.floatAway + COST.floatPerSlot * Math.abs(this.textAt(this.start) - this.w.offsets[f.anchor]!);
+      if (f.anchor > this.start.item) this.mustReach = Math.max(this.mustReach, f.anchor);
+      this.h += gap + f.height;
+      this.lastSpace = f.space;
+      this.nf++;
+      this.topCount++;
+    }
+  }
+
+  /** Figures referenced just before `pos`: set here if they fit, else they wait. */
+  private setInlineFloats(pos: Pos): void {
+    const { floats } = this.w.flow;
+    while (this.nf < floats.length && this.inlineCount < this.policy.inline) {
+      const f = floats[this.nf]!;
+      if (f.span !== 'column' || f.anchor > pos.item || this.before(f.anchor)) break;
+      const gap = this.h > 0 ? Math.max(this.lastSpace, f.space) : 0;
+      if (this.h + gap + f.height > this.w.cap) break;
+      this.entries.push({ slot: this.h + gap, height: f.height, what: { kind: 'float', float: this.nf } });
+      this.h += gap + f.height;
+      this.lastSpace = f.space;
+      this.nf++;
+      this.inlineCount++;
+    }
+  }
+
+  /** Ways to end the column at `end`: without, or with, the figures anchored in it that fit at its foot. */
+  private footOptions(end: Pos, pageBreak: boolean) {
+    const { floats } = this.w.flow;
+    const options: { entries: Entry[]; height: number; nf: number; cost: number }[] = [
+      { entries: [], height: this.h, nf: this.nf, cost: 0 },
     ];
-    let fh = h;
-    let fnf = nf;
+    let fh = this.h;
+    let fnf = this.nf;
     let fcost = 0;
     const feet: Entry[] = [];
     while (fnf < floats.length && !pageBreak) {
       const f = floats[fnf]!;
-      if (f.span !== 'column' || f.anchor > end.item || before(f.anchor)) break;
-      const gap = fh > 0 ? Math.max(lastSpace, f.space) : 0;
-      if (fh + gap + f.height > cap) break;
+      if (f.span !== 'column' || f.anchor > end.item || this.before(f.anchor)) break;
+      const gap = fh > 0 ? Math.max(this.lastSpace, f.space) : 0;
+      if (fh + gap + f.height > this.w.cap) break;
       feet.push({ slot: fh + gap, height: f.height, what: { kind: 'float', float: fnf } });
       fcost +=
         COST.floatAway +
         COST.floatAtFoot +
-        COST.floatPerSlot * Math.max(0, textAt(end) - w.offsets[f.anchor]!);
+        COST.floatPerSlot * Math.max(0, this.textAt(end) - this.w.offsets[f.anchor]!);
       fh += gap + f.height;
       fnf++;
-      footOptions.push({ entries: [...feet], height: fh, nf: fnf, cost: fcost });
+      options.push({ entries: [...feet], height: fh, nf: fnf, cost: fcost });
     }
-    for (const foot of footOptions) {
+    return options;
+  }
+
+  /** The column ending at `end` (the item there set in one of `splitVariants`), in every way that fits. */
+  private candidate(end: Pos, pageBreak: boolean, splitVariants: number[]): void {
+    const { items, floats } = this.w.flow;
+    const split = end.unit > 0 && this.begunHere === end.item;
+    for (const foot of this.footOptions(end, pageBreak)) {
       // Before a forced break, or at the end of the flow (unless its last page is being balanced), a short
       // column is what is meant.
       const finished = end.item >= items.length && foot.nf >= floats.length;
       for (const v of splitVariants) {
-        const adjusted = adjust(contained, cap - foot.height, pageBreak || (finished && !w.strict));
+        const adjusted = adjust(
+          this.contained,
+          this.w.cap - foot.height,
+          pageBreak || (finished && !this.w.strict),
+        );
         if (!adjusted) continue;
-        out.push({
-          entries: applyVariants(items, [...entries, ...foot.entries], adjusted.choices),
+        this.out.push({
+          entries: applyVariants(items, [...this.entries, ...foot.entries], adjusted.choices),
           variants: [
-            ...variants,
-            ...(end.unit > 0 && begunHere === end.item ? [[end.item, v] as [number, number]] : []),
+            ...this.variants,
+            ...(split ? [[end.item, v] as [number, number]] : []),
             ...adjusted.choices,
           ],
-          end: end.unit > 0 ? { ...end, variant: begunHere === end.item ? v : end.variant } : end,
+          end: end.unit > 0 ? { ...end, variant: split ? v : end.variant } : end,
           nextFloat: foot.nf,
           height: foot.height + adjusted.delta,
-          cost:
-            floatCost +
-            foot.cost +
-            adjusted.cost +
-            (end.unit > 0 && begunHere === end.item ? items[end.item]!.variantCost[v]! : 0),
+          cost: this.floatCost + foot.cost + adjusted.cost + (split ? items[end.item]!.variantCost[v]! : 0),
           pageBreak,
-          mustReach,
-          problems: [...problems],
+          mustReach: this.mustReach,
+          problems: [...this.problems],
         });
       }
     }
-  };
+  }
 
-  for (;;) {
-    // Figures referenced just before this point: set here if they fit, else they wait. Never between a head
-    // and the lines it keeps with.
-    if (pos.unit === 0 && !(items[pos.item - 1]?.keepWithNext ?? 0))
-      while (nf < floats.length && inlineCount < policy.inline) {
-        const f = floats[nf]!;
-        if (f.span !== 'column' || f.anchor > pos.item || before(f.anchor)) break;
-        const gap = h > 0 ? Math.max(lastSpace, f.space) : 0;
-        if (h + gap + f.height > cap) break;
-        entries.push({ slot: h + gap, height: f.height, what: { kind: 'float', float: nf } });
-        h += gap + f.height;
-        lastSpace = f.space;
-        nf++;
-        inlineCount++;
+  /** The text from the start, item by item, with a candidate at every place the column may end. */
+  setText(): void {
+    const { items } = this.w.flow;
+    let pos: Pos = { ...this.start };
+    for (;;) {
+      // Never between a head and the lines it keeps with.
+      if (pos.unit === 0 && !(items[pos.item - 1]?.keepWithNext ?? 0)) this.setInlineFloats(pos);
+      if (pos.item >= items.length) {
+        this.candidate(pos, false, [pos.variant]);
+        return;
       }
-    if (pos.item >= items.length) {
-      candidate(pos, false, [pos.variant]);
-      break;
+      const it = items[pos.item]!;
+      if (it.pageBreak) {
+        this.candidate(pos, true, [0]);
+        return;
+      }
+      const progressed =
+        this.h > 0 || this.entries.length > 0 || pos.item !== this.start.item || pos.unit !== this.start.unit;
+      if (pos.unit === 0 && progressed && legalBreak(items, pos.item, 0, 0)) this.candidate(pos, false, [0]);
+      if (!this.setUnits(pos, it)) return;
+      // The item is set whole in this column: a paragraph that began here may still be set a line longer or
+      // shorter.
+      const units = it.variants[pos.unit === 0 ? 0 : pos.variant]!;
+      if (this.begunHere === pos.item && pos.unit === 0 && it.variants.length > 1)
+        this.contained.add(
+          pos.item,
+          it.variants.slice(1).map((vu, k) => [sum(vu) - sum(units), it.variantCost[k + 1]!, k + 1]),
+        );
+      this.lastSpace = it.spaceAfter;
+      pos = { item: pos.item + 1, variant: 0, unit: 0 };
     }
-    const it = items[pos.item]!;
-    if (it.pageBreak) {
-      candidate(pos, true, [0]);
-      break;
-    }
-    const progressed = h > 0 || entries.length > 0 || pos.item !== start.item || pos.unit !== start.unit;
-    if (pos.unit === 0 && progressed && legalBreak(items, pos.item, 0, 0)) candidate(pos, false, [0]);
+  }
+
+  /** The units of the item at `pos` that fit, with a candidate at each legal break; false when the column is full. */
+  private setUnits(pos: Pos, it: FlowItem): boolean {
+    const items = this.w.flow.items;
     const variant = pos.unit === 0 ? 0 : pos.variant;
     const units = it.variants[variant]!;
     if (pos.unit === 0) {
-      begunHere = pos.item;
-      h += h > 0 ? Math.max(lastSpace, it.spaceBefore) : 0;
+      this.begunHere = pos.item;
+      this.h += this.h > 0 ? Math.max(this.lastSpace, it.spaceBefore) : 0;
     } else {
       // An item continued from the previous column, below the figures set at this column's top.
-      if (h > 0) h += lastSpace;
+      if (this.h > 0) this.h += this.lastSpace;
       if (it.repeatHeader > 0) {
-        entries.push({ slot: h, height: it.repeatHeader, what: { kind: 'header', item: pos.item } });
-        h += it.repeatHeader;
+        this.entries.push({
+          slot: this.h,
+          height: it.repeatHeader,
+          what: { kind: 'header', item: pos.item },
+        });
+        this.h += it.repeatHeader;
       }
     }
-    let u = pos.unit;
-    const from = u;
-    const slot = h;
-    let stop = false;
+    const from = pos.unit;
+    const slot = this.h;
+    let u = from;
+    let full = false;
     for (; u < units.length; u++) {
       if (u > from) {
         // A break before unit u of this item: in which of its variants is it allowed here?
         const vs =
-          begunHere === pos.item && from === 0
+          this.begunHere === pos.item && from === 0
             ? it.variants
                 .map((_, k) => k)
                 .filter((k) => samePrefix(it, k, u) && legalBreak(items, pos.item, k, u))
@@ -302,30 +330,29 @@ function fillWith(
               ? [variant]
               : [];
         if (vs.length) {
-          entries.push({ slot, height: h - slot, what: { kind: 'units', item: pos.item, from, to: u } });
-          candidate({ item: pos.item, variant, unit: u }, false, vs);
-          entries.pop();
+          this.entries.push({
+            slot,
+            height: this.h - slot,
+            what: { kind: 'units', item: pos.item, from, to: u },
+          });
+          this.candidate({ item: pos.item, variant, unit: u }, false, vs);
+          this.entries.pop();
         }
       }
-      if (h + units[u]! > cap + contained.shrinkable && (h > 0 || u > from)) {
-        stop = true;
+      if (this.h + units[u]! > this.w.cap + this.contained.shrinkable && (this.h > 0 || u > from)) {
+        full = true;
         break;
       }
-      h += units[u]!;
+      this.h += units[u]!;
     }
     if (u > from)
-      entries.push({ slot, height: h - slot, what: { kind: 'units', item: pos.item, from, to: u } });
-    if (stop) break;
-    // The item is set whole in this column: a paragraph that began here may still be set a line longer or shorter.
-    if (begunHere === pos.item && from === 0 && it.variants.length > 1)
-      contained.add(
-        pos.item,
-        it.variants.slice(1).map((vu, k) => [sum(vu) - sum(units), it.variantCost[k + 1]!, k + 1]),
-      );
-    lastSpace = it.spaceAfter;
-    pos = { item: pos.item + 1, variant: 0, unit: 0 };
+      this.entries.push({
+        slot,
+        height: this.h - slot,
+        what: { kind: 'units', item: pos.item, from, to: u },
+      });
+    return !full;
   }
-  return { fills: out, top: topCount, inline: inlineCount };
 }
 
 /** Whether variant k of an item has the same unit heights as variant 0 before unit u (lines of a paragraph). */
@@ -336,61 +363,4 @@ function samePrefix(it: FlowItem, k: number, u: number): boolean {
   if (b.length <= u) return false;
   for (let j = 0; j < u; j++) if (a[j] !== b[j]) return false;
   return true;
-}
-
-/**
- * Fills a column's gap (or makes room when it is overfull) with the variants of paragraphs wholly inside it,
- * at the least cost; undefined when the column cannot be made to fit. `free`: a short column costs nothing
- * (before a forced break, at the end of the flow).
- */
-function adjust(
-  contained: Contained,
-  gap: number,
-  free: boolean,
-): { delta: number; cost: number; choices: [number, number][] } | undefined {
-  if (gap >= 0 && (free || gap === 0)) return NO_CHANGE;
-  // One option per paragraph; few paragraphs per column, so a greedy pick by cost per slot is enough.
-  const want = gap > 0 ? 1 : -1;
-  const picks = want > 0 ? contained.longer : contained.shorter;
-  let best: { delta: number; cost: number; choices: [number, number][] } | undefined =
-    gap >= 0 ? { delta: 0, cost: gapCost(gap), choices: [] } : undefined;
-  if (picks.length === 0) return best;
-  let delta = 0;
-  let cost = 0;
-  const choices: [number, number][] = [];
-  for (const p of picks) {
-    if (choices.some(([item]) => item === p.item)) continue;
-    if (want > 0 && delta + p.d > gap) continue;
-    delta += p.d;
-    cost += p.cost;
-    choices.push([p.item, p.k]);
-    const left = gap - delta;
-    if (left < 0) continue;
-    const total = cost + gapCost(left);
-    if (!best || total < best.cost) best = { delta, cost: total, choices: [...choices] };
-    if (left === 0) break;
-  }
-  return best;
-}
-
-const NO_CHANGE = { delta: 0, cost: 0, choices: [] as [number, number][] };
-
-/** The column's entries with paragraphs set in their chosen variants: lengths change, later entries move. */
-function applyVariants(
-  items: readonly FlowItem[],
-  entries: Entry[],
-  choices: readonly [number, number][],
-): Entry[] {
-  if (choices.length === 0) return entries;
-  const chosen = new Map(choices);
-  let shift = 0;
-  return entries.map((e) => {
-    const moved = { ...e, slot: e.slot + shift };
-    const v = e.what.kind === 'units' ? chosen.get(e.what.item) : undefined;
-    if (v === undefined || e.what.kind !== 'units') return moved;
-    const units = items[e.what.item]!.variants[v]!;
-    const height = sum(units);
-    shift += height - e.height;
-    return { ...moved, height, what: { ...e.what, to: units.length } };
-  });
 }

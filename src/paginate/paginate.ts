@@ -67,35 +67,79 @@ export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}
 }
 
 function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number): FlowLayout {
-  const offsets = naturalOffsets(flow);
-  const n = frame.columns;
-  let speculate = true;
-  const balance = frame.balance && n > 1;
-  const topSlot = (column: number) => (column < n ? frame.startSlot : 0);
-  const capOf = (column: number) => frame.slots - topSlot(column);
-  const pageOf = (column: number) => frame.startPage + Math.floor(column / n);
-  const done = (s: State) => s.pos.item >= flow.items.length && s.nextFloat >= flow.floats.length;
-  const textAt = (pos: Pos) => {
-    const it = flow.items[pos.item];
-    if (!it || pos.unit === 0) return offsets[pos.item]!;
+  const start: State = {
+    pos: { item: 0, variant: 0, unit: 0 },
+    nextFloat: 0,
+    column: 0,
+    reserve: 0,
+    mustReach: -1,
+    cost: 0,
+  };
+  const s = new Search(flow, frame, options, beam);
+  // Figures set above the text they refer to oblige the page to reach that text; if every way the beam kept
+  // broke such a promise, search again with figures only after their text (always possible, by forced columns).
+  let last = s.find(start, false, Infinity);
+  if (!last) {
+    s.speculate = false;
+    last = s.find(start, false, Infinity);
+  }
+  if (!last) throw new Error('the page builder found no layout');
+  return layoutOf(path(last), frame, flow.items.length);
+}
+
+/** One beam search over a flow's columns: the states, the steps between them, and the last page's balancing. */
+class Search {
+  private readonly offsets: number[];
+  private readonly n: number;
+  private readonly balance: boolean;
+  /** Whether figures may stand above the text they refer to (on the same page). */
+  speculate = true;
+
+  constructor(
+    private readonly flow: Flow,
+    private readonly frame: Frame,
+    private readonly options: PaginateOptions,
+    private readonly beam: number,
+  ) {
+    this.offsets = naturalOffsets(flow);
+    this.n = frame.columns;
+    this.balance = frame.balance && this.n > 1;
+  }
+
+  private topSlot(column: number): number {
+    return column < this.n ? this.frame.startSlot : 0;
+  }
+  private capOf(column: number): number {
+    return this.frame.slots - this.topSlot(column);
+  }
+  private done(s: State): boolean {
+    return s.pos.item >= this.flow.items.length && s.nextFloat >= this.flow.floats.length;
+  }
+  private textAt(pos: Pos): number {
+    const it = this.flow.items[pos.item];
+    if (!it || pos.unit === 0) return this.offsets[pos.item]!;
     return (
-      offsets[pos.item]! +
+      this.offsets[pos.item]! +
       it.spaceBefore +
       it.variants[pos.variant]!.slice(0, pos.unit).reduce((a, b) => a + b, 0)
     );
-  };
-  const remaining = (s: State) =>
-    offsets.at(-1)! -
-    textAt(s.pos) +
-    flow.floats.slice(s.nextFloat).reduce((a, f) => a + f.height + f.space, 0);
+  }
+  private remaining(s: State): number {
+    return (
+      this.offsets.at(-1)! -
+      this.textAt(s.pos) +
+      this.flow.floats.slice(s.nextFloat).reduce((a, f) => a + f.height + f.space, 0)
+    );
+  }
 
   /** One column filled from `s` in every allowed way; `height` caps the column (balancing). */
-  const step = (s: State, c: number, strict: boolean, height = Infinity): State[] => {
+  private step(s: State, c: number, strict: boolean, height = Infinity): State[] {
+    const { flow, offsets, n } = this;
     // Text this page can still take: figures referred to within it may stand above their text on the page.
-    const room = (capOf(c) - (c % n === 0 ? 0 : s.reserve)) * (n - (c % n));
-    const here = textAt(s.pos);
+    const room = (this.capOf(c) - (c % n === 0 ? 0 : s.reserve)) * (n - (c % n));
+    const here = this.textAt(s.pos);
     let ahead = s.pos.item;
-    while (speculate && ahead < flow.items.length && offsets[ahead + 1]! - here <= room) ahead++;
+    while (this.speculate && ahead < flow.items.length && offsets[ahead + 1]! - here <= room) ahead++;
     const tops: Top[] = [
       {
         reserve: c % n === 0 ? 0 : s.reserve,
@@ -114,7 +158,11 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
         const prev = tops.at(-1)!;
         if (f.span !== 'page' || f.anchor > ahead) break;
         // Only a page with its whole height takes a figure too tall for it (and reports it).
-        if (prev.reserve + f.height + f.space > capOf(c) && !(prev.reserve === 0 && topSlot(c) === 0)) break;
+        if (
+          prev.reserve + f.height + f.space > this.capOf(c) &&
+          !(prev.reserve === 0 && this.topSlot(c) === 0)
+        )
+          break;
         tops.push({
           reserve: prev.reserve + f.height + f.space,
           mustReach: f.anchor > s.pos.item ? Math.max(prev.mustReach, f.anchor) : prev.mustReach,
@@ -124,7 +172,7 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
             ...prev.entries,
             { slot: prev.reserve, height: f.height, what: { kind: 'float', float: nf } },
           ],
-          tooTall: f.height > capOf(c) ? [...prev.tooTall, nf] : prev.tooTall,
+          tooTall: f.height > this.capOf(c) ? [...prev.tooTall, nf] : prev.tooTall,
         });
       }
       // Figures referred to before this page are not left waiting by choice.
@@ -133,86 +181,81 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
       );
       tops.splice(0, Math.max(0, Math.min(owed, tops.length - 1)));
     }
-    return tops.flatMap((top) => fillsFrom(s, c, strict, height, top, ahead));
-  };
+    return tops.flatMap((top) => this.fillsFrom(s, c, strict, height, top, ahead));
+  }
 
   /** The columns that can follow `s` in column c below the page-wide figures of `top`. */
-  const fillsFrom = (
-    s: State,
-    c: number,
-    strict: boolean,
-    height: number,
-    top: Top,
-    ahead: number,
-  ): State[] => {
-    const { reserve, tooTall, entries: pageTop } = top;
-    const mustReach = top.mustReach;
-    const nf = top.nf;
-    const cost = s.cost + top.cost;
-    const cap = Math.min(capOf(c) - reserve, height);
-    const full = reserve === 0 && topSlot(c) === 0 && cap === frame.slots;
-    const fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, nf);
-    const states = statesOf(fills);
+  private fillsFrom(s: State, c: number, strict: boolean, height: number, top: Top, ahead: number): State[] {
+    const { flow, offsets } = this;
+    const cap = Math.min(this.capOf(c) - top.reserve, height);
+    const full = top.reserve === 0 && this.topSlot(c) === 0 && cap === this.frame.slots;
+    const fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, top.nf);
+    const states = this.statesOf(s, c, top, fills);
     // A column with no figures set above its page's text always has a way on, whatever the rules: a forced
     // column (reported), never a dead end.
     if (states.length === 0 && (fills.length === 0 || top.entries.length === 0))
-      return statesOf([emergency(flow, s.pos, nf, cap, full)]);
+      return this.statesOf(s, c, top, [emergency(flow, s.pos, top.nf, cap, full)]);
     return states;
+  }
 
-    function statesOf(fills: ColumnFill[]): State[] {
-      return fills.flatMap((fill) => {
-        const reach = Math.max(mustReach, fill.mustReach);
-        const nextPage = fill.pageBreak || (c + 1) % n === 0;
-        // The page ends here: the text its figures refer to must have come.
-        if (nextPage && reach >= 0 && fill.end.item < reach && fill.end.item < flow.items.length) return [];
-        if (tooTall.length)
-          fill = {
-            ...fill,
-            problems: [
-              ...fill.problems,
-              ...tooTall.map((float) => ({ code: 'layout:too-tall' as const, float })),
-            ],
-          };
-        const pageBreak = fill.pageBreak;
-        const end = pageBreak ? { item: fill.end.item + 1, variant: 0, unit: 0 } : fill.end;
-        return {
-          pos: end,
-          nextFloat: fill.nextFloat,
-          column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
-          reserve,
-          mustReach: nextPage ? -1 : reach,
-          cost: cost + fill.cost,
-          parent: s,
-          filled: { column: c, fill, pageTop },
+  /** The states after column c filled from `s` in each of these ways; none where a promise is broken. */
+  private statesOf(s: State, c: number, top: Top, fills: ColumnFill[]): State[] {
+    const n = this.n;
+    return fills.flatMap((fill) => {
+      const reach = Math.max(top.mustReach, fill.mustReach);
+      const nextPage = fill.pageBreak || (c + 1) % n === 0;
+      // The page ends here: the text its figures refer to must have come.
+      if (nextPage && reach >= 0 && fill.end.item < reach && fill.end.item < this.flow.items.length)
+        return [];
+      if (top.tooTall.length)
+        fill = {
+          ...fill,
+          problems: [
+            ...fill.problems,
+            ...top.tooTall.map((float) => ({ code: 'layout:too-tall' as const, float })),
+          ],
         };
-      });
-    }
-  };
+      const pageBreak = fill.pageBreak;
+      const end = pageBreak ? { item: fill.end.item + 1, variant: 0, unit: 0 } : fill.end;
+      return {
+        pos: end,
+        nextFloat: fill.nextFloat,
+        column: pageBreak ? (Math.floor(c / n) + 1) * n : c + 1,
+        reserve: top.reserve,
+        mustReach: nextPage ? -1 : reach,
+        cost: s.cost + top.cost + fill.cost,
+        parent: s,
+        filled: { column: c, fill, pageTop: top.entries },
+      };
+    });
+  }
 
   /** How unequal the columns of the page a finished state ends on are: a short column costs as a foot gap. */
-  const imbalance = (last: State): number => {
-    if (!balance) return 0;
+  private imbalance(last: State): number {
+    const n = this.n;
+    if (!this.balance) return 0;
     const page = Math.floor(last.filled!.column / n);
     const heights = new Array<number>(n).fill(0);
     for (let s: State | undefined = last; s?.filled && Math.floor(s.filled.column / n) === page; s = s.parent)
       heights[s.filled.column % n] = s.filled.fill.height;
     const top = Math.max(...heights);
     return heights.reduce((a, h) => a + gapCost(top - h), 0);
-  };
+  }
 
   /** The rest of the flow from a page's start, set in columns of equal height on that page; or undefined. */
-  const balanced = (s: State): State | undefined => {
+  private balanced(s: State): State | undefined {
     const c = s.column;
-    const lowest = Math.max(1, Math.ceil(remaining(s) / n) - 1);
-    for (let h = lowest; h <= capOf(c); h++) {
-      const found = find(s, true, c + n - 1, h);
+    const lowest = Math.max(1, Math.ceil(this.remaining(s) / this.n) - 1);
+    for (let h = lowest; h <= this.capOf(c); h++) {
+      const found = this.find(s, true, c + this.n - 1, h);
       if (found && found.cost - s.cost < COST.gapMany) return found;
     }
     return undefined;
-  };
+  }
 
   /** The beam search from `from` to the end of the flow, within columns up to `lastColumn`. */
-  function find(from: State, strict: boolean, lastColumn: number, height?: number): State | undefined {
+  find(from: State, strict: boolean, lastColumn: number, height?: number): State | undefined {
+    const n = this.n;
     const byColumn = new Map<number, Map<string, State>>();
     const push = (s: State) => {
       let m = byColumn.get(s.column);
@@ -230,42 +273,24 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
       const here = byColumn.get(c);
       byColumn.delete(c);
       if (!here) continue;
-      options.check?.(pageOf(c));
-      const states = [...here.values()].sort((a, b) => a.cost - b.cost).slice(0, beam);
+      this.options.check?.(this.frame.startPage + Math.floor(c / n));
+      const states = [...here.values()].sort((a, b) => a.cost - b.cost).slice(0, this.beam);
       for (const [rank, s] of states.entries()) {
         if (best && s.cost >= best.cost) continue;
         // From a page's start, the rest may fit on this page: set it balanced, and weigh that too (for the
         // cheapest few ways of reaching the page: balancing is a search of its own).
-        if (!strict && balance && c % n === 0 && rank < 24 && remaining(s) <= n * capOf(c)) {
-          const b = balanced(s);
+        if (!strict && this.balance && c % n === 0 && rank < 24 && this.remaining(s) <= n * this.capOf(c)) {
+          const b = this.balanced(s);
           if (b) offer(b);
         }
-        for (const next of step(s, c, strict, height)) {
-          if (done(next)) offer({ ...next, cost: next.cost + imbalance(next) });
+        for (const next of this.step(s, c, strict, height)) {
+          if (this.done(next)) offer({ ...next, cost: next.cost + this.imbalance(next) });
           else if (next.column <= lastColumn) push(next);
         }
       }
     }
     return best;
   }
-
-  const start: State = {
-    pos: { item: 0, variant: 0, unit: 0 },
-    nextFloat: 0,
-    column: 0,
-    reserve: 0,
-    mustReach: -1,
-    cost: 0,
-  };
-  // Figures set above the text they refer to oblige the page to reach that text; if every way the beam kept
-  // broke such a promise, search again with figures only after their text (always possible, by forced columns).
-  let last = find(start, false, Infinity);
-  if (!last) {
-    speculate = false;
-    last = find(start, false, Infinity);
-  }
-  if (!last) throw new Error('the page builder found no layout');
-  return layoutOf(path(last), frame, flow.items.length);
 }
 
 /** The states from the first filled column to `last`, in order. */
