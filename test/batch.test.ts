@@ -92,6 +92,20 @@ describe('briefing batch', () => {
     expect(Buffer.compare(readFileSync(path.join(out, 'b/2025-02.pdf')), bytes)).toBe(0);
   }, 120_000);
 
+  it('builds with the environment it was started in (SOURCE_DATE_EPOCH reaches the build processes)', async () => {
+    const dir = monthlyTree(['a'], ['2025-01']);
+    const out = path.join(dir, 'out');
+    const r = await promisify(execFile)(
+      process.execPath,
+      [cli, 'batch', path.join(dir, 'batch.yaml'), '--out-dir', out, '--jobs', '1'],
+      { env: { ...process.env, SOURCE_DATE_EPOCH: '1000000000' } },
+    );
+    expect(r.stderr).toBe('');
+    // 1000000000 s after the epoch is 2001-09-09 01:46:40 UTC; without it the date comes from the data (2025).
+    const info = await promisify(execFile)('pdfinfo', ['-isodates', path.join(out, 'a/2025-01.pdf')]);
+    expect(info.stdout).toMatch(/CreationDate:\s+2001-09-09T01:46:40/);
+  }, 120_000);
+
   it('goes on past a failing report and says which failed and why', async () => {
     const dir = monthlyTree(['a', 'b', 'c'], ['2025-01']);
     writeFileSync(path.join(dir, 'data/b/2025-01.yaml'), monthlyData('b', '2025-01', { date: 'not-a-date' }));

@@ -18,5 +18,10 @@ export function createBuildPool(workers: number, memoryMb = 2048): Tinypool {
     minThreads: workers,
     maxThreads: workers,
     execArgv: [`--max-old-space-size=${memoryMb}`],
+    // Tinypool gives child processes an empty environment unless told: builds need SOURCE_DATE_EPOCH,
+    // BRIEFING_CACHE_DIR, HOME and PATH as the command had them.
+    env: Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
   });
 }
