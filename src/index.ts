@@ -1,5 +1,5 @@
 /** Briefing's library API: build a report in-process. */
-export { buildReport, type BuildOptions, type BuildResult } from './pipeline.js';
+export { buildReport, type BuildOptions, type BuildResult } from './pipeline/pipeline.js';
 export { defaultOutFile } from './build/paths.js';
 export type { ReportRequest } from './build/request.js';
 export { buildBatch, type BatchOptions, type BatchSummary, type ReportOutcome } from './batch/run.js';

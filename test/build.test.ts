@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../src/pipeline.js';
+import { buildReport } from '../src/pipeline/pipeline.js';
 import { pdftotext, readGlyphs, readPdf, type Glyph } from './support/pdf.js';
 import { classify, noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tempTree } from './support/tmp.js';

@@ -8,7 +8,7 @@ import type { DocumentTree, Figure } from '../src/document/types.js';
 import { loadFontSet, type FontSet } from '../src/fonts/fonts.js';
 import { DEFAULT_THEME, parseTheme, type Theme } from '../src/theme/theme.js';
 import { computeGeometry, type Geometry } from '../src/page/geometry.js';
-import { buildReport } from '../src/pipeline.js';
+import { buildReport } from '../src/pipeline/pipeline.js';
 import { chartConfig } from '../src/charts/config.js';
 import { roughMeasure, wrapLabel } from '../src/charts/labels.js';
 import { seriesColors } from '../src/charts/palette.js';

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../src/pipeline.js';
+import { buildReport } from '../src/pipeline/pipeline.js';
 import { failures, measurePages } from './support/page-measure.js';
 import { tempTree } from './support/tmp.js';
 

@@ -7,7 +7,7 @@ import { parseMarkup } from '../src/markup/parse.js';
 import { layoutParagraph, prepare } from '../src/cjk/breaker.js';
 import { splitOverlong } from '../src/cjk/overlong.js';
 import { tokenize } from '../src/cjk/tokens.js';
-import { buildReport } from '../src/pipeline.js';
+import { buildReport } from '../src/pipeline/pipeline.js';
 import { measurer } from './support/cjk.js';
 import { pdftotext } from './support/pdf.js';
 import { tempTree } from './support/tmp.js';

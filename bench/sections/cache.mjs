@@ -9,7 +9,7 @@ export default {
   async run(ctx) {
     const { renderFigures } = await import('../../dist/charts/figures.js');
     const { clearChartMemoryCache } = await import('../../dist/charts/cache.js');
-    const { buildReport } = await import('../../dist/pipeline.js');
+    const { buildReport } = await import('../../dist/pipeline/pipeline.js');
     const { tree, data, theme, fonts, geo } = await sampleFigures();
     const stage = (dir) => renderFigures(tree, data, theme, fonts, geo, { cacheDir: dir });
     const results = { cold: [], disk: [], memory: [] };

@@ -14,7 +14,7 @@ export const VARIANTS = [
 /** Builds the sample in one chart format with the chart cache off; memoized, and written to a file. */
 export async function samplePdf(ctx, name) {
   return ctx.memo(`pdf:${name}`, async () => {
-    const { buildReport } = await import('../../dist/pipeline.js');
+    const { buildReport } = await import('../../dist/pipeline/pipeline.js');
     const { clearChartMemoryCache } = await import('../../dist/charts/cache.js');
     const extra = VARIANTS.find((v) => v[0] === name)[2];
     const pack = extra ? packWith(extra) : samplePack;

@@ -1,4 +1,4 @@
-import { buildReport } from '../pipeline.js';
+import { buildReport } from '../pipeline/pipeline.js';
 import type { ReportRequest } from '../build/request.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';

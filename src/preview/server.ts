@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { buildReport } from '../pipeline.js';
+import { buildReport } from '../pipeline/pipeline.js';
 import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { PREVIEW_PAGE } from './page.js';

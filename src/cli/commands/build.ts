@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BuildResult } from '../../pipeline.js';
+import type { BuildResult } from '../../pipeline/pipeline.js';
 import { defaultOutFile } from '../../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../../diagnostics/format.js';
 import { command, EPILOGUE, EXIT } from '../command.js';
@@ -86,7 +86,7 @@ export const buildCommand = command({
       )
       .epilogue(EPILOGUE),
   handler: async (args) => {
-    const { buildReport } = await import('../../pipeline.js');
+    const { buildReport } = await import('../../pipeline/pipeline.js');
     const result = await buildReport({
       templateDir: args['template-dir'],
       dataFile: args.data,
@@ -126,7 +126,7 @@ export const checkCommand = command({
       )
       .epilogue(EPILOGUE),
   handler: async (args) => {
-    const { buildReport } = await import('../../pipeline.js');
+    const { buildReport } = await import('../../pipeline/pipeline.js');
     const result = await buildReport({
       templateDir: args['template-dir'],
       dataFile: args.data,

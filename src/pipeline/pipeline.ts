@@ -1,21 +1,21 @@
 import path from 'node:path';
-import { DEFAULT_FONTS_CONFIG, defaultOutFile } from './build/paths.js';
-import { BuildFailure, error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import { findStringPointer, loadDataFile, type LoadedData } from './data/load.js';
-import { validateData } from './schema/validate.js';
-import { loadPack } from './template/pack.js';
-import { renderTemplate } from './template/render.js';
-import { parseMarkup } from './markup/parse.js';
-import { loadFontSet } from './fonts/fonts.js';
-import { computeGeometry } from './page/geometry.js';
-import { renderFigures, type ChartStats } from './charts/figures.js';
-import { cacheDirFor } from './charts/cache.js';
-import { typeset, type DocumentMeta } from './typeset/context.js';
-import { emitPdf } from './emit/pdf.js';
-import { outputDiagnostic, writeFileAtomic } from './emit/write.js';
-import { BuildLimits, LimitExceeded } from './build/limits.js';
-import type { ReportRequest } from './build/request.js';
-import { plainText, type DocumentTree, type TextBlock } from './document/types.js';
+import { DEFAULT_FONTS_CONFIG, defaultOutFile } from '../build/paths.js';
+import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
+import { validateData } from '../schema/validate.js';
+import { loadPack } from '../template/pack.js';
+import { renderTemplate } from '../template/render.js';
+import { parseMarkup } from '../markup/parse.js';
+import { loadFontSet } from '../fonts/fonts.js';
+import { computeGeometry } from '../page/geometry.js';
+import { renderFigures, type ChartStats } from '../charts/figures.js';
+import { cacheDirFor } from '../charts/cache.js';
+import { typeset, type DocumentMeta } from '../typeset/context.js';
+import { emitPdf } from '../emit/pdf.js';
+import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
+import { BuildLimits, LimitExceeded } from '../build/limits.js';
+import type { ReportRequest } from '../build/request.js';
+import { plainText, type DocumentTree, type TextBlock } from '../document/types.js';
 
 /** A report to build (src/build/request.ts) and how: written or only returned, checked only, its chart cache. */
 export interface BuildOptions extends ReportRequest {
