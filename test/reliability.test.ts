@@ -25,6 +25,17 @@ const json = JSON.stringify(
   2,
 );
 
+/** The annual pack's schema with one more top-level property allowed. */
+function schemaAllowing(name: string): string {
+  const schema = JSON.parse(
+    readFileSync(path.join(root, 'templates/annual-briefing/schema.json'), 'utf8'),
+  ) as {
+    properties: Record<string, unknown>;
+  };
+  schema.properties[name] = {};
+  return JSON.stringify(schema);
+}
+
 interface Case {
   name: string;
   /** Files of the case's folder, besides a copy of the annual-briefing pack in `pack/`. */
@@ -302,6 +313,131 @@ const CASES: Case[] = [
     code: 1,
     diagnostic: 'data:invalid',
     where: /d\.yaml:\d+:\d+ \/pullQuote\/afterSection/,
+  },
+  {
+    name: 'a pie with a value of 5e307 (Chart.js would loop for ever)',
+    files: {
+      'd.yaml': sample
+        .replace(
+          '      - type: bar\n        title: 前三季度GDP增速对比',
+          '      - type: pie\n        title: 前三季度GDP增速对比',
+        )
+        .replace('values: [1.7, 3.0, 2.6]', 'values: [1.7, 5e307, 2.6]'),
+    },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:value-range',
+    where: /d\.yaml:35:\d+ \/sections\/2\/figures\/0\/series\/0\/values\/1/,
+  },
+  {
+    name: 'bars of ±1e308',
+    files: { 'd.yaml': sample.replace('values: [1.7, 3.0, 2.6]', 'values: [1e308, -1e308, 2.6]') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:value-range',
+    where: /\/values\/0/,
+  },
+  {
+    name: 'a chart label of 300 digits',
+    files: { 'd.yaml': sample.replace('labels: [衡阳·上半年,', `labels: ['${'9'.repeat(300)}',`) },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'chart:labels',
+    where: /d\.yaml:32:\d+ \/sections\/2\/figures\/0\/labels\/0/,
+  },
+  {
+    name: 'a chart of 100,000 bars',
+    files: {
+      'd.json': JSON.stringify({
+        ...(JSON.parse(json) as object),
+        sections: [
+          {
+            title: '一',
+            paragraphs: ['正文。'],
+            figures: [
+              {
+                type: 'bar',
+                title: '十万',
+                labels: Array.from({ length: 100_000 }, (_, i) => String(i)),
+                series: [{ name: 'x', values: Array.from({ length: 100_000 }, (_, i) => i) }],
+              },
+            ],
+          },
+        ],
+      }),
+    },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'chart:crowded',
+    where: /\/sections\/0\/figures\/0\/labels/,
+  },
+  {
+    name: '500 figures past --max-pages 10 stop before any chart is drawn',
+    files: {
+      'd.json': JSON.stringify({
+        ...(JSON.parse(json) as object),
+        sections: [
+          {
+            title: '一',
+            paragraphs: ['正文。'],
+            figures: Array.from({ length: 500 }, (_, i) => ({
+              type: 'bar',
+              title: `图${i}`,
+              labels: ['a', 'b'],
+              series: [{ name: 'x', values: [1, i] }],
+            })),
+          },
+        ],
+      }),
+    },
+    args: ['--data', 'd.json', '--max-pages', '10', '--time-limit', '20'],
+    code: 1,
+    diagnostic: 'limit:pages',
+  },
+  {
+    name: 'a named pipe (FIFO) as the data file',
+    files: {},
+    prepare: (dir) => void spawnSync('mkfifo', [path.join(dir, 'd.yaml')]),
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:unreadable',
+    where: /d\.yaml/,
+  },
+  {
+    name: '/dev/zero as the data file',
+    files: {},
+    args: ['--data', '/dev/zero'],
+    code: 1,
+    diagnostic: 'data:unreadable',
+    where: /\/dev\/zero/,
+  },
+  {
+    name: 'a data file over --max-data-mb',
+    files: { 'd.yaml': sample + `# ${'x'.repeat(2 * 2 ** 20)}\n` },
+    args: ['--data', 'd.yaml', '--max-data-mb', '1'],
+    code: 1,
+    diagnostic: 'limit:data-size',
+    where: /d\.yaml/,
+  },
+  {
+    name: 'YAML merge keys are merged',
+    files: {
+      'd.yaml': sample.replace(
+        'byline:\n  label: 本报记者\n',
+        'staff: &staff\n  label: 本报记者\nbyline:\n  <<: *staff\n',
+      ),
+    },
+    pack: { 'schema.json': schemaAllowing('staff') },
+    args: ['--data', 'd.yaml'],
+    code: 0,
+  },
+  {
+    name: 'an integer beyond 2^53',
+    files: { 'd.yaml': sample.replace('  afterSection: 4', '  afterSection: 12345678901234567890') },
+    args: ['--data', 'd.yaml'],
+    code: 1,
+    diagnostic: 'data:unsafe-integer',
+    where: /d\.yaml:127:\d+ \/pullQuote\/afterSection/,
   },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];

@@ -25,8 +25,10 @@ export interface BatchOptions extends PeriodChoice {
   maxPages?: number;
   /** A report running longer is stopped (its worker killed) and fails (default 120 s). */
   timeLimitMs?: number;
-  /** Heap limit of each worker process in MB (default 2048): a report that needs more fails, the others go on. */
+  /** Memory limit of each worker process in MB (default 2048): a report that needs more fails, the others go on. */
   memoryMb?: number;
+  /** A report whose data file is larger (MB) fails (default 32). */
+  maxDataMb?: number;
   /** Stop taking new reports (reports in progress finish, so no file is left half-written). */
   signal?: AbortSignal;
   /** Progress: called as each report is skipped, built or fails. */
@@ -85,7 +87,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   if (diagnostics.some((d) => d.severity === 'error')) return finishSummary(summary, started);
 
   const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
-  const hasher = new InputHasher(fontsConfig);
+  const hasher = new InputHasher(fontsConfig, options.maxDataMb);
   const state = readState(outDir);
   const outcomes = new Map<string, ReportOutcome>();
   let done = 0;
@@ -139,6 +141,8 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           ...(options.strict ? { strict: true } : {}),
           maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
           timeLimitMs,
+          maxMemoryMb: options.memoryMb ?? 2048,
+          ...(options.maxDataMb ? { maxDataMb: options.maxDataMb } : {}),
           ...(testPause ? { testPause } : {}),
         };
         let r: WorkerResult;

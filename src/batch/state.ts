@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../emit/write.js';
 import { PACKAGE_ROOT } from '../build/paths.js';
+import { DEFAULT_MAX_DATA_MB, readBounded } from '../data/read.js';
 import { loadFontSet } from '../fonts/fonts.js';
 
 /** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */
@@ -52,7 +53,11 @@ export class InputHasher {
   private readonly packs = new Map<string, string>();
   private base: string | undefined;
 
-  constructor(private readonly fontsConfig: string) {}
+  constructor(
+    private readonly fontsConfig: string,
+    /** Data files larger than this (MB) are not read here: their build fails on the same limit. */
+    private readonly maxDataMb: number = DEFAULT_MAX_DATA_MB,
+  ) {}
 
   private common(): string {
     if (this.base) return this.base;
@@ -85,12 +90,10 @@ export class InputHasher {
 
   /** The hash of one report's inputs; undefined when the data file cannot be read (the build will say why). */
   hash(templateDir: string, dataFile: string): string | undefined {
-    let data: Buffer;
-    try {
-      data = readFileSync(dataFile);
-    } catch {
-      return undefined;
-    }
+    // Bounded like the build's own read: a FIFO, a device or a huge file is never read outside every limit.
+    const read = readBounded(dataFile, this.maxDataMb * 2 ** 20);
+    if ('problem' in read) return undefined;
+    const data = read.bytes;
     return createHash('sha256')
       .update(this.common())
       .update(this.pack(templateDir))

@@ -67,6 +67,8 @@ async function build(task: WorkerTask): Promise<WorkerResult> {
       ...(task.strict ? { strict: true } : {}),
       ...(task.maxPages ? { maxPages: task.maxPages } : {}),
       ...(task.timeLimitMs ? { timeLimitMs: task.timeLimitMs } : {}),
+      ...(task.maxMemoryMb ? { maxMemoryMb: task.maxMemoryMb } : {}),
+      ...(task.maxDataMb ? { maxDataMb: task.maxDataMb } : {}),
     });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     return {

@@ -1,7 +1,7 @@
 /** A build went past a limit (pages or time): stopped on purpose, reported as a diagnostic, never a crash. */
 export class LimitExceeded extends Error {
   constructor(
-    readonly code: 'limit:pages' | 'limit:time',
+    readonly code: 'limit:pages' | 'limit:time' | 'limit:memory',
     message: string,
   ) {
     super(message);
@@ -10,7 +10,12 @@ export class LimitExceeded extends Error {
 }
 
 /** Defaults: generous for any real report, small enough to stop a runaway document or template. */
-export const DEFAULT_LIMITS = { maxPages: 1000, timeLimitMs: 120_000 } as const;
+export const DEFAULT_LIMITS = {
+  maxPages: 1000,
+  timeLimitMs: 120_000,
+  maxMemoryMb: 4096,
+  maxDataMb: 32,
+} as const;
 
 /**
  * The limits of one build, handed to every stage that can run away: each checks pages as it makes them and the
@@ -24,6 +29,7 @@ export class BuildLimits {
     readonly maxPages: number = DEFAULT_LIMITS.maxPages,
     readonly timeLimitMs: number = DEFAULT_LIMITS.timeLimitMs,
     started: number = performance.now(),
+    readonly maxMemoryMb: number = DEFAULT_LIMITS.maxMemoryMb,
   ) {
     this.deadline = started + timeLimitMs;
   }
@@ -35,8 +41,13 @@ export class BuildLimits {
     this.checkTime();
   }
 
-  /** Throws LimitExceeded when the clock is past the deadline (long loops call it now and then). */
+  /**
+   * Throws LimitExceeded when the clock is past the deadline or the process uses more memory than allowed (long
+   * loops call it now and then: every stage that can run away, per figure, page and column).
+   */
   checkTime(): void {
+    if (process.memoryUsage.rss() > this.maxMemoryMb * 2 ** 20)
+      throw new LimitExceeded('limit:memory', `the build used more than ${this.maxMemoryMb} MB of memory`);
     if (performance.now() > this.deadline)
       throw new LimitExceeded(
         'limit:time',

@@ -19,4 +19,8 @@ export interface ReportRequest {
   maxPages?: number;
   /** Stop (with a diagnostic) after this long; default 120 s. */
   timeLimitMs?: number;
+  /** Stop (with a diagnostic) when the build process uses more memory (resident, MB); default 4096. */
+  maxMemoryMb?: number;
+  /** Refuse a data file larger than this (MB); default 32. */
+  maxDataMb?: number;
 }

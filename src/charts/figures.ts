@@ -4,6 +4,7 @@ import type { Block, DocumentTree, Figure } from '../document/types.js';
 import type { FontSet } from '../fonts/fonts.js';
 import type { Theme } from '../theme/theme.js';
 import { figureSlot, type Geometry } from '../page/geometry.js';
+import { LimitExceeded, type BuildLimits } from '../build/limits.js';
 import {
   chartCacheKey,
   defaultCacheDir,
@@ -70,6 +71,8 @@ export interface FigureOptions {
   /** Output format and PNG resolution; default the theme's `chart.format` and `chart.dpi`. */
   format?: RenderSettings['format'];
   dpi?: number;
+  /** The build's limits: checked before each chart, and the figures' least page count against the page limit. */
+  limits?: BuildLimits;
 }
 
 /** What the chart stage did, for `--verbose` and the benchmark. `rendered + cached` = charts made. */
@@ -111,6 +114,7 @@ export function renderFigures(
   let fingerprint: string | undefined;
 
   const make = (b: Figure, columns: number | undefined): void => {
+    options.limits?.checkTime();
     const { spec, diagnostics: d } = readChartSpec(data, b.data, b.place);
     diagnostics.push(...d);
     if (!spec) return;
@@ -155,15 +159,43 @@ export function renderFigures(
   };
 
   // A figure is drawn at the size typeset gives it: across the type area, or in a column of <columns>.
+  const figures: [Figure, number | undefined][] = [];
   const walk = (blocks: readonly Block[], columns: number | undefined) => {
     for (const b of blocks) {
       if (b.type === 'columns') walk(b.children, b.count ?? geo.columns);
       else if (b.type === 'section') walk(b.children, columns);
-      else if (b.type === 'figure') make(b, columns);
+      else if (b.type === 'figure') figures.push([b, columns]);
     }
   };
   walk(tree.children, undefined);
+  if (options.limits) checkFigurePages(figures, theme, geo, options.limits);
+  for (const [b, columns] of figures) make(b, columns);
   stats.cached = stats.fromMemory + stats.fromDisk;
   stats.renderMs = Math.round(stats.renderMs * 10) / 10;
   return { charts, diagnostics, stats };
+}
+
+/**
+ * Stops before drawing any chart when the figures alone cannot fit in the page limit: each takes at least its
+ * slot's lines of its column, or of the page when it spans it (text ignored).
+ */
+function checkFigurePages(
+  figures: readonly [Figure, number | undefined][],
+  theme: Theme,
+  geo: Geometry,
+  limits: BuildLimits,
+): void {
+  let pages = 0;
+  for (const [b, columns] of figures) {
+    const slot = figureSlot(b, columns, theme, geo);
+    // A figure across the type area takes its lines of the page; one in a column, of that column only.
+    const share = columns === undefined || slot.spansPage ? 1 : Math.max(1, columns);
+    pages += slot.height / geo.pitch / (geo.slots * share);
+  }
+  const least = Math.ceil(pages - 1e-9);
+  if (least > limits.maxPages)
+    throw new LimitExceeded(
+      'limit:pages',
+      `the document's ${figures.length} figures alone need at least ${least} pages, more than the limit of ${limits.maxPages}`,
+    );
 }

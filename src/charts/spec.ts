@@ -83,8 +83,17 @@ function readLabels(r: FigureReport, labels: unknown, pointer: string): string[]
     );
   else
     labels.forEach((l: unknown, i) => {
-      if (typeof l === 'string' || (typeof l === 'number' && Number.isFinite(l))) out.push(String(l));
-      else
+      if (typeof l === 'string' || (typeof l === 'number' && Number.isFinite(l))) {
+        const chars = [...String(l)].length;
+        if (chars > MAX_LABEL_CHARS)
+          r.problem(
+            'chart:labels',
+            `label of ${chars} characters is too long to set in a chart`,
+            `${pointer}/labels/${i}`,
+            `a category label must fit beside its neighbours (at most ${MAX_LABEL_CHARS} characters); put the detail in the text or a note`,
+          );
+        else out.push(String(l));
+      } else
         r.problem(
           'chart:labels',
           `label ${JSON.stringify(l) ?? String(l)} is not text`,
@@ -147,7 +156,16 @@ interface FigureContext {
   count: number;
 }
 
-/** A series' values: finite numbers, none negative in a pie, one per label. */
+/**
+ * What a chart can draw: values whose sums stay exact and finite (Chart.js loops for ever on a pie of 5e307),
+ * labels that fit beside each other, and no more marks than a page can show apart.
+ */
+const MAX_CHART_VALUE = 1e15;
+const MAX_LABEL_CHARS = 40;
+const MAX_LABELS = 500;
+const MAX_SERIES = 24;
+
+/** A series' values: finite numbers within the drawable range, none negative in a pie, one per label. */
 function readValues(r: FigureReport, values: unknown, sp: string, f: FigureContext): number[] {
   const out: number[] = [];
   if (!Array.isArray(values)) {
@@ -169,6 +187,13 @@ function readValues(r: FigureReport, values: unknown, sp: string, f: FigureConte
         typeof v === 'number'
           ? 'charts need finite numbers (no .nan or .inf)'
           : 'write plain numbers: 3.0, not "3.0%" (the unit goes in `unit`)',
+      );
+    else if (Math.abs(v) > MAX_CHART_VALUE)
+      r.problem(
+        'chart:value-range',
+        `value ${v} is too large to draw (a chart takes values up to ±1e15)`,
+        vp,
+        'give amounts in larger units (万, 亿) and say so in `unit`, or check the data for a mistake',
       );
     else {
       if (f.round && v < 0)
@@ -306,7 +331,16 @@ function checkWhole(
         'give each series type: bar or type: line (and axis: right for a second value axis)',
       );
   }
-  if (round && labels.length > 8)
+  if (labels.length > MAX_LABELS || series.length > MAX_SERIES)
+    r.problem(
+      'chart:crowded',
+      labels.length > MAX_LABELS
+        ? `${labels.length} labels cannot be drawn legibly in one chart (at most ${MAX_LABELS})`
+        : `${series.length} series cannot be drawn legibly in one chart (at most ${MAX_SERIES})`,
+      `${pointer}/${labels.length > MAX_LABELS ? 'labels' : 'series'}`,
+      'summarise the data (by month, by group) or split it into several figures',
+    );
+  else if (round && labels.length > 8)
     r.notice(
       'chart:crowded',
       `${labels.length} slices are hard to tell apart in print`,

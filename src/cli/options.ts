@@ -19,22 +19,33 @@ export function formatOption(describe: string) {
   return { choices: ['human', 'json'] as const, default: 'human' as const, describe };
 }
 
-/** How `--max-pages` and `--time-limit` are described: stopping one build, or failing one report of many. */
+/** How the limit options are described: stopping one build, or failing one report of many. */
 export interface LimitWords {
   pages: string;
   seconds: string;
+  memory: string;
+  /** The default memory limit (MB). */
+  memoryMb: number;
 }
 
 const ONE_BUILD: LimitWords = {
   pages: 'stop with an error past this many pages',
   seconds: 'stop with an error after this many seconds',
+  memory: 'stop with an error when the build uses more memory (MB)',
+  memoryMb: 4096,
 };
 
-/** `--max-pages` and `--time-limit`. */
+/** `--max-pages`, `--time-limit`, `--memory-limit` and `--max-data-mb`. */
 export function limitOptions<T>(y: Argv<T>, words: LimitWords = ONE_BUILD) {
   return y
     .option('max-pages', { type: 'number', default: 1000, describe: words.pages })
-    .option('time-limit', { type: 'number', default: 120, describe: words.seconds });
+    .option('time-limit', { type: 'number', default: 120, describe: words.seconds })
+    .option('memory-limit', { type: 'number', default: words.memoryMb, describe: words.memory })
+    .option('max-data-mb', {
+      type: 'number',
+      default: 32,
+      describe: 'refuse a data file larger than this (MB)',
+    });
 }
 
 /** The options `build`, `check` and `preview` share: the pack, the data, the fonts, the limits. */
@@ -95,9 +106,19 @@ export function fontsConfig(fonts: string | undefined): { fontsConfig?: string }
   return fonts ? { fontsConfig: path.resolve(fonts) } : {};
 }
 
-/** `--max-pages` and `--time-limit` as builds take them. */
-export function limits(args: { 'max-pages': number; 'time-limit': number }) {
-  return { maxPages: args['max-pages'], timeLimitMs: args['time-limit'] * 1000 };
+/** The limit options as builds take them. */
+export function limits(args: {
+  'max-pages': number;
+  'time-limit': number;
+  'memory-limit': number;
+  'max-data-mb': number;
+}) {
+  return {
+    maxPages: args['max-pages'],
+    timeLimitMs: args['time-limit'] * 1000,
+    maxMemoryMb: args['memory-limit'],
+    maxDataMb: args['max-data-mb'],
+  };
 }
 
 /** `--period`, `--from` and `--to`, leaving out those not given. */

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { DEFAULT_MAX_DATA_MB, describeReadProblem, readBounded } from './read.js';
 import { error, pointAt, type Diagnostic, type Place, type Point } from '../diagnostics/diagnostic.js';
 
 /** Where a data value and (for object members) its key stand in the source file. */
@@ -45,28 +45,30 @@ export function escapePointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Reads a YAML or JSON data file; syntax errors come back as diagnostics with `file:line:col`. */
-export async function loadDataFile(file: string): Promise<LoadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+/**
+ * Reads a YAML or JSON data file; syntax errors come back as diagnostics with `file:line:col`. Only a regular
+ * file of at most `maxMb` megabytes is read (see readBounded).
+ */
+export async function loadDataFile(file: string, maxMb: number = DEFAULT_MAX_DATA_MB): Promise<LoadResult> {
+  const read = readBounded(file, maxMb * 2 ** 20);
+  if ('problem' in read)
     return {
       ok: false,
       diagnostics: [
         error(
-          'data:unreadable',
-          code === 'ENOENT' ? 'data file not found' : `cannot read data file (${code})`,
+          read.problem.kind === 'too-large' ? 'limit:data-size' : 'data:unreadable',
+          describeReadProblem(read.problem),
           {
             place: { file },
-            hint: 'check the path given to --data',
+            hint:
+              read.problem.kind === 'too-large'
+                ? 'check that this is the right file, or raise the limit (--max-data-mb)'
+                : 'check the path given to --data: it must name a YAML or JSON file',
           },
         ),
       ],
     };
-  }
-  return parseDataText(file, bytes);
+  return parseDataText(file, read.bytes);
 }
 
 /** Parses data text (already read); the file name decides JSON (`.json`) or YAML (anything else). */
@@ -114,7 +116,8 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
     }
   }
 
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  // YAML merge keys (`<<: *defaults`) are merged as YAML 1.1 tools do; in JSON, "<<" is an ordinary key.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, merge: !isJson });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -175,6 +178,19 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
           ),
         );
       }
+    } else if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+      // An integer past 2^53 cannot be kept exactly: 12345678901234567890 would read as 12345678901234567000.
+      const at = positions.get(pointer)?.value.offset;
+      const literal =
+        at === undefined ? undefined : /^[-+]?\d+(?![.\deE])/.exec(text.slice(at, at + 400))?.[0];
+      if (literal)
+        control.push(
+          error('data:unsafe-integer', `the integer ${literal} is too large to keep exactly`, {
+            place: placeOf(pointer),
+            pointer,
+            hint: `numbers are exact up to 9007199254740991 (2^53 − 1); quote an identifier to keep it as text ("${literal}"), or give an amount in larger units`,
+          }),
+        );
     } else if (v && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
         const child = `${pointer}/${escapePointerToken(k)}`;

@@ -10,6 +10,8 @@ export const CODES = {
   'data:syntax': 'the data file is not valid YAML or JSON',
   'data:control-character': 'a control character in a text value',
   'data:ill-formed-text': 'a lone surrogate or a noncharacter in a value or key',
+  'data:unsafe-integer':
+    'an integer too large to keep exactly (beyond 2^53), which would silently lose digits',
   'data:type-mismatch': 'a value of the wrong type for the schema',
   'data:missing-field': 'a field the schema requires is missing',
   'data:unknown-field': 'a field the schema does not know (often misspelt)',
@@ -69,6 +71,7 @@ export const CODES = {
   'chart:series-type': 'a series type the chart type does not take',
   'chart:length-mismatch': 'a series with more or fewer values than labels',
   'chart:not-a-number': 'a chart value that is not a finite number',
+  'chart:value-range': 'a chart value too large to draw (beyond ±1e15)',
   'chart:negative': 'a negative value where a chart cannot show one (a pie)',
   'chart:empty': 'a chart with nothing to draw',
   'chart:axis': 'a figure\u2019s axis settings are not usable',
@@ -90,6 +93,8 @@ export const CODES = {
   // Limits and output
   'limit:pages': 'the document is longer than the page limit (--max-pages)',
   'limit:time': 'the build took longer than the time limit (--time-limit)',
+  'limit:data-size': 'the data file is larger than the data size limit (--max-data-mb)',
+  'limit:memory': 'the build used more memory than the memory limit (--max-memory-mb)',
   'output:is-directory': 'the output path is a folder',
   'output:not-a-folder': 'a folder of the output path is a file',
   'output:permission': 'no permission to write the output',

@@ -67,14 +67,17 @@ function creationDateFor(tree: DocumentTree, given: Date | undefined): Date {
   return new Date(0);
 }
 
+const LIMIT_OPTION = {
+  'limit:pages': '--max-pages',
+  'limit:time': '--time-limit',
+  'limit:memory': '--memory-limit',
+} as const;
+
 /** A limit's stop as a diagnostic, at the data file (what usually runs away), with the option that raises it. */
 function limitDiagnostic(e: LimitExceeded, dataFile: string): Diagnostic {
   return error(e.code, e.message, {
     place: { file: path.resolve(dataFile) },
-    hint:
-      e.code === 'limit:pages'
-        ? 'check the data for runaway content, or raise the limit (--max-pages)'
-        : 'check the data for runaway content, or raise the limit (--time-limit)',
+    hint: `check the data for runaway content, or raise the limit (${LIMIT_OPTION[e.code]})`,
   });
 }
 
@@ -87,7 +90,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   const diagnostics: Diagnostic[] = [];
   const timings: Record<string, number> = {};
   const started = performance.now();
-  const limits = new BuildLimits(options.maxPages, options.timeLimitMs, started);
+  const limits = new BuildLimits(options.maxPages, options.timeLimitMs, started, options.maxMemoryMb);
   let t = started;
   const stage = <T>(name: string, result: T & { diagnostics: Diagnostic[] }): T => {
     const now = performance.now();
@@ -104,7 +107,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   try {
     const { pack } = stage('pack', loadPack(options.templateDir));
     const { fonts } = stage('fonts', loadFontSet(options.fontsConfig ?? DEFAULT_FONTS_CONFIG));
-    const loaded = await loadDataFile(path.resolve(options.dataFile));
+    const loaded = await loadDataFile(path.resolve(options.dataFile), options.maxDataMb);
     stage('data', loaded.ok ? { diagnostics: [] } : loaded);
     stop();
     const data = loaded.ok ? loaded.data : undefined;
@@ -129,6 +132,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       'charts',
       renderFigures(tree!, data, pack.theme, fonts, geometry, {
         cacheDir: options.cacheDir ?? cacheDirFor(outFile),
+        limits,
       }),
     );
     chartStats = stats;

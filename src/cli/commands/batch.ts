@@ -37,12 +37,9 @@ export const batchCommand = command({
     return limitOptions(chosen, {
       pages: 'a report past this many pages fails',
       seconds: 'a report taking longer (seconds) is stopped and fails',
+      memory: 'memory limit of each worker (MB): a report that needs more fails',
+      memoryMb: 2048,
     })
-      .option('memory-limit', {
-        type: 'number',
-        default: 2048,
-        describe: 'heap limit of each worker (MB)',
-      })
       .option('format', formatOption('summary format'))
       .example('$0 batch data/monthly/batch.yaml', 'every report the manifest lists')
       .example('$0 batch data/monthly/batch.yaml --period 2025-03 --out-dir /srv/reports', 'one month')
