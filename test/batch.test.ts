@@ -226,7 +226,7 @@ describe('briefing batch under SIGKILL', () => {
     });
     expect(reference.built).toBe(18);
     // Each round pauses one process at a point it reports (BRIEFING_TEST_PAUSE, src/batch/testpoint.ts), then
-    // SIGKILLs the batch process there, and with it the paused worker when a worker is the one paused.
+    // SIGKILLs the batch process there.
     const rounds: { pause: string; jobs: string; leaves?: RegExp }[] = [
       // The batch has recorded its third report, not yet saved the state; its workers finish what they hold.
       { pause: 'report-done@3', jobs: '2' },
@@ -258,12 +258,11 @@ describe('briefing batch under SIGKILL', () => {
       const workers = childrenOf(child.pid!);
       expect(workers.length, pause).toBeGreaterThan(0);
       child.kill('SIGKILL');
-      if (paused !== child.pid) {
-        expect(workers, pause).toContain(paused);
-        process.kill(paused, 'SIGKILL');
-      }
+      // A paused worker is stuck where no event reaches it (Atomics.wait): it is left to its watchdog.
+      if (paused !== child.pid) expect(workers, pause).toContain(paused);
       await exited;
-      // No orphans: workers whose batch died finish the report in hand and leave.
+      // No orphans: workers whose batch died finish the report in hand and leave; one that is stuck is killed
+      // by its own watchdog thread (src/batch/watchdog.ts) a few seconds later.
       const running = () => workers.filter((w) => (procState(w) ?? 'Z') !== 'Z');
       for (let waited = 0; running().length && waited < 30_000; waited += 50)
         await new Promise((r) => setTimeout(r, 50));

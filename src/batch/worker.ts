@@ -3,6 +3,7 @@ import type { ReportRequest } from '../build/request.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { armTestPoints } from './testpoint.js';
+import { dieWithParent } from './watchdog.js';
 
 /** A report for a worker to build. */
 export interface WorkerTask extends ReportRequest {
@@ -38,6 +39,8 @@ if (process.send) {
   // The process that runs the pool was killed (SIGKILL, out of memory, a machine going down under `briefing
   // worker`): finish the report in hand, so that its file is written whole or not at all, and leave; no orphans.
   process.on('disconnect', onSignal);
+  // …and if that report is stuck where no event can reach it, it is killed a few seconds later.
+  dieWithParent();
 }
 
 /**
