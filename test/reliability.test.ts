@@ -51,6 +51,8 @@ interface Case {
   diagnostic?: string;
   where?: RegExp;
   prepare?: (dir: string) => void;
+  /** Checks of the case's folder after the build. */
+  after?: (dir: string) => void;
 }
 
 /** The bad-input catalogue (docs/reliability.md lists the same rows and what the user sees). */
@@ -439,6 +441,21 @@ const CASES: Case[] = [
     diagnostic: 'data:unsafe-integer',
     where: /d\.yaml:127:\d+ \/pullQuote\/afterSection/,
   },
+  {
+    name: 'a temporary file left by a killed build is removed by the next; a live one is kept',
+    files: {
+      'd.json': json,
+      // pid 4194305 is above Linux's largest pid: no process has it. The test's own process is alive.
+      '.out.pdf.4194305.0a1b2c3d.tmp': 'x'.repeat(100_000),
+      [`.out.pdf.${process.pid}.0a1b2c3d.tmp`]: 'x',
+    },
+    args: ['--data', 'd.json'],
+    code: 0,
+    after: (dir) =>
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([
+        `.out.pdf.${process.pid}.0a1b2c3d.tmp`,
+      ]),
+  },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];
 
@@ -464,6 +481,7 @@ describe('the bad-input catalogue: a diagnostic with its place, exit 1, nothing 
       expect(code).toBe(c.code);
       const file = path.join(dir, out);
       expect(existsSync(file) && statSync(file).isFile()).toBe(c.code === 0);
+      c.after?.(dir);
       if (!c.diagnostic) return;
       const result = JSON.parse(stdout) as {
         diagnostics: { code: string; file?: string; line?: number; column?: number; pointer?: string }[];
