@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCanvas, Image } from 'canvas';
@@ -20,6 +21,7 @@ import {
   cacheDirFor,
   chartCacheKey,
   clearChartMemoryCache,
+  refersOutside,
   renderSources,
   themeFingerprint,
 } from '../src/charts/cache.js';
@@ -611,12 +613,48 @@ describe('renderFigures and its cache', () => {
     ).toMatchObject({ rendered: 2 });
   });
 
+  it('never takes a tampered cache entry: other bytes than written, or a drawing that refers to a file', () => {
+    const dir = tempTree({ 'secret.png': 'not for the PDF' });
+    const { tree: t } = tree(['/a']);
+    clearChartMemoryCache();
+    const first = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
+    const svg = [...first.charts.values()][0]!.svg;
+    const file = path.join(
+      dir,
+      'charts',
+      readdirSync(path.join(dir, 'charts')).find((f) => f.endsWith('.svg'))!,
+    );
+    const evil = svg.replace(
+      '</svg>',
+      `<image href="${path.join(dir, 'secret.png')}" width="10" height="10"/></svg>`,
+    );
+    const taken = () =>
+      renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
+    // The drawing changed, its record did not: a miss, drawn again.
+    writeFileSync(file, evil);
+    expect(taken().stats).toMatchObject({ rendered: 1, fromDisk: 0 });
+    // Drawing and record both rewritten: the reference to a file still makes it a miss.
+    writeFileSync(file, evil);
+    const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Record<string, unknown>;
+    record.sha256 = createHash('sha256').update(evil).digest('hex');
+    writeFileSync(`${file}.json`, JSON.stringify(record));
+    const again = taken();
+    expect(again.stats).toMatchObject({ rendered: 1, fromDisk: 0 });
+    expect([...again.charts.values()][0]!.svg).toBe(svg);
+    expect(refersOutside(evil)).toBe(true);
+    expect(refersOutside(svg)).toBe(false);
+  });
+
   it('ignores a damaged cache file and draws the chart again', () => {
     const dir = tempTree({});
     const { tree: t } = tree(['/a']);
     clearChartMemoryCache();
     const first = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
-    const file = path.join(dir, 'charts', readdirSync(path.join(dir, 'charts'))[0]!);
+    const file = path.join(
+      dir,
+      'charts',
+      readdirSync(path.join(dir, 'charts')).find((f) => f.endsWith('.svg'))!,
+    );
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 200));
     const again = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
     expect(again.stats).toMatchObject({ rendered: 1, cached: 0 });

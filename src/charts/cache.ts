@@ -188,7 +188,11 @@ export function toMemory(key: string, image: ChartImage): void {
   while (memory.size > MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
 }
 
-/** A cached chart from disk, or undefined when missing, unreadable or not a whole file. */
+/**
+ * A cached chart from disk, or undefined when missing, unreadable, not a whole file, or not the bytes Briefing
+ * wrote: each entry has a record beside it (`<entry>.json`) with the SHA-256 of the drawing (and the chart's
+ * words), and a drawing that does not match it, or that refers to anything outside itself, is a miss.
+ */
 export function fromDisk(
   dir: string,
   key: string,
@@ -197,21 +201,33 @@ export function fromDisk(
   height: number,
 ): ChartImage | undefined {
   try {
-    const bytes = readFileSync(diskFile(dir, key, settings.format));
+    const file = diskFile(dir, key, settings.format);
+    const bytes = readFileSync(file);
+    const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sha256?: unknown; texts?: unknown };
+    if (record.sha256 !== createHash('sha256').update(bytes).digest('hex')) return undefined;
     if (settings.format === 'png') {
       if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE) || !bytes.subarray(-8).equals(PNG_END))
         return undefined;
       return { format: 'png', png: bytes, svg: pngAsSvg(bytes, Math.round(width), Math.round(height)) };
     }
     const svg = bytes.toString('utf8');
-    if (!/^(<\?xml|<svg)/.test(svg) || !svg.trimEnd().endsWith('</svg>')) return undefined;
+    if (!/^(<\?xml|<svg)/.test(svg) || !svg.trimEnd().endsWith('</svg>') || refersOutside(svg))
+      return undefined;
     // The chart's words, set as PDF text, live beside the drawing.
-    const texts = JSON.parse(readFileSync(`${diskFile(dir, key, 'svg')}.texts.json`, 'utf8')) as ChartText[];
-    if (!Array.isArray(texts)) return undefined;
-    return { format: 'svg', svg, texts };
+    if (!Array.isArray(record.texts)) return undefined;
+    return { format: 'svg', svg, texts: record.texts as ChartText[] };
   } catch {
     return undefined;
   }
+}
+
+/** Whether an SVG refers to something outside itself: an image or a reference that is not a data: URI or #id. */
+export function refersOutside(svg: string): boolean {
+  for (const m of svg.matchAll(/(?:xlink:)?href\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)/g)) {
+    const ref = (m[1] ?? m[2] ?? '').trim();
+    if (!ref.startsWith('#') && !/^data:image\/(png|jpeg);base64,/.test(ref)) return true;
+  }
+  return false;
 }
 
 /**
@@ -224,12 +240,15 @@ export function toDisk(dir: string, key: string, image: ChartImage): boolean {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    if (image.texts) {
-      // The words first: a drawing on disk always has its words beside it.
-      writeFileSync(tmp, JSON.stringify(image.texts));
-      renameSync(tmp, `${file}.texts.json`);
-    }
-    writeFileSync(tmp, image.format === 'png' ? image.png! : image.svg);
+    const bytes = image.format === 'png' ? image.png! : Buffer.from(image.svg);
+    // The record first: a drawing on disk always has its record (hash and words) beside it.
+    const record = {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      ...(image.texts ? { texts: image.texts } : {}),
+    };
+    writeFileSync(tmp, JSON.stringify(record));
+    renameSync(tmp, `${file}.json`);
+    writeFileSync(tmp, bytes);
     renameSync(tmp, file);
     return true;
   } catch {

@@ -124,6 +124,9 @@ function draw(
           height: d.height,
           assumePt: true,
           useCSS: false,
+          // A drawing never opens a file: only images inside it (data: URIs) are drawn, whatever its source.
+          imageCallback: (link) =>
+            /^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : '',
         });
         pdf.restore();
       }

@@ -70,5 +70,12 @@ export type SvgToPdfkit = (
   svg: string,
   x: number,
   y: number,
-  options: { width: number; height: number; assumePt: boolean; useCSS: boolean },
+  options: {
+    width: number;
+    height: number;
+    assumePt: boolean;
+    useCSS: boolean;
+    /** Maps an <image>'s href to what pdfkit opens (a path or a data: URI); '' opens nothing. */
+    imageCallback?: (link: string) => string;
+  },
 ) => void;
