@@ -456,6 +456,20 @@ const CASES: Case[] = [
         `.out.pdf.${process.pid}.0a1b2c3d.tmp`,
       ]),
   },
+  {
+    name: 'an object printed as text',
+    files: { 'd.json': json },
+    pack: {
+      'partials/masthead.hbs': readFileSync(
+        path.join(root, 'templates/annual-briefing/partials/masthead.hbs'),
+        'utf8',
+      ).replace('<kicker>{{kicker}}</kicker>', '<kicker>{{byline}}</kicker>'),
+    },
+    args: ['--data', 'd.json'],
+    code: 1,
+    diagnostic: 'template:object-as-text',
+    where: /partials\/masthead\.hbs:2:9/,
+  },
   { name: 'usage error', files: {}, args: ['--data', 'd.yaml', '--colour'], code: 2 },
 ];
 

@@ -27,6 +27,8 @@ export const CODES = {
   'template:undefined': 'the template names a field the data does not have',
   'template:unknown-helper': 'the template calls a helper that does not exist',
   'template:missing-partial': 'the template includes a partial that does not exist',
+  'template:object-as-text':
+    'a {{value}} that is an object or a list, which would print as "[object Object]"',
   'template:recursion': 'a partial includes itself',
   'template:unescaped': 'the template outputs data unescaped ({{{…}}})',
   'template:helper': 'a helper was given a value it cannot use',
