@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,22 @@ describe('batch manifests', () => {
       expect(diagnostics[0]?.code, text).toBe(code);
       expect(diagnostics[0]?.place?.file).toBe(path.join(dir, 'm.yaml'));
     }
+  });
+
+  it('refuses an output that a symbolic link in the output folder takes elsewhere', () => {
+    const text = "template: p\ndata: '{unit}.yaml'\nout: '{unit}/r.pdf'\nvars: { unit: [a, b] }\n";
+    const dir = tempTree({ 'm.yaml': text, 'out/a/keep': '', 'elsewhere/keep': '' });
+    symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'out', 'b'));
+    const { diagnostics, jobs } = readManifest(path.join(dir, 'm.yaml'), path.join(dir, 'out'));
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['batch:output-outside', 'b/r.pdf would be written outside the output folder (through the link b)'],
+    ]);
+    expect(jobs.map((j) => j.id)).toEqual(['a/r.pdf']);
+    // An output folder that is itself a link, or does not exist yet, is fine.
+    symlinkSync(path.join(dir, 'out'), path.join(dir, 'linked'));
+    rmSync(path.join(dir, 'out', 'b'));
+    expect(readManifest(path.join(dir, 'm.yaml'), path.join(dir, 'linked')).diagnostics).toEqual([]);
+    expect(readManifest(path.join(dir, 'm.yaml'), path.join(dir, 'new', 'out')).diagnostics).toEqual([]);
   });
 });
 
