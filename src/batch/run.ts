@@ -133,18 +133,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
         const { job, hash } = todo[next++]!;
         // A run killed earlier (even with SIGKILL) may have left a temporary file beside this output.
         removeTemporaries(job.outFile);
-        const task: WorkerTask = {
-          templateDir: job.templateDir,
-          dataFile: job.dataFile,
-          outFile: job.outFile,
-          fontsConfig,
-          ...(options.strict ? { strict: true } : {}),
-          maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
-          timeLimitMs,
-          maxMemoryMb: options.memoryMb ?? 2048,
-          ...(options.maxDataMb ? { maxDataMb: options.maxDataMb } : {}),
-          ...(testPause ? { testPause } : {}),
-        };
+        const task = taskFor(job, options, fontsConfig, testPause);
         let r: WorkerResult;
         const taskStarted = performance.now();
         try {
@@ -157,28 +146,9 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           r = lostWorkerResult(e as Error, job.dataFile, ms, timeLimitMs, options.memoryMb ?? 2048);
         }
         summary.peakWorkerRssMb = Math.max(summary.peakWorkerRssMb, r.rssMb);
-        if (r.ok) {
-          if (hash) state.reports[job.id] = { hash, bytes: r.bytes, pages: r.pages };
-          record({
-            id: job.id,
-            status: 'built',
-            vars: job.vars,
-            ms: r.ms,
-            bytes: r.bytes,
-            pages: r.pages,
-            diagnostics: r.diagnostics,
-          });
-        } else {
-          delete state.reports[job.id];
-          record({
-            id: job.id,
-            status: 'failed',
-            vars: job.vars,
-            ms: r.ms,
-            diagnostics: r.diagnostics,
-            ...(r.firstError ? { firstError: r.firstError } : {}),
-          });
-        }
+        if (r.ok && hash) state.reports[job.id] = { hash, bytes: r.bytes, pages: r.pages };
+        else if (!r.ok) delete state.reports[job.id];
+        record(outcomeOf(job, r));
         testPoint('report-done');
         void save();
       }
@@ -197,6 +167,49 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     options.signal?.aborted === true && todo.some(({ job }) => outcomes.get(job.id)?.status === 'not-run');
   summary.reports = jobs.map((j) => outcomes.get(j.id)!);
   return finishSummary(summary, started);
+}
+
+/** What a worker is asked to build for one report of the batch, with the batch's limits. */
+function taskFor(
+  job: Job,
+  options: BatchOptions,
+  fontsConfig: string,
+  testPause: string | undefined,
+): WorkerTask {
+  return {
+    templateDir: job.templateDir,
+    dataFile: job.dataFile,
+    outFile: job.outFile,
+    fontsConfig,
+    ...(options.strict ? { strict: true } : {}),
+    maxPages: options.maxPages ?? DEFAULT_LIMITS.maxPages,
+    timeLimitMs: options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs,
+    maxMemoryMb: options.memoryMb ?? 2048,
+    ...(options.maxDataMb ? { maxDataMb: options.maxDataMb } : {}),
+    ...(testPause ? { testPause } : {}),
+  };
+}
+
+/** A worker's result as the report's outcome: built, or failed with its diagnostics. */
+function outcomeOf(job: Job, r: WorkerResult): ReportOutcome {
+  return r.ok
+    ? {
+        id: job.id,
+        status: 'built',
+        vars: job.vars,
+        ms: r.ms,
+        bytes: r.bytes,
+        pages: r.pages,
+        diagnostics: r.diagnostics,
+      }
+    : {
+        id: job.id,
+        status: 'failed',
+        vars: job.vars,
+        ms: r.ms,
+        diagnostics: r.diagnostics,
+        ...(r.firstError ? { firstError: r.firstError } : {}),
+      };
 }
 
 /** The result of a report whose worker was stopped (over the time limit) or died (out of memory, say). */
