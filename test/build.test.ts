@@ -283,15 +283,11 @@ describe('fonts and figures', () => {
       place: { file: path.join(dir, 'rare.yaml') },
     });
     expect(missing[0]!.place!.start!.line).toBeGreaterThan(10);
-    expect(missing[0]!.related).toEqual([
-      {
-        place: {
-          file: path.join(pack, 'partials', 'section.hbs'),
-          start: expect.objectContaining({ line: expect.any(Number) }),
-        },
-        message: 'set by the template here',
-      },
+    const related = missing[0]!.related ?? [];
+    expect(related.map((r) => [r.place.file, r.message])).toEqual([
+      [path.join(pack, 'partials', 'section.hbs'), 'set by the template here'],
     ]);
+    expect(related[0]!.place.start!.line).toBeGreaterThan(0);
   });
 
   it('--strict turns that warning into an error: exit 1, nothing written', async () => {

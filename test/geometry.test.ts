@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { columnWidthOf, computeGeometry, figureSlot } from '../src/page/geometry.js';
 import type { Figure } from '../src/document/types.js';
-import { DEFAULT_THEME, parseTheme } from '../src/theme/theme.js';
+import { checkThemeFonts, DEFAULT_THEME, parseTheme } from '../src/theme/theme.js';
+import { hintsOf } from '../src/diagnostics/format.js';
 
 describe('page geometry', () => {
   it('makes columns and gutter whole characters and centres the type area (clreq T1)', () => {
@@ -63,5 +64,34 @@ describe('page geometry', () => {
       hint: 'did you mean "columns"?',
       place: { start: { line: 2, column: 3 } },
     });
+  });
+
+  it('reports every theme mistake at once, each at its line: page size, colours, font families', () => {
+    const text =
+      'page: { size: A4x }\nheadline: { font: sams, color: acent }\nchart: { colors: [accent, "rgb(1,2,3)"] }\n';
+    const parsed = parseTheme('t.yaml', new TextEncoder().encode(text));
+    const fonts = checkThemeFonts(parsed.theme, ['serif', 'sans'], parsed.placeOf, 't.yaml');
+    const all = [...parsed.diagnostics, ...fonts].map((d) => [
+      d.code,
+      `${d.place?.start?.line}:${d.place?.start?.column}`,
+      hintsOf(d)[0]?.match(/did you mean "[^"]+"\?/)?.[0] ?? '',
+    ]);
+    expect(all).toEqual([
+      ['theme:page-size', '1:15', 'did you mean "A4"?'],
+      ['theme:color', '2:32', 'did you mean "accent"?'],
+      ['theme:color', '3:27', ''],
+      ['theme:unknown-font', '2:19', 'did you mean "sans"?'],
+    ]);
+  });
+
+  it('takes the first chart colour from palette.accent unless the theme lists chart colours', () => {
+    const accent = parseTheme('t.yaml', new TextEncoder().encode("palette: { accent: '#1f4e79' }\n")).theme;
+    expect(accent.chart.colors[0]).toBe('#1f4e79');
+    const own = parseTheme(
+      't.yaml',
+      new TextEncoder().encode("palette: { accent: '#1f4e79' }\nchart: { colors: ['#000000'] }\n"),
+    ).theme;
+    expect(own.chart.colors).toEqual(['#000000']);
+    expect(DEFAULT_THEME.chart.colors[0]).toBe(DEFAULT_THEME.palette.accent);
   });
 });

@@ -49,10 +49,10 @@ export function escapePointerToken(token: string | number): string {
  * Reads a YAML or JSON data file; syntax errors come back as diagnostics with `file:line:col`. Only a regular
  * file of at most `maxMb` megabytes is read (see readBounded).
  */
-export async function loadDataFile(file: string, maxMb: number = DEFAULT_MAX_DATA_MB): Promise<LoadResult> {
+export function loadDataFile(file: string, maxMb: number = DEFAULT_MAX_DATA_MB): Promise<LoadResult> {
   const read = readBounded(file, maxMb * 2 ** 20);
   if ('problem' in read)
-    return {
+    return Promise.resolve({
       ok: false,
       diagnostics: [
         error(
@@ -67,8 +67,8 @@ export async function loadDataFile(file: string, maxMb: number = DEFAULT_MAX_DAT
           },
         ),
       ],
-    };
-  return parseDataText(file, read.bytes);
+    });
+  return Promise.resolve(parseDataText(file, read.bytes));
 }
 
 /** Parses data text (already read); the file name decides JSON (`.json`) or YAML (anything else). */

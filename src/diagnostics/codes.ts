@@ -51,6 +51,7 @@ export const CODES = {
   'theme:out-of-range': 'a theme value outside its range',
   'theme:page': 'the page is too small for the body size and margins, or its size is unknown',
   'theme:page-size': 'an unknown page size',
+  'theme:color': 'a colour that is neither a palette name nor a hex colour',
   'theme:unknown-font': 'the theme sets text in a family the font configuration does not define',
   'theme:chart-dpi': 'PNG charts at a resolution too low for print',
   'theme:chart-greyscale': 'chart colours that look alike printed in greyscale',

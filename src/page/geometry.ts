@@ -1,13 +1,7 @@
 import type { Figure } from '../document/types.js';
 import type { Theme } from '../theme/theme.js';
 
-const PAGE_SIZES: Record<string, [number, number]> = {
-  A3: [841.89, 1190.55],
-  A4: [595.28, 841.89],
-  A5: [419.53, 595.28],
-  B5: [498.9, 708.66],
-  LETTER: [612, 792],
-};
+import { PAGE_SIZES } from '../theme/pages.js';
 
 /** Page geometry worked out from the theme: a type area of whole characters (clreq 版心), centred. */
 export interface Geometry {

@@ -16,6 +16,7 @@ import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
 import { BuildLimits, LimitExceeded } from '../build/limits.js';
 import type { ReportRequest } from '../build/request.js';
 import { plainText, type DocumentTree, type TextBlock } from '../document/types.js';
+import { checkThemeFonts } from '../theme/theme.js';
 
 /** A report to build (src/build/request.ts) and how: written or only returned, checked only, its chart cache. */
 export interface BuildOptions extends ReportRequest {
@@ -107,11 +108,25 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   try {
     const { pack } = stage('pack', loadPack(options.templateDir));
     const { fonts } = stage('fonts', loadFontSet(options.fontsConfig ?? DEFAULT_FONTS_CONFIG));
+    if (pack && fonts)
+      stage('theme', {
+        diagnostics: checkThemeFonts(pack.theme, [...fonts.families.keys()], pack.themePlace, pack.themeFile),
+      });
+    // The page is known from the theme alone: its faults come with the theme's others, before the data's.
+    const geometry = pack ? computeGeometry(pack.theme) : undefined;
+    if (pack && !geometry)
+      diagnostics.push(
+        error('theme:page', 'the page is too small for the body size and margins', {
+          place: pack.themePlace?.('/page') ?? { file: pack.themeFile },
+          pointer: '/page',
+          hint: 'use a larger page, smaller margins or a smaller body size',
+        }),
+      );
     const loaded = await loadDataFile(path.resolve(options.dataFile), options.maxDataMb);
     stage('data', loaded.ok ? { diagnostics: [] } : loaded);
     stop();
     const data = loaded.ok ? loaded.data : undefined;
-    if (!pack || !fonts || !data) throw new BuildFailure(diagnostics);
+    if (!pack || !fonts || !data || !geometry) throw new BuildFailure(diagnostics);
 
     stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
     stop();
@@ -119,15 +134,6 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
-    const geometry = computeGeometry(pack.theme);
-    if (!geometry)
-      throw new BuildFailure([
-        ...diagnostics,
-        error('theme:page', 'the page is too small for the body size and margins, or its size is unknown', {
-          place: { file: path.join(pack.dir, 'theme.yaml') },
-          hint: 'use a page size such as A4, A5, B5, Letter or [width, height] in points',
-        }),
-      ]);
     const { charts, stats } = stage(
       'charts',
       renderFigures(tree!, data, pack.theme, fonts, geometry, {

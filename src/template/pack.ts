@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { parseTheme, type Theme } from '../theme/theme.js';
+import { parseTheme, type At, type Theme } from '../theme/theme.js';
 import { compileSchema, type CompiledSchema } from '../schema/validate.js';
 
 /** A source file of a template pack: its path and text. */
@@ -18,6 +18,10 @@ export interface TemplatePack {
   /** Partial name (path under partials/ without `.hbs`, `/`-separated) → source. */
   partials: ReadonlyMap<string, SourceFile>;
   theme: Theme;
+  /** The pack's theme.yaml (which may not exist: then the theme is the defaults). */
+  themeFile: string;
+  /** Where a theme value stands in theme.yaml, for diagnostics found once the fonts are loaded. */
+  themePlace?: At;
   schema: CompiledSchema | undefined;
 }
 
@@ -118,6 +122,8 @@ export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagn
       template: read(templateFile),
       partials,
       theme: themed.theme,
+      themeFile,
+      ...(themed.placeOf ? { themePlace: themed.placeOf } : {}),
       schema,
     },
     diagnostics,

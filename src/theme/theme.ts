@@ -1,7 +1,9 @@
+import type { Code } from '../diagnostics/codes.js';
 import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { lightness, parseHex } from './color.js';
+import { PAGE_SIZES } from './pages.js';
 
 /** Text style of one page element; sizes in points, colours as `#rrggbb` or a palette name. */
 export interface TextStyle {
@@ -135,7 +137,81 @@ function greyscaleClash(colors: readonly string[]): string | undefined {
 const LENGTH_KEYS = new Set(['top', 'bottom', 'left', 'right']);
 
 /** Where a theme diagnostic points: the value at a pointer, or its key. */
-type At = (pointer: string, key?: boolean) => Place;
+export type At = (pointer: string, key?: boolean) => Place;
+
+/** Keys whose values are colours: a palette name or #rgb/#rrggbb. */
+const COLOR_KEYS = new Set(['color', 'rule', 'grid']);
+
+/**
+ * Every colour the theme uses is a palette name or a hex colour: a misspelt name, `rgb(…)` or a CSS colour name
+ * would otherwise reach the PDF and the charts as nothing (black, or no colour at all).
+ */
+function checkColors(theme: Theme, at: At): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = Object.keys(theme.palette);
+  const check = (v: unknown, pointer: string) => {
+    if (
+      typeof v !== 'string' ||
+      theme.palette[v] !== undefined ||
+      /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(v)
+    )
+      return;
+    const close = nearest(v, names);
+    out.push(
+      error('theme:color', `unknown colour ${JSON.stringify(v)}`, {
+        place: at(pointer),
+        pointer,
+        hint: `${close ? `did you mean "${close}"? ` : ''}a colour is a palette name (${names.join(', ')}) or a hex colour like "#b5121b"`,
+      }),
+    );
+  };
+  const walk = (node: unknown, pointer: string) => {
+    if (!node || typeof node !== 'object' || pointer === '/palette') return;
+    for (const [k, v] of Object.entries(node)) {
+      const p = `${pointer}/${k}`;
+      if (COLOR_KEYS.has(k)) check(v, p);
+      else if (k === 'colors' && Array.isArray(v)) v.forEach((c, i) => check(c, `${p}/${i}`));
+      else walk(v, p);
+    }
+  };
+  walk(theme, '');
+  return out;
+}
+
+/**
+ * Every font family the theme names is one the font configuration defines; the places are the theme's own
+ * (`placeOf` from parseTheme), with a did-you-mean. Run once the fonts are loaded.
+ */
+export function checkThemeFonts(
+  theme: Theme,
+  families: readonly string[],
+  placeOf: At | undefined,
+  themeFile: string,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (node: unknown, pointer: string) => {
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      const p = `${pointer}/${k}`;
+      if (k === 'font' && typeof v === 'string' && !families.includes(v)) {
+        const close = nearest(v, families);
+        out.push(
+          error(
+            'theme:unknown-font',
+            `the theme sets text in "${v}", which the font configuration does not define`,
+            {
+              place: placeOf ? placeOf(p) : { file: themeFile },
+              pointer: p,
+              hint: `${close ? `did you mean "${close}"? ` : ''}families defined: ${families.join(', ')} (fonts/fonts.yaml)`,
+            },
+          ),
+        );
+      } else if (typeof v === 'object') walk(v, p);
+    }
+  };
+  walk(theme, '');
+  return out;
+}
 
 /**
  * Loads `theme.yaml` over the defaults. Unknown keys and wrong types are diagnostics with positions;
@@ -144,7 +220,7 @@ type At = (pointer: string, key?: boolean) => Place;
 export function parseTheme(
   file: string,
   bytes: Uint8Array | undefined,
-): { theme: Theme; diagnostics: Diagnostic[] } {
+): { theme: Theme; diagnostics: Diagnostic[]; placeOf?: At } {
   const theme = structuredClone(DEFAULT_THEME);
   if (!bytes) return { theme, diagnostics: [] };
   const loaded = parseDataText(file, bytes);
@@ -152,8 +228,15 @@ export function parseTheme(
   const diagnostics: Diagnostic[] = [];
   const at: At = (pointer, key = false) => loaded.data.placeOf(pointer, { key });
   mergeTheme(theme as unknown as Record<string, unknown>, loaded.data.value, '', at, diagnostics);
-  diagnostics.push(...checkRanges(theme, at));
-  return { theme, diagnostics };
+  // The first chart colour is the accent unless the theme lists its own chart colours (docs/templates.md).
+  const given = loaded.data.value as { chart?: { colors?: unknown } } | null;
+  if (
+    given?.chart?.colors === undefined &&
+    /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(theme.palette.accent ?? '')
+  )
+    theme.chart.colors[0] = theme.palette.accent!;
+  diagnostics.push(...checkRanges(theme, at), ...checkColors(theme, at));
+  return { theme, diagnostics, placeOf: at };
 }
 
 /** Merges the user's values into the defaults, key by key, reporting unknown keys and values of the wrong type. */
@@ -190,7 +273,7 @@ function mergeTheme(
     const value = themeValue(k, v, cur, pointer);
     if ('problem' in value)
       diagnostics.push(
-        error('theme:type-mismatch', value.problem, {
+        error(value.code ?? 'theme:type-mismatch', value.problem, {
           place: at(p),
           pointer: p,
           ...(value.hint ? { hint: value.hint } : {}),
@@ -206,7 +289,7 @@ function themeValue(
   v: unknown,
   cur: unknown,
   pointer: string,
-): { ok: unknown } | { problem: string; hint?: string } {
+): { ok: unknown } | { problem: string; hint?: string; code?: Code } {
   if (LENGTH_KEYS.has(k) && pointer.endsWith('/margins')) {
     const len = parseLength(v);
     return len === undefined || len < 0
@@ -221,7 +304,15 @@ function themeValue(
       ? { problem: `expected a colour like "#b5121b", got ${JSON.stringify(v)}` }
       : { ok: v };
   if (k === 'size' && pointer === '/page') {
-    if (typeof v === 'string') return { ok: v };
+    if (typeof v === 'string') {
+      if (PAGE_SIZES[v.toUpperCase()]) return { ok: v };
+      const close = nearest(v.toUpperCase(), Object.keys(PAGE_SIZES));
+      return {
+        problem: `unknown page size ${JSON.stringify(v)}`,
+        code: 'theme:page-size',
+        hint: `${close ? `did you mean "${close}"? ` : ''}sizes: ${Object.keys(PAGE_SIZES).join(', ')}, or [width, height] (e.g. [148mm, 210mm])`,
+      };
+    }
     if (Array.isArray(v) && v.length === 2 && v.every((x) => parseLength(x) !== undefined))
       return { ok: v.map((x) => parseLength(x)!) };
     return { problem: 'page size must be a name such as "A4" or [width, height]' };
