@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../emit/write.js';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { loadFontSet } from '../fonts/fonts.js';
+import { TABLE_LIMITS, tableFilesOf } from '../data/tables.js';
 
 /** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */
 export interface BatchState {
@@ -83,7 +84,11 @@ export class InputHasher {
     return v;
   }
 
-  /** The hash of one report's inputs; undefined when the data file cannot be read (the build will say why). */
+  /**
+   * The hash of one report's inputs: the data file and the tables it refers to ({ $csv: … }, { $xlsx: … }), so
+   * that a changed table rebuilds its report. Undefined when the data file cannot be read (the build will say
+   * why).
+   */
   hash(templateDir: string, dataFile: string): string | undefined {
     let data: Buffer;
     try {
@@ -91,12 +96,24 @@ export class InputHasher {
     } catch {
       return undefined;
     }
-    return createHash('sha256')
+    const h = createHash('sha256')
       .update(this.common())
       .update(this.pack(templateDir))
       .update(dataFile)
       .update('\0')
-      .update(data)
-      .digest('hex');
+      .update(data);
+    for (const table of tableFilesOf(dataFile, data)) {
+      h.update(`\0table ${table}\0`);
+      // Only a regular file within the size limit is read (never a FIFO, which would block); anything else
+      // hashes as what it is, and the build reports it.
+      try {
+        const st = statSync(table);
+        if (st.isFile() && st.size <= TABLE_LIMITS.fileBytes) h.update(readFileSync(table));
+        else h.update(`not read: ${st.isFile() ? 'file' : 'other'} ${st.size} ${st.mtimeMs}`);
+      } catch (e) {
+        h.update(`unreadable: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+    }
+    return h.digest('hex');
   }
 }

@@ -67,6 +67,7 @@ async function build(task: WorkerTask): Promise<WorkerResult> {
       ...(task.strict ? { strict: true } : {}),
       ...(task.maxPages ? { maxPages: task.maxPages } : {}),
       ...(task.timeLimitMs ? { timeLimitMs: task.timeLimitMs } : {}),
+      ...(task.readRoots ? { readRoots: task.readRoots } : {}),
     });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     return {

@@ -19,4 +19,9 @@ export interface ReportRequest {
   maxPages?: number;
   /** Stop (with a diagnostic) after this long; default 120 s. */
   timeLimitMs?: number;
+  /**
+   * Folders (real paths) the tables a data file refers to must be inside, besides the data file's own folder:
+   * a queue worker's read roots (src/queue/confine.ts).
+   */
+  readRoots?: readonly string[];
 }

@@ -24,17 +24,31 @@ export interface LoadedData {
   placeOf(pointer: string, options?: { key?: boolean; nearest?: boolean }): Place;
 }
 
-/** The place of a value in a data file, from its positions: see LoadedData.placeOf. */
-export function placeIn(file: string, positions: ReadonlyMap<string, ValuePosition>): LoadedData['placeOf'] {
+/** Where a value read from a table (a CSV or XLSX file the data refers to) stands: its cell, and its header. */
+export interface TablePlace {
+  value: Place;
+  key?: Place;
+}
+
+/**
+ * The place of a value in a data file, from its positions: see LoadedData.placeOf. `tables` places the values
+ * that came from tables (src/data/tables.ts) in their files' cells; it is asked first.
+ */
+export function placeIn(
+  file: string,
+  positions: ReadonlyMap<string, ValuePosition>,
+  tables?: ReadonlyMap<string, TablePlace>,
+): LoadedData['placeOf'] {
   return (pointer, options = {}) => {
     let p = pointer;
-    let pos = positions.get(p);
-    while (!pos && options.nearest && p !== '') {
+    for (;;) {
+      const cell = tables?.get(p);
+      if (cell) return options.key ? (cell.key ?? cell.value) : cell.value;
+      const pos = positions.get(p);
+      if (pos) return { file, start: options.key ? (pos.key ?? pos.value) : pos.value };
+      if (!options.nearest || p === '') return { file };
       p = p.slice(0, p.lastIndexOf('/'));
-      pos = positions.get(p);
     }
-    const start = pos ? (options.key ? (pos.key ?? pos.value) : pos.value) : undefined;
-    return start ? { file, start } : { file };
   };
 }
 
@@ -145,10 +159,18 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   indexPositions(doc.contents, '', text, positions, undefined);
   const pointers = new WeakMap<object, string>();
   indexPointers(value, '', pointers);
-  // Control characters cannot be set (and XML, which templates produce, forbids most of them): say where
-  // they are rather than drop them silently. Tabs and line breaks are fine.
-  const control: Diagnostic[] = [];
   const placeOf = placeIn(file, positions);
+  const control = checkText(value, '', placeOf);
+  if (control.length) return { ok: false, diagnostics: control };
+  return { ok: true, data: { file, value, positions, pointers, placeOf } };
+}
+
+/**
+ * Control characters cannot be set (and XML, which templates produce, forbids most of them): says where they are
+ * rather than drop them silently, and where text is ill-formed Unicode. Tabs and line breaks are fine.
+ */
+export function checkText(value: unknown, at: string, placeOf: LoadedData['placeOf']): Diagnostic[] {
+  const control: Diagnostic[] = [];
   const scan = (v: unknown, pointer: string): void => {
     const bad = typeof v === 'string' ? illFormed(v) : undefined;
     if (bad) {
@@ -192,9 +214,8 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
         scan(x, child);
       }
   };
-  scan(value, '');
-  if (control.length) return { ok: false, diagnostics: control };
-  return { ok: true, data: { file, value, positions, pointers, placeOf } };
+  scan(value, at);
+  return control;
 }
 
 function yamlMessage(message: string): string {

@@ -76,6 +76,12 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
         write: false,
       });
       state.ok = r.ok;
+      // The tables the data refers to are inputs too: follow changes to them (and to tables added later).
+      for (const t of r.tables ?? [])
+        if (!watchedTables.has(t)) {
+          watchedTables.add(t);
+          watcher.add(t);
+        }
       state.diagnostics = r.diagnostics.map((d) => ({
         text: formatDiagnostic(d),
         json: diagnosticToJson(d),
@@ -120,6 +126,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   };
 
   let timer: NodeJS.Timeout | undefined;
+  const watchedTables = new Set<string>();
   const watcher: FSWatcher = watch(
     [path.resolve(options.templateDir), path.resolve(options.dataFile), path.dirname(fontsConfig)],
     {

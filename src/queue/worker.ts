@@ -161,6 +161,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       outFile: d.outFile,
       fontsConfig: d.fontsConfig,
       ...(d.strict ? { strict: true } : {}),
+      // The tables a data file refers to must be inside this worker's folders too.
+      readRoots: roots.read,
     };
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), timeoutMs);
