@@ -50,9 +50,9 @@ export function initPack(
   cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
   cpSync(sampleSource, sample, { errorOnExist: true, force: false });
   // The tables the sample data refers to ({ $csv: … }, { $xlsx: … }) go beside it, at the same relative paths.
-  const from = path.dirname(sampleSource);
+  const sampleDir = path.dirname(sampleSource);
   for (const table of tableFilesOf(sampleSource, readFileSync(sampleSource))) {
-    const rel = path.relative(from, table);
+    const rel = path.relative(sampleDir, table);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !existsSync(table)) continue;
     cpSync(table, path.join(target, rel), { errorOnExist: true, force: false });
   }
