@@ -166,7 +166,14 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       });
     stop();
     if (options.checkOnly)
-      return { ok: true, outFile, diagnostics, timings, tables, ...(chartStats ? { charts: chartStats } : {}) };
+      return {
+        ok: true,
+        outFile,
+        diagnostics,
+        timings,
+        tables,
+        ...(chartStats ? { charts: chartStats } : {}),
+      };
     const pdf = await emitPdf(doc!, fonts, limits);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {

@@ -91,7 +91,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const isReference = (v: unknown): v is Record<string, unknown> =>
-  isObject(v) && (Object.prototype.hasOwnProperty.call(v, '$csv') || Object.prototype.hasOwnProperty.call(v, '$xlsx'));
+  isObject(v) &&
+  (Object.prototype.hasOwnProperty.call(v, '$csv') || Object.prototype.hasOwnProperty.call(v, '$xlsx'));
 
 /** Every table reference in a data value, in document order, with its JSON pointer. */
 export function findTableReferences(value: unknown): { pointer: string; ref: Record<string, unknown> }[] {
@@ -99,7 +100,8 @@ export function findTableReferences(value: unknown): { pointer: string; ref: Rec
   const walk = (v: unknown, pointer: string) => {
     if (isReference(v)) out.push({ pointer, ref: v });
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
-    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${escapePointerToken(k)}`);
+    else if (isObject(v))
+      for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${escapePointerToken(k)}`);
   };
   walk(value, '');
   return out;
@@ -170,7 +172,12 @@ export async function resolveTables(data: LoadedData, options: TableOptions = {}
     else {
       const cut = pointer.lastIndexOf('/');
       const parent = resolveIn(value, pointer.slice(0, cut)) as Record<string, unknown>;
-      parent[pointer.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~')] = rows;
+      parent[
+        pointer
+          .slice(cut + 1)
+          .replace(/~1/g, '/')
+          .replace(/~0/g, '~')
+      ] = rows;
     }
   }
   const placeOf = placeIn(data.file, data.positions, cells);
@@ -179,7 +186,11 @@ export async function resolveTables(data: LoadedData, options: TableOptions = {}
   if (diagnostics.length) return { diagnostics, files };
   const pointers = new WeakMap<object, string>();
   indexPointers(value, '', pointers);
-  return { data: { file: data.file, value, positions: data.positions, pointers, placeOf }, diagnostics, files };
+  return {
+    data: { file: data.file, value, positions: data.positions, pointers, placeOf },
+    diagnostics,
+    files,
+  };
 }
 
 function resolveIn(value: unknown, pointer: string): unknown {
@@ -208,14 +219,23 @@ const EXAMPLE = {
   xlsx: '{ $xlsx: book.xlsx, sheet: 三月 } (optionally range: A1:F9)',
 };
 
-function checkReference(pointer: string, ref: Record<string, unknown>, data: LoadedData): TableRef | Diagnostic[] {
+function checkReference(
+  pointer: string,
+  ref: Record<string, unknown>,
+  data: LoadedData,
+): TableRef | Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (key: string, asKey = false) =>
     data.placeOf(`${pointer}/${escapePointerToken(key)}`, { key: asKey, nearest: true });
   const bad = (key: string, message: string, hint: string, asKey = false) =>
     out.push(error('data:table-reference', message, { place: at(key, asKey), pointer, hint }));
   if ('$csv' in ref && '$xlsx' in ref) {
-    bad('$xlsx', 'a table reference with both $csv and $xlsx', 'a reference names one table: keep one of them', true);
+    bad(
+      '$xlsx',
+      'a table reference with both $csv and $xlsx',
+      'a reference names one table: keep one of them',
+      true,
+    );
     return out;
   }
   const kind = '$csv' in ref ? 'csv' : 'xlsx';
@@ -233,12 +253,20 @@ function checkReference(pointer: string, ref: Record<string, unknown>, data: Loa
     );
   }
   if (typeof file !== 'string' || file.trim() === '') {
-    bad(key, `${key} needs the table file's path`, `write ${EXAMPLE[kind]}, the path relative to the data file`);
+    bad(
+      key,
+      `${key} needs the table file's path`,
+      `write ${EXAMPLE[kind]}, the path relative to the data file`,
+    );
     return out;
   }
   const ext = path.extname(file).toLowerCase();
   if (kind === 'csv' && (ext === '.xlsx' || ext === '.xls' || ext === '.xlsm'))
-    bad(key, `${file} is an Excel workbook, not a CSV file`, `write { $xlsx: ${file}, sheet: … } to read a workbook`);
+    bad(
+      key,
+      `${file} is an Excel workbook, not a CSV file`,
+      `write { $xlsx: ${file}, sheet: … } to read a workbook`,
+    );
   if (kind === 'xlsx' && (ext === '.csv' || ext === '.tsv' || ext === '.txt'))
     bad(key, `${file} is a text table, not an Excel workbook`, `write { $csv: ${file} } to read a CSV file`);
   const text = (k: string): string | undefined => {
@@ -252,12 +280,15 @@ function checkReference(pointer: string, ref: Record<string, unknown>, data: Loa
   const result: TableRef = { pointer, kind, path: file };
   const encoding = text('encoding');
   if (encoding !== undefined) {
-    if (!iconv.encodingExists(encoding)) {
+    const exists: boolean = iconv.encodingExists(encoding);
+    if (!exists) {
       const close = nearest(encoding, KNOWN_ENCODINGS);
       bad(
         'encoding',
         `unknown encoding "${encoding}"`,
-        close ? `did you mean "${close}"?` : `use one of ${KNOWN_ENCODINGS.join(', ')}, or leave it out to detect UTF-8 or GB18030`,
+        close
+          ? `did you mean "${close}"?`
+          : `use one of ${KNOWN_ENCODINGS.join(', ')}, or leave it out to detect UTF-8 or GB18030`,
       );
     } else result.encoding = encoding;
   }
@@ -265,7 +296,11 @@ function checkReference(pointer: string, ref: Record<string, unknown>, data: Loa
   if (delimiter !== undefined) {
     if (delimiter === '\\t' || delimiter.toLowerCase() === 'tab') result.delimiter = '\t';
     else if ([...delimiter].length !== 1 || /["\r\n]/.test(delimiter))
-      bad('delimiter', `delimiter must be one character, got ${JSON.stringify(delimiter)}`, 'use "," ";" "|" or tab');
+      bad(
+        'delimiter',
+        `delimiter must be one character, got ${JSON.stringify(delimiter)}`,
+        'use "," ";" "|" or tab',
+      );
     else result.delimiter = delimiter;
   }
   const sheet = text('sheet');
@@ -273,13 +308,27 @@ function checkReference(pointer: string, ref: Record<string, unknown>, data: Loa
   const range = text('range');
   if (range !== undefined) {
     if (!parseRange(range))
-      bad('range', `range ${JSON.stringify(range)} is not a cell range`, 'write a range as Excel does: A1:F9 (the header in its first row)');
+      bad(
+        'range',
+        `range ${JSON.stringify(range)} is not a cell range`,
+        'write a range as Excel does: A1:F9 (the header in its first row)',
+      );
     else result.range = range;
   }
   return out.length ? out : result;
 }
 
-const KNOWN_ENCODINGS = ['utf-8', 'gb18030', 'gbk', 'gb2312', 'big5', 'utf-16le', 'utf-16be', 'shift_jis', 'latin1'];
+const KNOWN_ENCODINGS = [
+  'utf-8',
+  'gb18030',
+  'gbk',
+  'gb2312',
+  'big5',
+  'utf-16le',
+  'utf-16be',
+  'shift_jis',
+  'latin1',
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // The file: inside the data's folder, a regular file, not too large
@@ -313,7 +362,11 @@ async function readTableFile(
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       if (!within(abs, dataDir))
-        return fail('data:table-outside', `table path ${shown} leads outside the data file's folder`, `keep tables in ${dataDir} or a folder under it`);
+        return fail(
+          'data:table-outside',
+          `table path ${shown} leads outside the data file's folder`,
+          `keep tables in ${dataDir} or a folder under it`,
+        );
       const close = nearestFile(abs);
       return fail(
         'data:table-unreadable',
@@ -323,7 +376,11 @@ async function readTableFile(
           : `table paths are relative to the data file's folder (${dataDir})`,
       );
     }
-    return fail('data:table-unreadable', `cannot read table file ${ref.path} (${code})`, 'check the file and its permissions');
+    return fail(
+      'data:table-unreadable',
+      `cannot read table file ${ref.path} (${code})`,
+      'check the file and its permissions',
+    );
   }
   if (!within(real, realDir))
     return fail(
@@ -396,7 +453,10 @@ function nearestFile(abs: string): string | undefined {
  * The text of a CSV file: the declared encoding, or detected — a byte-order mark (UTF-8, UTF-16), UTF-8 when the
  * bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312, what Excel writes in Chinese locales).
  */
-function decode(bytes: Buffer, declared: string | undefined): { text: string; encoding: string; lossy: boolean } {
+function decode(
+  bytes: Buffer,
+  declared: string | undefined,
+): { text: string; encoding: string; lossy: boolean } {
   const utf8 = (b: Buffer) => {
     try {
       return { text: new TextDecoder('utf-8', { fatal: true }).decode(b), encoding: 'UTF-8', lossy: false };
@@ -471,11 +531,15 @@ function readCsv(bytes: Buffer, file: string, ref: TableRef, data: LoadedData): 
 }
 
 function tooManyRows(file: string, ref: TableRef, data: LoadedData): Diagnostic {
-  return error('data:table-too-large', `table ${path.basename(file)} has more than ${TABLE_LIMITS.rows} rows`, {
-    place: data.placeOf(ref.pointer, { nearest: true }),
-    pointer: ref.pointer,
-    hint: 'a report table needs far fewer: export only the rows the report shows (or give a range)',
-  });
+  return error(
+    'data:table-too-large',
+    `table ${path.basename(file)} has more than ${TABLE_LIMITS.rows} rows`,
+    {
+      place: data.placeOf(ref.pointer, { nearest: true }),
+      pointer: ref.pointer,
+      hint: 'a report table needs far fewer: export only the rows the report shows (or give a range)',
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -494,7 +558,8 @@ function parseRange(range: string): { top: number; left: number; bottom: number;
 /** An Excel cell address: column letters and row number. */
 function address(row: number, col: number): string {
   let letters = '';
-  for (let c = col; c > 0; c = Math.floor((c - 1) / 26)) letters = String.fromCharCode(65 + ((c - 1) % 26)) + letters;
+  for (let c = col; c > 0; c = Math.floor((c - 1) / 26))
+    letters = String.fromCharCode(65 + ((c - 1) % 26)) + letters;
   return `${letters}${row}`;
 }
 
@@ -521,7 +586,8 @@ function checkZip(bytes: Buffer): string | undefined {
   let at = bytes.readUInt32LE(eocd + 16);
   let total = 0;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) return 'its zip directory is damaged';
+    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50)
+      return 'its zip directory is damaged';
     const method = bytes.readUInt16LE(at + 10);
     const compressed = bytes.readUInt32LE(at + 20);
     const size = bytes.readUInt32LE(at + 24);
@@ -529,11 +595,13 @@ function checkZip(bytes: Buffer): string | undefined {
     const extraLength = bytes.readUInt16LE(at + 30);
     const commentLength = bytes.readUInt16LE(at + 32);
     const local = bytes.readUInt32LE(at + 42);
-    if (size === 0xffffffff || compressed === 0xffffffff) return 'it is a ZIP64 archive, far larger than a table';
+    if (size === 0xffffffff || compressed === 0xffffffff)
+      return 'it is a ZIP64 archive, far larger than a table';
     total += size;
     if (total > TABLE_LIMITS.unpackedBytes)
       return `it unpacks to more than ${mb(TABLE_LIMITS.unpackedBytes)} (the limit)`;
-    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) return 'its zip entries are damaged';
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50)
+      return 'its zip entries are damaged';
     const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
     const body = bytes.subarray(start, start + compressed);
     if (method === 8) {
@@ -592,7 +660,9 @@ async function readSheet(
     return [
       error(
         'data:table-sheet',
-        ref.sheet === undefined ? `${path.basename(file)} has no sheet` : `${path.basename(file)} has no sheet "${ref.sheet}"`,
+        ref.sheet === undefined
+          ? `${path.basename(file)} has no sheet`
+          : `${path.basename(file)} has no sheet "${ref.sheet}"`,
         {
           place: data.placeOf(`${ref.pointer}/sheet`, { nearest: true }),
           pointer: ref.pointer,
@@ -615,8 +685,21 @@ async function readSheet(
   for (let r = range.top; r <= range.bottom; r++) {
     const cells: Cell[] = [];
     for (let c = range.left; c <= range.right; c++)
-      cells.push(sheetCell(sheet.getCell(r, c), { file, cell: `${sheetRef(sheet.name)}!${address(r, c)}`, start: { line: r, column: c } }));
-    rows.push({ cells, place: { file, cell: `${sheetRef(sheet.name)}!${address(r, range.left)}`, start: { line: r, column: range.left } } });
+      cells.push(
+        sheetCell(sheet.getCell(r, c), {
+          file,
+          cell: `${sheetRef(sheet.name)}!${address(r, c)}`,
+          start: { line: r, column: c },
+        }),
+      );
+    rows.push({
+      cells,
+      place: {
+        file,
+        cell: `${sheetRef(sheet.name)}!${address(r, range.left)}`,
+        start: { line: r, column: range.left },
+      },
+    });
   }
   return { file, rows };
 }
@@ -641,13 +724,18 @@ function sheetCell(cell: ExcelJS.Cell, place: Place): Cell {
       out.problem = `the error value ${String(o.error)}`;
       return out;
     }
-    if ('richText' in o && Array.isArray(o.richText)) v = o.richText.map((t: { text?: string }) => t.text ?? '').join('');
+    if ('richText' in o && Array.isArray(o.richText))
+      v = o.richText.map((t: { text?: string }) => t.text ?? '').join('');
     else if ('text' in o) {
-      const t = o.text as unknown;
-      v = isObject(t) && Array.isArray(t.richText) ? t.richText.map((x: { text?: string }) => x.text ?? '').join('') : String(t);
+      const t = o.text;
+      v =
+        isObject(t) && Array.isArray(t.richText)
+          ? t.richText.map((x: { text?: string }) => x.text ?? '').join('')
+          : String(t);
     } else v = undefined;
   }
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) out.value = v;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date)
+    out.value = v;
   const fmt = cell.numFmt;
   if (typeof v === 'number' && typeof fmt === 'string' && /%/.test(fmt.replace(/"[^"]*"|\\./g, ''))) {
     const m = /\.([0#]+)%/.exec(fmt);
@@ -660,7 +748,9 @@ function sheetCell(cell: ExcelJS.Cell, place: Place): Cell {
 // Header and rows
 
 const isEmpty = (c: Cell | undefined) =>
-  !c || (c.problem === undefined && (c.value === undefined || (typeof c.value === 'string' && c.value.trim() === '')));
+  !c ||
+  (c.problem === undefined &&
+    (c.value === undefined || (typeof c.value === 'string' && c.value.trim() === '')));
 
 const cellText = (c: Cell): string =>
   c.value instanceof Date ? dateText(c.value) : c.value === undefined ? '' : String(c.value).trim();
@@ -682,7 +772,9 @@ function toRows(
 
   // Bytes that are not in the file's encoding: say where the first is, before anything reads the garbled text.
   if (grid.lossy) {
-    const bad = grid.rows.flatMap((r) => r.cells).filter((c) => typeof c.value === 'string' && c.value.includes('\ufffd'));
+    const bad = grid.rows
+      .flatMap((r) => r.cells)
+      .filter((c) => typeof c.value === 'string' && c.value.includes('\ufffd'));
     if (bad.length) {
       const detected = ref.encoding === undefined;
       return {
@@ -724,7 +816,7 @@ function toRows(
   const seen = new Map<string, Cell>();
   const known = schema ? [...schema.fields.keys()] : [];
   const suggested = new Set<string>();
-  headerRow.cells.forEach((cell, i) => {
+  headerRow.cells.forEach((cell) => {
     const h = cellText(cell).normalize('NFC');
     if (h === '') {
       headers.push(undefined);
@@ -746,14 +838,19 @@ function toRows(
     seen.set(h, cell);
     headers.push(h);
     if (!schema || schema.fields.has(h)) return;
-    const close = nearest(h, known.filter((k) => !headerRow.cells.some((c) => cellText(c) === k)));
+    const close = nearest(
+      h,
+      known.filter((k) => !headerRow.cells.some((c) => cellText(c) === k)),
+    );
     if (close) suggested.add(close);
     if (close || schema.closed)
       diagnostics.push(
         error('data:table-header', `unknown column "${h}": the schema has no such field`, {
           place: cell.place,
           pointer: ref.pointer,
-          hint: close ? `did you mean "${close}"?` : `the header must name fields of the schema: ${known.join(', ')}`,
+          hint: close
+            ? `did you mean "${close}"?`
+            : `the header must name fields of the schema: ${known.join(', ')}`,
         }),
       );
   });
@@ -796,10 +893,9 @@ function toRows(
           error('data:table-cell', `the cell holds ${cell.problem}`, {
             place: at(cell.place, header),
             pointer: cellPointer,
-            hint:
-              cell.problem.startsWith('a formula')
-                ? 'open the workbook in Excel, WPS or LibreOffice and save it, so that formulas have their results'
-                : 'correct the formula or the value in the workbook',
+            hint: cell.problem.startsWith('a formula')
+              ? 'open the workbook in Excel, WPS or LibreOffice and save it, so that formulas have their results'
+              : 'correct the formula or the value in the workbook',
           }),
         );
         return;
@@ -834,7 +930,10 @@ function toRows(
 
 /** Reads a number as a person writes one in a table; undefined when it is not one. */
 export function parseNumber(text: string): number | undefined {
-  let s = text.normalize('NFKC').trim().replace(/\u2212/g, '-');
+  let s = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/\u2212/g, '-');
   let sign = 1;
   // Accounting style: (1,234.5) is negative.
   if (/^\(.*\)$/.test(s)) {
@@ -863,13 +962,15 @@ function convert(cell: Cell, types: ReadonlySet<string>): unknown {
   if (v instanceof Date) v = dateText(v);
   if (typeof v === 'number') {
     const shown = cell.percent !== undefined ? percentOf(v) : v;
-    if (wantsText && !wantsNumber) return cell.percent !== undefined ? `${shown.toFixed(cell.percent)}%` : String(v);
+    if (wantsText && !wantsNumber)
+      return cell.percent !== undefined ? `${shown.toFixed(cell.percent)}%` : String(v);
     return shown;
   }
   if (typeof v === 'boolean') return v;
   const text = (v ?? '').trim();
   if (wantsNumber && !wantsText) return parseNumber(text);
-  if (types.has('boolean') && !wantsText && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+  if (types.has('boolean') && !wantsText && /^(true|false)$/i.test(text))
+    return text.toLowerCase() === 'true';
   if (!wantsText || wantsNumber) {
     if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(text)) return Number(text);
   }

@@ -110,7 +110,11 @@ export function rowFieldsAt(root: unknown, pointer: string): FieldSet | undefine
   }
   for (const s of objects)
     for (const name of Object.keys(s.properties as Schema)) {
-      if (!fields.has(name)) fields.set(name, typesOf(schemasAt(root, `${pointer}/0/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`)));
+      if (!fields.has(name))
+        fields.set(
+          name,
+          typesOf(schemasAt(root, `${pointer}/0/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`)),
+        );
     }
   return { fields, required, closed };
 }
