@@ -776,6 +776,13 @@ function toRows(
       .flatMap((r) => r.cells)
       .filter((c) => typeof c.value === 'string' && c.value.includes('\ufffd'));
     if (bad.length) {
+      // The header of the first bad cell's column, when the header itself reads well.
+      const headerRow = grid.rows.find((r) => r.cells.some((c) => !isEmpty(c)));
+      const row = grid.rows.find((r) => r.cells.includes(bad[0]!));
+      const head =
+        row && headerRow && row !== headerRow ? headerRow.cells[row.cells.indexOf(bad[0]!)] : undefined;
+      const header =
+        head && !isEmpty(head) && !cellText(head).includes('\ufffd') ? cellText(head) : undefined;
       const detected = ref.encoding === undefined;
       return {
         rows: [],
@@ -784,7 +791,7 @@ function toRows(
             'data:table-encoding',
             `bytes that are not ${grid.lossy} in ${name}${bad.length > 1 ? ` (this cell and ${bad.length - 1} more)` : ''}`,
             {
-              place: bad[0]!.place,
+              place: at(bad[0]!.place, header),
               pointer: ref.pointer,
               hint: detected
                 ? 'the file is neither UTF-8 nor GB18030/GBK: save it as UTF-8, or name its encoding ({ $csv: …, encoding: big5 })'
