@@ -94,6 +94,13 @@ describe('CSV tables', () => {
     expect(r.rows).toEqual([{ a: 'x', b: 12.5, c: '1,234' }]);
   });
 
+  it('keeps a header "__proto__" a field, never an object’s prototype', async () => {
+    const r = await tables({ 't.csv': '__proto__,b\nx,1\n' }, undefined, { schema: null });
+    const row = (r.rows as Record<string, unknown>[])[0]!;
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.keys(row)).toEqual(['__proto__', 'b']);
+  });
+
   it('reads UTF-8 with and without a byte-order mark, GBK/GB18030 detected or declared, and UTF-16 with a BOM', async () => {
     const text = `${HEADER}门店零售部,1,"1,186.4",8.7%,3\n`;
     const want = [{ name: '门店零售部', code: '1', actual: 1186.4, rate: 8.7, staff: 3 }];

@@ -920,7 +920,8 @@ function toRows(
         );
         return;
       }
-      obj[header] = v;
+      // An own property whatever the header says (a header "__proto__" stays a field, never a prototype).
+      Object.defineProperty(obj, header, { value: v, enumerable: true, writable: true, configurable: true });
     });
     // Columns without a cell in a short row are empty: their places are the row's line, at their column.
     for (let i = row.cells.length; i < headers.length; i++) {
