@@ -287,7 +287,7 @@ describe('fonts and figures', () => {
       {
         place: {
           file: path.join(pack, 'partials', 'section.hbs'),
-          start: expect.objectContaining({ line: expect.any(Number) }),
+          start: expect.objectContaining({ line: expect.any(Number) as unknown }) as unknown,
         },
         message: 'set by the template here',
       },
