@@ -15,6 +15,7 @@ const e2e = [
   'test/preview.e2e.test.ts',
   'test/queue.test.ts',
   'test/reliability.test.ts',
+  'test/tables-build.test.ts',
 ];
 
 const dist = path.resolve(import.meta.dirname, 'dist') + path.sep;

@@ -3,6 +3,12 @@
 // trading group, for templates/monthly-report. Deterministic: seeded pseudo-random numbers only, so a rerun
 // writes the same bytes. Run from anywhere: `node scripts/gen-monthly.mjs` (add `--check` to compare instead).
 //
+// Two units keep their department tables outside the YAML, as finance departments deliver them: 珠晖 (zhuhui)
+// in one Excel workbook for the year, a sheet per month (departments-2025.xlsx, sheets 一月 … 十二月, rates as
+// percent-formatted cells), and 雁峰 (yanfeng) in a CSV file per month, exported the way Excel does in a Chinese
+// locale: GBK-encoded, amounts with thousands separators, rates with a percent sign (<YYYY-MM>-departments.csv).
+// The YAML refers to them: departments: { $xlsx: departments-2025.xlsx, sheet: 三月 } or { $csv: … }.
+//
 // The numbers are simulated per department for 2024 and 2025 (seasonality, a trend per unit and department,
 // noise); 2025 targets are last year's month plus a planned growth. Unit totals, 完成率 and 同比 are computed
 // from the rounded department figures, so every file is consistent with itself and with its neighbours.
@@ -13,6 +19,9 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import JSZip from 'jszip';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'data', 'monthly');
@@ -576,7 +585,6 @@ function toYaml(d) {
       ['unit', str(d.measure.unit)],
     ])}`,
   );
-  out.push('departments:');
   const row = (x) => [
     ['actual', fixed1(x.actual)],
     ['target', fixed1(x.target)],
@@ -584,20 +592,116 @@ function toYaml(d) {
     ['rate', fixed1(x.rate)],
     ['yoy', fixed1(x.yoy)],
   ];
-  for (const x of d.departments) out.push(`  - ${flowMap([['name', str(x.name)], ...row(x)])}`);
+  if (Array.isArray(d.departments)) {
+    out.push('departments:');
+    for (const x of d.departments) out.push(`  - ${flowMap([['name', str(x.name)], ...row(x)])}`);
+  } else out.push(`departments: ${flowMap(Object.entries(d.departments).map(([k, v]) => [k, str(v)]))}`);
   out.push(`total: ${flowMap(row(d.total))}`);
   return out.join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------------
+// Department tables outside the YAML
+
+const COLUMNS = ['name', 'actual', 'target', 'lastYear', 'rate', 'yoy'];
+const MONTH_NAMES = [
+  '一月',
+  '二月',
+  '三月',
+  '四月',
+  '五月',
+  '六月',
+  '七月',
+  '八月',
+  '九月',
+  '十月',
+  '十一月',
+  '十二月',
+];
+/** Where each unit's department tables live, if not in the YAML. */
+const TABLES = { zhuhui: 'xlsx', yanfeng: 'csv' };
+/** The workbook's dates and every part's date in its zip: fixed, so the file's bytes are the same every run. */
+const FIXED_DATE = new Date(Date.UTC(2025, 0, 1));
+const csvName = (period) => `${period}-departments.csv`;
+const XLSX_NAME = 'departments-2025.xlsx';
+
+/** A CSV file as Excel exports one in a Chinese locale: GBK, CRLF, 1,234.5 and 8.7%. */
+function departmentsCsv(rows) {
+  const grouped1 = (x) => x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const field = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [COLUMNS.join(',')];
+  for (const x of rows)
+    lines.push(
+      [
+        x.name,
+        grouped1(x.actual),
+        grouped1(x.target),
+        grouped1(x.lastYear),
+        `${x.rate.toFixed(1)}%`,
+        `${x.yoy.toFixed(1)}%`,
+      ]
+        .map(field)
+        .join(','),
+    );
+  return iconv.encode(lines.join('\r\n') + '\r\n', 'gbk');
+}
+
+/** A workbook of a year's department tables, a sheet per month, written with exceljs. */
+async function departmentsWorkbook(unitName, months) {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = `${unitName}财务部`;
+  wb.created = FIXED_DATE;
+  wb.modified = FIXED_DATE;
+  for (const { month, rows } of months) {
+    const ws = wb.addWorksheet(MONTH_NAMES[month - 1]);
+    ws.columns = COLUMNS.map((key, i) => ({ key, width: i === 0 ? 14 : 11 }));
+    ws.addRow(COLUMNS).font = { bold: true };
+    for (const x of rows)
+      ws.addRow({ ...x, rate: Number((x.rate / 100).toFixed(4)), yoy: Number((x.yoy / 100).toFixed(4)) });
+    for (const key of ['actual', 'target', 'lastYear']) ws.getColumn(key).numFmt = '#,##0.0';
+    for (const key of ['rate', 'yoy']) ws.getColumn(key).numFmt = '0.0%';
+  }
+  const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+  for (const f of Object.values(zip.files)) f.date = FIXED_DATE;
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
 let written = 0;
 let differ = 0;
+/** Writes a file, or with --check compares it with the one there. */
+function emit(file, bytes) {
+  if (CHECK) {
+    let old = Buffer.alloc(0);
+    try {
+      old = readFileSync(file);
+    } catch {
+      /* missing counts as different */
+    }
+    if (!old.equals(Buffer.from(bytes))) {
+      differ++;
+      console.error(`differs: ${path.relative(ROOT, file)}`);
+    }
+  } else writeFileSync(file, bytes);
+  written++;
+}
+
 for (const unit of UNITS) {
   const sim = simulate(unit);
   mkdirSync(path.join(OUT, unit.id), { recursive: true });
+  const months = [];
   for (let m = 1; m <= 12; m++) {
     const { period, data } = monthData(unit, sim, m);
+    const rows = data.departments;
+    months.push({ month: m, rows });
+    if (TABLES[unit.id] === 'xlsx') data.departments = { $xlsx: XLSX_NAME, sheet: MONTH_NAMES[m - 1] };
+    if (TABLES[unit.id] === 'csv') {
+      data.departments = { $csv: csvName(period) };
+      emit(path.join(OUT, unit.id, csvName(period)), departmentsCsv(rows));
+    }
     const text = toYaml(data);
     const file = path.join(OUT, unit.id, `${period}.yaml`);
     const back = parse(text);
@@ -607,20 +711,10 @@ for (const unit of UNITS) {
     if (bytes >= MAX_BYTES) throw new Error(`${file}: ${bytes} bytes, over the ${MAX_BYTES}-byte budget`);
     if (ems(data.deck) > 15.5)
       throw new Error(`${file}: deck "${data.deck}" is too wide to sit beside the headline`);
-    if (CHECK) {
-      let old = '';
-      try {
-        old = readFileSync(file, 'utf8');
-      } catch {
-        /* missing counts as different */
-      }
-      if (old !== text) {
-        differ++;
-        console.error(`differs: ${path.relative(ROOT, file)}`);
-      }
-    } else writeFileSync(file, text);
-    written++;
+    emit(file, text);
   }
+  if (TABLES[unit.id] === 'xlsx')
+    emit(path.join(OUT, unit.id, XLSX_NAME), await departmentsWorkbook(unit.name, months));
 }
 if (CHECK) {
   console.log(`${written} files checked, ${differ} differ`);

@@ -9,6 +9,7 @@ import { buildBatch } from '../src/batch/run.js';
 import { STATE_FILE } from '../src/batch/state.js';
 import { monthlyData, monthlyTree } from './support/monthly.js';
 import { tempTree } from './support/tmp.js';
+import ExcelJS from 'exceljs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli/bin.js');
@@ -120,6 +121,66 @@ describe('briefing batch', () => {
     // 1000000000 s after the epoch is 2001-09-09 01:46:40 UTC; without it the date comes from the data (2025).
     const info = await promisify(execFile)('pdfinfo', ['-isodates', path.join(out, 'a/2025-01.pdf')]);
     expect(info.stdout).toMatch(/CreationDate:\s+2001-09-09T01:46:40/);
+  }, 120_000);
+
+  it('rebuilds a report whose CSV or XLSX table changed, skips one whose table did not, and places a table error in the table', async () => {
+    // A pack with a table of rows; each unit's data refers to its own table file.
+    const files: Record<string, string | Uint8Array> = {
+      'pack/template.hbs':
+        '<briefing date="2025-01-28"><headline>{{unit}}</headline><body columns="1"><section><heading>部门</heading>{{#each rows}}<p>{{name}}完成{{number actual 1}}万元。</p>{{/each}}</section></body></briefing>',
+      'pack/schema.json': JSON.stringify({
+        type: 'object',
+        properties: {
+          unit: { type: 'string' },
+          rows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'actual'],
+              additionalProperties: false,
+              properties: { name: { type: 'string' }, actual: { type: 'number' } },
+            },
+          },
+        },
+      }),
+      'batch.yaml':
+        "template: pack\ndata: 'data/{unit}.yaml'\nout: '{unit}.pdf'\nperiods: ['2025-01']\nvars:\n  unit: [a, b, c]\n",
+      'data/a.yaml': 'unit: a\nrows: { $csv: a.csv }\n',
+      'data/b.yaml': 'unit: b\nrows: { $csv: b.csv }\n',
+      'data/c.yaml': 'unit: c\nrows: { $xlsx: c.xlsx, sheet: 一月 }\n',
+      'data/a.csv': 'name,actual\n门店,"1,186.4"\n',
+      'data/b.csv': 'name,actual\n线上,563.8\n',
+    };
+    const book = async (actual: number) => {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('一月').addRows([
+        ['name', 'actual'],
+        ['政企', actual],
+      ]);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    files['data/c.xlsx'] = await book(478.2);
+    const dir = tempTree(files);
+    const opts = { manifest: path.join(dir, 'batch.yaml'), outDir: path.join(dir, 'out'), jobs: 2 };
+    expect(await buildBatch(opts)).toMatchObject({ ok: true, built: 3 });
+    expect(await buildBatch(opts)).toMatchObject({ ok: true, built: 0, skipped: 3 });
+
+    writeFileSync(path.join(dir, 'data/b.csv'), 'name,actual\n线上,600.0\n');
+    const csvChanged = await buildBatch(opts);
+    expect(csvChanged).toMatchObject({ ok: true, built: 1, skipped: 2 });
+    expect(csvChanged.reports.find((r) => r.status === 'built')?.id).toBe('b.pdf');
+
+    writeFileSync(path.join(dir, 'data/c.xlsx'), await book(500));
+    const xlsxChanged = await buildBatch(opts);
+    expect(xlsxChanged).toMatchObject({ ok: true, built: 1, skipped: 2 });
+    expect(xlsxChanged.reports.find((r) => r.status === 'built')?.id).toBe('c.pdf');
+
+    writeFileSync(path.join(dir, 'data/a.csv'), 'name,actual\n门店,"1,18x"\n');
+    const broken = await buildBatch(opts);
+    expect(broken).toMatchObject({ ok: false, failed: 1, skipped: 2 });
+    expect(broken.reports.find((r) => r.status === 'failed')?.firstError).toMatch(
+      /data\/a\.csv:2:2: error\[data:table-number\]: expected a number, got "1,18x" \(column "actual", at \/rows\/0\/actual\)/,
+    );
   }, 120_000);
 
   it('goes on past a failing report and says which failed and why', async () => {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,4 +49,51 @@ describe('the preview answers only to its own address (DNS rebinding)', () => {
       for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`])
         expect((await get(preview.url, pathname, host)).status, host).toBe(200);
     });
+});
+
+describe('the preview follows the tables the data refers to', () => {
+  it('rebuilds when a CSV table changes, and shows its error at the cell', async () => {
+    process.env.BRIEFING_CACHE_DIR ??= path.join(tempTree({}), 'cache');
+    const dir = tempTree({
+      'pack/template.hbs':
+        '<briefing date="2025-01-28"><headline>部门</headline><body columns="1"><section><heading>部门</heading>{{#each rows}}<p>{{name}}{{actual}}</p>{{/each}}</section></body></briefing>',
+      'pack/schema.json': JSON.stringify({
+        type: 'object',
+        properties: {
+          rows: {
+            type: 'array',
+            items: { type: 'object', properties: { name: { type: 'string' }, actual: { type: 'number' } } },
+          },
+        },
+      }),
+      'data/d.yaml': 'rows: { $csv: t.csv }\n',
+      'data/t.csv': 'name,actual\n门店,1\n',
+    });
+    const preview = await startPreview({
+      templateDir: path.join(dir, 'pack'),
+      dataFile: path.join(dir, 'data/d.yaml'),
+      port: 0,
+      debounceMs: 20,
+      log: () => undefined,
+    });
+    const host = new URL(preview.url).host;
+    type State = { version: number; ok: boolean; building: boolean; diagnostics: { text: string }[] };
+    const until = async (done: (s: State) => boolean): Promise<State> => {
+      for (;;) {
+        const s = JSON.parse((await get(preview.url, '/state', host)).body) as State;
+        if (!s.building && done(s)) return s;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      expect(await until((s) => s.version === 1)).toMatchObject({ ok: true });
+      writeFileSync(path.join(dir, 'data/t.csv'), 'name,actual\n门店,2\n');
+      expect(await until((s) => s.version === 2)).toMatchObject({ ok: true });
+      writeFileSync(path.join(dir, 'data/t.csv'), 'name,actual\n门店,两\n');
+      const broken = await until((s) => !s.ok);
+      expect(broken.diagnostics[0]!.text).toMatch(/t\.csv:2:2: error\[data:table-number\]/);
+    } finally {
+      await preview.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../emit/write.js';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { DEFAULT_MAX_DATA_MB, readBounded } from '../data/read.js';
 import { loadFontSet } from '../fonts/fonts.js';
+import { TABLE_LIMITS, tableFilesOf } from '../data/tables.js';
 
 /** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */
 export interface BatchState {
@@ -88,18 +89,29 @@ export class InputHasher {
     return v;
   }
 
-  /** The hash of one report's inputs; undefined when the data file cannot be read (the build will say why). */
+  /**
+   * The hash of one report's inputs: the data file and the tables it refers to ({ $csv: … }, { $xlsx: … }), so
+   * that a changed table rebuilds its report. Undefined when the data file cannot be read (the build will say
+   * why).
+   */
   hash(templateDir: string, dataFile: string): string | undefined {
     // Bounded like the build's own read: a FIFO, a device or a huge file is never read outside every limit.
     const read = readBounded(dataFile, this.maxDataMb * 2 ** 20);
     if ('problem' in read) return undefined;
     const data = read.bytes;
-    return createHash('sha256')
+    const h = createHash('sha256')
       .update(this.common())
       .update(this.pack(templateDir))
       .update(dataFile)
       .update('\0')
-      .update(data)
-      .digest('hex');
+      .update(data);
+    for (const table of tableFilesOf(dataFile, data)) {
+      h.update(`\0table ${table}\0`);
+      // Only a regular file within the size limit is read (never a FIFO, which would block); anything else
+      // hashes as what it is, and the build reports it.
+      const read = readBounded(table, TABLE_LIMITS.fileBytes);
+      h.update('bytes' in read ? read.bytes : `not read: ${JSON.stringify(read.problem)}`);
+    }
+    return h.digest('hex');
   }
 }

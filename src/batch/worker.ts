@@ -72,6 +72,7 @@ async function build(task: WorkerTask): Promise<WorkerResult> {
       ...(task.timeLimitMs ? { timeLimitMs: task.timeLimitMs } : {}),
       ...(task.maxMemoryMb ? { maxMemoryMb: task.maxMemoryMb } : {}),
       ...(task.maxDataMb ? { maxDataMb: task.maxDataMb } : {}),
+      ...(task.readRoots ? { readRoots: task.readRoots } : {}),
     });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     return {

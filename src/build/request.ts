@@ -23,4 +23,9 @@ export interface ReportRequest {
   maxMemoryMb?: number;
   /** Refuse a data file larger than this (MB); default 32. */
   maxDataMb?: number;
+  /**
+   * Folders (real paths) the tables a data file refers to must be inside, besides the data file's own folder:
+   * a queue worker's read roots (src/queue/confine.ts).
+   */
+  readRoots?: readonly string[];
 }

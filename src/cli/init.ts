@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { tableFilesOf } from '../data/tables.js';
 
 interface PackEntry {
   description: string;
@@ -48,5 +49,12 @@ export function initPack(
     );
   cpSync(source, target, { recursive: true, errorOnExist: true, force: false });
   cpSync(sampleSource, sample, { errorOnExist: true, force: false });
+  // The tables the sample data refers to ({ $csv: … }, { $xlsx: … }) go beside it, at the same relative paths.
+  const sampleDir = path.dirname(sampleSource);
+  for (const table of tableFilesOf(sampleSource, readFileSync(sampleSource))) {
+    const rel = path.relative(sampleDir, table);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !existsSync(table)) continue;
+    cpSync(table, path.join(target, rel), { errorOnExist: true, force: false });
+  }
   return { ok: true, dir: target, sample, diagnostics: [] };
 }

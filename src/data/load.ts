@@ -24,17 +24,31 @@ export interface LoadedData {
   placeOf(pointer: string, options?: { key?: boolean; nearest?: boolean }): Place;
 }
 
-/** The place of a value in a data file, from its positions: see LoadedData.placeOf. */
-export function placeIn(file: string, positions: ReadonlyMap<string, ValuePosition>): LoadedData['placeOf'] {
+/** Where a value read from a table (a CSV or XLSX file the data refers to) stands: its cell, and its header. */
+export interface TablePlace {
+  value: Place;
+  key?: Place;
+}
+
+/**
+ * The place of a value in a data file, from its positions: see LoadedData.placeOf. `tables` places the values
+ * that came from tables (src/data/tables.ts) in their files' cells; it is asked first.
+ */
+export function placeIn(
+  file: string,
+  positions: ReadonlyMap<string, ValuePosition>,
+  tables?: ReadonlyMap<string, TablePlace>,
+): LoadedData['placeOf'] {
   return (pointer, options = {}) => {
     let p = pointer;
-    let pos = positions.get(p);
-    while (!pos && options.nearest && p !== '') {
+    for (;;) {
+      const cell = tables?.get(p);
+      if (cell) return options.key ? (cell.key ?? cell.value) : cell.value;
+      const pos = positions.get(p);
+      if (pos) return { file, start: options.key ? (pos.key ?? pos.value) : pos.value };
+      if (!options.nearest || p === '') return { file };
       p = p.slice(0, p.lastIndexOf('/'));
-      pos = positions.get(p);
     }
-    const start = pos ? (options.key ? (pos.key ?? pos.value) : pos.value) : undefined;
-    return start ? { file, start } : { file };
   };
 }
 
@@ -148,10 +162,18 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
   indexPositions(doc.contents, '', text, positions, undefined);
   const pointers = new WeakMap<object, string>();
   indexPointers(value, '', pointers);
-  // Control characters cannot be set (and XML, which templates produce, forbids most of them): say where
-  // they are rather than drop them silently. Tabs and line breaks are fine.
-  const control: Diagnostic[] = [];
   const placeOf = placeIn(file, positions);
+  const control = [...checkText(value, '', placeOf), ...checkIntegers(value, text, positions, placeOf)];
+  if (control.length) return { ok: false, diagnostics: control };
+  return { ok: true, data: { file, value, positions, pointers, placeOf } };
+}
+
+/**
+ * Control characters cannot be set (and XML, which templates produce, forbids most of them): says where they are
+ * rather than drop them silently, and where text is ill-formed Unicode. Tabs and line breaks are fine.
+ */
+export function checkText(value: unknown, at: string, placeOf: LoadedData['placeOf']): Diagnostic[] {
+  const control: Diagnostic[] = [];
   const scan = (v: unknown, pointer: string): void => {
     const bad = typeof v === 'string' ? illFormed(v) : undefined;
     if (bad) {
@@ -178,19 +200,6 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
           ),
         );
       }
-    } else if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
-      // An integer past 2^53 cannot be kept exactly: 12345678901234567890 would read as 12345678901234567000.
-      const at = positions.get(pointer)?.value.offset;
-      const literal =
-        at === undefined ? undefined : /^[-+]?\d+(?![.\deE])/.exec(text.slice(at, at + 400))?.[0];
-      if (literal)
-        control.push(
-          error('data:unsafe-integer', `the integer ${literal} is too large to keep exactly`, {
-            place: placeOf(pointer),
-            pointer,
-            hint: `numbers are exact up to 9007199254740991 (2^53 − 1); quote an identifier to keep it as text ("${literal}"), or give an amount in larger units`,
-          }),
-        );
     } else if (v && typeof v === 'object')
       for (const [k, x] of Object.entries(v)) {
         const child = `${pointer}/${escapePointerToken(k)}`;
@@ -208,9 +217,39 @@ export function parseDataText(file: string, bytes: Uint8Array): LoadResult {
         scan(x, child);
       }
   };
+  scan(value, at);
+  return control;
+}
+
+/**
+ * Integers past 2^53 cannot be kept exactly (12345678901234567890 would read as 12345678901234567000): each one
+ * written as an integer literal in the source is an error at its place.
+ */
+function checkIntegers(
+  value: unknown,
+  text: string,
+  positions: ReadonlyMap<string, ValuePosition>,
+  placeOf: LoadedData['placeOf'],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const scan = (v: unknown, pointer: string): void => {
+    if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+      const at = positions.get(pointer)?.value.offset;
+      const literal =
+        at === undefined ? undefined : /^[-+]?\d+(?![.\deE])/.exec(text.slice(at, at + 400))?.[0];
+      if (literal)
+        out.push(
+          error('data:unsafe-integer', `the integer ${literal} is too large to keep exactly`, {
+            place: placeOf(pointer),
+            pointer,
+            hint: `numbers are exact up to 9007199254740991 (2^53 − 1); quote an identifier to keep it as text ("${literal}"), or give an amount in larger units`,
+          }),
+        );
+    } else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) scan(x, `${pointer}/${escapePointerToken(k)}`);
+  };
   scan(value, '');
-  if (control.length) return { ok: false, diagnostics: control };
-  return { ok: true, data: { file, value, positions, pointers, placeOf } };
+  return out;
 }
 
 function yamlMessage(message: string): string {

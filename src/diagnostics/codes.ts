@@ -19,6 +19,20 @@ export const CODES = {
   'data:format': 'a value in the wrong format (a date, say)',
   'data:constraint': 'a value outside the schema\u2019s limits (length, range, pattern)',
   'data:invalid': 'a value the template cannot use ({{dataError}})',
+  // Tables the data refers to ({ $csv: … }, { $xlsx: … }: src/data/tables.ts)
+  'data:table-reference':
+    'a table reference with a wrong or unknown option (encoding, delimiter, sheet, range)',
+  'data:table-unreadable': 'a table file that does not exist, is not a regular file or cannot be read',
+  'data:table-outside':
+    'a table path that leads outside the data file\u2019s folder (or a worker\u2019s folders)',
+  'data:table-too-large': 'a table file, workbook or table over the size limits',
+  'data:table-encoding': 'a CSV file with bytes that are not in its (declared or detected) encoding',
+  'data:table-syntax': 'a CSV file that is not well formed, or a workbook that is not an XLSX file',
+  'data:table-sheet': 'a workbook without the sheet asked for',
+  'data:table-header':
+    'a table header that does not match the schema\u2019s fields (misspelt, missing, twice)',
+  'data:table-number': 'a table cell that should be a number and is not one',
+  'data:table-cell': 'a workbook cell with an error value (#DIV/0!) or a formula without a saved result',
   // Template packs and templates
   'template:pack-missing': 'the template pack folder does not exist',
   'template:missing': 'the pack has no template.hbs',

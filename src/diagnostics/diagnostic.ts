@@ -12,10 +12,17 @@ export interface Point {
   offset?: number;
 }
 
-/** Something a user can open: a file and, where known, a position in it. */
+/**
+ * Something a user can open: a file and, where known, a position in it. In a table read from a CSV file the
+ * position is the row (line) and the field (column); in an XLSX workbook `cell` names the sheet and cell
+ * (`三月!C5`, printed `book.xlsx!三月!C5`) and the position is its row and column number. `header` is the name
+ * of the table column the place is in.
+ */
 export interface Place {
   file: string;
   start?: Point;
+  cell?: string;
+  header?: string;
 }
 
 export type Severity = 'error' | 'warning';

@@ -1,10 +1,14 @@
 import path from 'node:path';
 import type { Diagnostic, Place } from './diagnostic.js';
 
-/** A place as `file:line:col` (or `file`), the path relative to `cwd` unless `cwd` is `false`. */
-function placeText(place: Place, cwd: string | false): string {
+/**
+ * A place as `file:line:col` (or `file`, or `book.xlsx!sheet!C5` for a workbook's cell), the path relative to
+ * `cwd` unless `cwd` is `false`.
+ */
+export function placeText(place: Place, cwd: string | false = process.cwd()): string {
   const file =
     cwd !== false && path.isAbsolute(place.file) ? path.relative(cwd, place.file) || place.file : place.file;
+  if (place.cell) return `${file}!${place.cell}`;
   return place.start ? `${file}:${place.start.line}:${place.start.column}` : file;
 }
 
@@ -21,7 +25,11 @@ export function hintsOf(d: Diagnostic): readonly string[] {
  */
 export function formatDiagnostic(d: Diagnostic, cwd: string | false = process.cwd()): string {
   const where = d.place ? `${placeText(d.place, cwd)}: ` : '';
-  const at = d.pointer !== undefined ? ` (at ${d.pointer === '' ? '/' : d.pointer})` : '';
+  const notes = [
+    ...(d.place?.header !== undefined ? [`column ${JSON.stringify(d.place.header)}`] : []),
+    ...(d.pointer !== undefined ? [`at ${d.pointer === '' ? '/' : d.pointer}`] : []),
+  ];
+  const at = notes.length ? ` (${notes.join(', ')})` : '';
   let out = `${where}${d.severity}[${d.code}]: ${d.message}${at}`;
   for (const r of d.related ?? []) out += `\n  note: ${placeText(r.place, cwd)}: ${r.message}`;
   for (const h of hintsOf(d)) out += `\n  hint: ${h}`;
@@ -41,6 +49,8 @@ export function diagnosticToJson(d: Diagnostic, cwd = process.cwd()): Record<str
     message: d.message,
     ...(file !== undefined ? { file } : {}),
     ...(d.place?.start ? { line: d.place.start.line, column: d.place.start.column } : {}),
+    ...(d.place?.cell !== undefined ? { cell: d.place.cell } : {}),
+    ...(d.place?.header !== undefined ? { header: d.place.header } : {}),
     ...(d.pointer !== undefined ? { pointer: d.pointer } : {}),
     ...(hintsOf(d).length > 0 ? { hint: hintsOf(d).join('; '), hints: hintsOf(d) } : {}),
     ...(d.related?.length
@@ -48,6 +58,7 @@ export function diagnosticToJson(d: Diagnostic, cwd = process.cwd()): Record<str
           related: d.related.map((r) => ({
             file: path.isAbsolute(r.place.file) ? path.relative(cwd, r.place.file) : r.place.file,
             ...(r.place.start ? { line: r.place.start.line, column: r.place.start.column } : {}),
+            ...(r.place.cell !== undefined ? { cell: r.place.cell } : {}),
             message: r.message,
           })),
         }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_FONTS_CONFIG, defaultOutFile } from '../build/paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
+import { resolveTables } from '../data/tables.js';
 import { validateData } from '../schema/validate.js';
 import { loadPack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
@@ -40,6 +41,8 @@ export interface BuildResult {
   timings: Record<string, number>;
   /** Charts drawn and charts taken from the render cache. */
   charts?: ChartStats;
+  /** The table files the data refers to ({ $csv: … }, { $xlsx: … }) that were read, as real paths. */
+  tables?: string[];
 }
 
 /**
@@ -101,6 +104,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     return result;
   };
   let chartStats: ChartStats | undefined;
+  let tables: string[] = [];
   const stop = () => {
     if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
   };
@@ -125,8 +129,16 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     const loaded = await loadDataFile(path.resolve(options.dataFile), options.maxDataMb);
     stage('data', loaded.ok ? { diagnostics: [] } : loaded);
     stop();
-    const data = loaded.ok ? loaded.data : undefined;
-    if (!pack || !fonts || !data || !geometry) throw new BuildFailure(diagnostics);
+    if (!pack || !fonts || !loaded.ok || !geometry) throw new BuildFailure(diagnostics);
+    // Tables the data refers to, read before the schema check so that it checks their rows too.
+    const resolved = await resolveTables(loaded.data, {
+      schema: pack.schema?.validate.schema,
+      ...(options.readRoots ? { roots: options.readRoots } : {}),
+    });
+    tables = resolved.files;
+    stage('tables', resolved);
+    stop();
+    const data = resolved.data!;
 
     stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
     stop();
@@ -164,7 +176,14 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       });
     stop();
     if (options.checkOnly)
-      return { ok: true, outFile, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
+      return {
+        ok: true,
+        outFile,
+        diagnostics,
+        timings,
+        tables,
+        ...(chartStats ? { charts: chartStats } : {}),
+      };
     const pdf = await emitPdf(doc!, fonts, limits);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
@@ -177,9 +196,18 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       }
       stage('write', { diagnostics: [] });
     }
-    return { ok: true, outFile, pdf, diagnostics, timings, ...(chartStats ? { charts: chartStats } : {}) };
+    return {
+      ok: true,
+      outFile,
+      pdf,
+      diagnostics,
+      timings,
+      tables,
+      ...(chartStats ? { charts: chartStats } : {}),
+    };
   } catch (e) {
-    if (e instanceof BuildFailure) return { ok: false, outFile, diagnostics: [...e.diagnostics], timings };
+    if (e instanceof BuildFailure)
+      return { ok: false, outFile, diagnostics: [...e.diagnostics], timings, tables };
     // A runaway document, stopped by a limit in whichever stage it was (typeset, page make-up, drawing).
     if (e instanceof LimitExceeded)
       return {
@@ -187,6 +215,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         outFile,
         diagnostics: [...diagnostics, limitDiagnostic(e, options.dataFile)],
         timings,
+        tables,
       };
     throw e;
   }

@@ -55,6 +55,8 @@ class Builds {
   readonly clients = new Set<http.ServerResponse>();
   running: Promise<void> | undefined;
   private again = false;
+  /** Told the tables each build read (the watcher follows them). */
+  onTables: (files: readonly string[]) => void = () => undefined;
 
   constructor(
     private readonly options: PreviewOptions,
@@ -97,6 +99,7 @@ class Builds {
         write: false,
       });
       state.ok = r.ok;
+      this.onTables(r.tables ?? []);
       state.diagnostics = r.diagnostics.map((d) => ({
         text: formatDiagnostic(d),
         json: diagnosticToJson(d),
@@ -137,6 +140,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const builds = new Builds(options, fontsConfig, log);
 
   let timer: NodeJS.Timeout | undefined;
+  const watchedTables = new Set<string>();
   const watcher: FSWatcher = watch(
     [path.resolve(options.templateDir), path.resolve(options.dataFile), path.dirname(fontsConfig)],
     {
@@ -144,6 +148,14 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 },
     },
   );
+  // The tables the data refers to are inputs too: follow changes to them (and to tables added later).
+  builds.onTables = (files) => {
+    for (const t of files)
+      if (!watchedTables.has(t)) {
+        watchedTables.add(t);
+        watcher.add(t);
+      }
+  };
   watcher.on('all', (event, file) => {
     log(`${event}: ${path.relative(process.cwd(), file)}`);
     clearTimeout(timer);

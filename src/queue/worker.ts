@@ -231,6 +231,8 @@ async function buildJob(ctx: WorkerContext, job: Job<BuildJobData, BuildJobResul
     outFile: d.outFile,
     fontsConfig: d.fontsConfig,
     ...(d.strict ? { strict: true } : {}),
+    // The tables a data file refers to must be inside this worker's folders too.
+    readRoots: ctx.roots.read,
   };
   const r = await runInPool(ctx, task, d.report, attempt);
   const firstError = r.diagnostics.find((x) => x.severity === 'error');

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport, { type FormatsPlugin } from 'ajv-formats';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import type { Code } from '../diagnostics/codes.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
@@ -77,12 +77,19 @@ function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
   let message = e.message ?? 'invalid value';
   let hint: string | undefined;
   let atKey = false;
+  let place: Place | undefined;
   switch (e.keyword) {
     case 'required': {
       const prop = String(params.missingProperty);
       code = 'data:missing-field';
       message = `missing required field "${prop}"`;
       hint = `add "${prop}:" to ${pointer === '' ? 'the top level' : `the mapping at ${pointer}`}`;
+      // A row read from a table has a place for the field even when its cell is empty: point at the cell.
+      const cell = data.placeOf(`${pointer}/${escapePointerToken(prop)}`);
+      if (cell.start) {
+        place = cell;
+        hint = `fill in the "${prop}" cell`;
+      }
       break;
     }
     case 'additionalProperties': {
@@ -128,7 +135,7 @@ function toDiagnostic(e: ErrorObject, data: LoadedData): Diagnostic {
       break;
   }
   return error(code, message, {
-    place: data.placeOf(pointer, { key: atKey, nearest: true }),
+    place: place ?? data.placeOf(pointer, { key: atKey, nearest: true }),
     pointer,
     ...(hint ? { hint } : {}),
   });
