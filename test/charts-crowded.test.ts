@@ -28,6 +28,9 @@ const values = (n: number, seed: number, negative: boolean) =>
     return negative && (seed + j) % 5 === 0 ? -Math.round(v / 3) : Math.round(v * 10) / 10;
   });
 
+const seriesType = (type: ChartType, i: number): 'line' | 'bar' =>
+  type === 'line' || type === 'area' || (type === 'combo' && i % 2 === 1) ? 'line' : 'bar';
+
 function make(type: ChartType, count: number, stacked: boolean): ChartSpec {
   const round = type === 'pie' || type === 'doughnut';
   const labels = round
@@ -46,7 +49,7 @@ function make(type: ChartType, count: number, stacked: boolean): ChartSpec {
     : Array.from({ length: count }, (_, i) => ({
         name: `系列${i + 1}`,
         values: values(labels.length, i + 2, !stacked && type !== 'area'),
-        type: (type === 'line' || type === 'area' || (type === 'combo' && i % 2 === 1) ? 'line' : 'bar'),
+        type: seriesType(type, i),
         axis: 'left' as const,
         unit: '',
       }));
