@@ -292,7 +292,7 @@ describe('Chinese number formats', () => {
     expect(formatChartNumber(934764000000)).toBe('9347.64亿');
     expect(formatChartNumber(12345678, 0)).toBe('1234.57万');
     expect(formatChartNumber(3, 1, '%')).toBe('3.0%');
-    expect(formatChartNumber(-1.25, 2, '%')).toBe('-1.25%');
+    expect(formatChartNumber(-1.25, 2, '%')).toBe('\u22121.25%');
     expect(formatChartNumber(-0.001, 1)).toBe('0.0');
     expect(formatChartNumber(12345.678, 2)).toBe('1.23万');
   });

@@ -46,6 +46,46 @@ describe('tokens', () => {
   });
 });
 
+describe('breaks in Western text (UAX #14 and its tailoring)', () => {
+  /** The text with " | " where a line may break (spaces at breaks kept on the left). */
+  const breaks = (text: string) => {
+    const ts = tok(text);
+    return ts
+      .map((t, i) => (i > 0 && t.breakBefore ? '|' : '') + (t.source ?? t.text) + (t.hyphen ? '‐' : ''))
+      .join('');
+  };
+  it('breaks after spaces, never at no-break spaces or word joiners', () => {
+    expect(breaks('set in 7.875\u00a0pt type')).toBe('set |in |7.875\u00a0pt |type');
+    expect(breaks('10\u202f000 rows, x\u2060y')).toBe('10\u202f000 |rows, |x\u2060y');
+  });
+  it('never starts a line with closing punctuation, a hyphen or a dash of any script', () => {
+    for (const t of ['see [1] ) here', 'a ] b', 'word — word', 'x — y', 'a - b', 'so —— yes', 'wait … no'])
+      for (const piece of breaks(t).split('|').slice(1)) expect(piece, t).not.toMatch(/^[)\]}—–\-…,.;:!?%]/u);
+  });
+  it('keeps A/B, and/or, COVID-19, v1.2-beta and 1–2 whole; breaks after a prose hyphen', () => {
+    expect(breaks('A/B and/or')).toBe('A/B |and/or');
+    expect(breaks('COVID-19 v1.2-beta 1–2')).toBe('COVID-19 |v1.2-beta |1–2');
+    expect(breaks('state-of-the-art e-mail')).toBe('state-|of-|the-|art |e-mail');
+  });
+  it('breaks URLs and e-mail addresses only at natural points, never with a hyphen', () => {
+    expect(breaks('https://www.example.org/a/b?id=1&x=2#top')).toBe(
+      'https:|//www.|example.|org|/a|/b?|id|=1|&x|=2|#top',
+    );
+    expect(breaks('press.office@example.gov.cn')).toBe('press.|office|@example.|gov.|cn');
+  });
+  it('hyphenates prose words by TeX patterns (drawn hyphen, not in the text), English by default', () => {
+    expect(breaks('internationalization')).toBe('in‐|ter‐|na‐|tion‐|al‐|iza‐|tion');
+    expect(tokenize([{ text: 'Silbentrennung', style: 0, lang: 'de' }]).map((t) => t.text)).toEqual([
+      'Sil',
+      'ben',
+      'tren',
+      'nung',
+    ]);
+    // Acronyms, identifiers and short words are left alone.
+    expect(breaks('NASA iPhone foo_bar text')).toBe('NASA |iPhone |foo_bar |text');
+  });
+});
+
 describe('context rules (prepare)', () => {
   const featuresOf = (text: string) => {
     const tokens = tok(text);

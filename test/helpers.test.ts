@@ -54,7 +54,7 @@ describe('template helpers', () => {
     // Rounding is of the number as written; a negative rounded to zero has no sign.
     expect(h.number!(1.005, 2, opts)).toBe('1.01');
     expect(h.number!(-0.001, 1, opts)).toBe('0.0');
-    expect(h.cnUnits!(-59592000000, opts)).toBe('-595.92亿');
+    expect(h.cnUnits!(-59592000000, opts)).toBe('\u2212595.92亿');
   });
 
   it('sets two-character names with an ideographic space', () => {
@@ -81,7 +81,11 @@ describe('arithmetic, comparison and month helpers', () => {
     expect(h.or!(0, '', o)).toBe(false);
   });
   it('writes signed percentages and months', () => {
-    expect([8.66, -2.2, 0].map((v): unknown => h.signedPercent!(v, o))).toEqual(['+8.7%', '-2.2%', '0.0%']);
+    expect([8.66, -2.2, 0].map((v): unknown => h.signedPercent!(v, o))).toEqual([
+      '+8.7%',
+      '\u22122.2%',
+      '0.0%',
+    ]);
     expect(h.cnMonth!('2025-03', o)).toBe('2025年3月');
     expect(() => void h.cnMonth!('2025-13', o)).toThrow(/YYYY-MM/);
     expect(h.concat!('珠晖', ' ', 2025, o)).toBe('珠晖 2025');

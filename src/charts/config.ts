@@ -147,7 +147,13 @@ export function chartConfig(spec: ChartSpec, theme: Theme, opts: ConfigOptions):
         : 'bar';
   return {
     type: mainType,
-    data: { labels: round ? spec.labels : wrapped, datasets },
+    // A pie's legend names each slice with its value: a slice too small for its label still shows it there.
+    data: {
+      labels: round
+        ? spec.labels.map((l, j) => (labels.mode === false ? l : `${l} ${labels.texts[0]?.[j] ?? ''}`.trim()))
+        : wrapped,
+      datasets,
+    },
     options: {
       indexAxis: horizontal ? 'y' : 'x',
       color: text,

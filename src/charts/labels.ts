@@ -25,9 +25,17 @@ export function wrapLabel(label: string, max: number, size: number, measure: Mea
   const width = (t: string) => measure(t.trim(), size, false);
   if (width(label) <= max) return label;
   const tokens = tokenize([{ text: label, style: 0 }]);
-  // clreq: no break before a closing mark, stop or Western closing mark; none after an opening one.
+  // The line engine's breaks (clreq: no break before a closing mark, stop or Western closing mark, none after an
+  // opening one), and in a label never between a number and its unit or inside a range: 1—2月, 3.5万, 10%.
+  const digitEnd = (k: number) => /\p{Nd}[%‰]?$/u.test(tokens[k]!.text);
   const breakable = (k: number) =>
-    k > 0 && !noBreakBefore(tokens[k]!.cls) && !noBreakAfter(tokens[k - 1]!.cls);
+    k > 0 &&
+    tokens[k]!.breakBefore !== false &&
+    !noBreakBefore(tokens[k]!.cls) &&
+    !noBreakAfter(tokens[k - 1]!.cls) &&
+    !(digitEnd(k - 1) && tokens[k]!.cls === 'han') &&
+    !(tokens[k - 1]!.cls === 'dash' && /^\p{Nd}/u.test(tokens[k]!.text)) &&
+    !(tokens[k]!.cls === 'dash' && k > 0 && digitEnd(k - 1));
   // Two lines split after a separator read best, when both halves fit.
   let best: [string, string] | undefined;
   let at = 0;

@@ -2,7 +2,7 @@ import type { Chart, ChartMeta, ChartType, Element, Plugin } from 'chart.js';
 import { textOn } from '../theme/color.js';
 
 /** Where a value label goes: over a bar, beside a horizontal one, inside a segment or slice, over a point. */
-export type LabelKind = 'bar' | 'hbar' | 'segment' | 'point' | 'slice' | 'none';
+export type LabelKind = 'bar' | 'hbar' | 'segment' | 'point' | 'slice' | 'total' | 'none';
 
 /** The options of the value-label plugin, precomputed from the spec (Chart.js passes them through). */
 export interface LabelOptions {
@@ -134,7 +134,7 @@ export const printShapes: Plugin<ChartType, ShapeOptions> = {
   },
 };
 
-interface Box {
+export interface Box {
   l: number;
   t: number;
   r: number;
@@ -156,6 +156,8 @@ interface Tag {
   ground: boolean;
   /** Too tight beside its bar: in `auto`, the bars go unlabelled. */
   cramped?: boolean;
+  /** Places a point's label may take instead, in order of preference (the first is where it stands). */
+  alternatives?: Pick<Tag, 'x' | 'y' | 'align' | 'baseline' | 'box'>[];
 }
 
 /** The label of one element: its kind, text, value and the fill it may sit on. */
@@ -239,12 +241,21 @@ function placeLabel(tags: Tags, cfg: LabelOptions, horizontal: boolean, el: Elem
       },
       2,
     );
-  } else if (kind === 'point')
-    tags.place(
-      { kind, text, x, y: v < 0 ? y + 5 : y - 5, align: 'center', baseline: v < 0 ? 'top' : 'bottom' },
-      0,
-    );
-  else if (kind === 'slice') placeSliceLabel(tags, cfg, el, at);
+  } else if (kind === 'point') {
+    const above = { x, y: y - 5, align: 'center', baseline: 'bottom' } as const;
+    const below = { x, y: y + 5, align: 'center', baseline: 'top' } as const;
+    const places = [
+      ...(v < 0 ? [below, above] : [above, below]),
+      { x: x + 5, y, align: 'left', baseline: 'middle' } as const,
+      { x: x - 5, y, align: 'right', baseline: 'middle' } as const,
+    ];
+    const tag = tags.place({ kind, text, ...places[0]! }, 0);
+    tag.alternatives = places.map((pl) => {
+      const probe = tags.place({ kind, text, ...pl }, 0);
+      tags.all.pop();
+      return { ...pl, box: probe.box };
+    });
+  } else if (kind === 'slice') placeSliceLabel(tags, cfg, el, at);
 }
 
 /** A slice's label at the middle of its ring (or at 62% of a pie's radius), if the slice has room for it. */
@@ -261,6 +272,25 @@ function placeSliceLabel(tags: Tags, cfg: LabelOptions, el: Element, at: LabelAt
   const arc = (a.endAngle - a.startAngle) * mid;
   const w = tags.width(at.text);
   if (at.value === 0 || arc < Math.min(w, cfg.size * 1.2) + 4 || outer - inner < cfg.size + 2) return;
+  // The whole label must lie inside its slice (never across a neighbour): every corner of its box, with a
+  // little room, within the slice's angles and radii. A slice too small for it has its value in the legend.
+  const cx = x + Math.cos(angle) * mid;
+  const cy = y + Math.sin(angle) * mid;
+  const h = cfg.size * 0.6 + 2;
+  const norm = (v: number) => ((v % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  const span = a.endAngle - a.startAngle;
+  for (const [dx, dy] of [
+    [-w / 2 - 2, -h],
+    [w / 2 + 2, -h],
+    [-w / 2 - 2, h],
+    [w / 2 + 2, h],
+  ] as const) {
+    const px = cx + dx - x;
+    const py = cy + dy - y;
+    const r = Math.hypot(px, py);
+    if (r > outer - 1 || r < inner + 1) return;
+    if (span < 2 * Math.PI - 1e-6 && norm(Math.atan2(py, px) - a.startAngle) > span) return;
+  }
   tags.place(
     {
       kind: at.kind,
@@ -285,10 +315,10 @@ function placeTotals(tags: Tags, chart: Chart, cfg: LabelOptions, horizontal: bo
     if (!ends.length) return;
     if (horizontal) {
       const x = Math.max(...ends.map((p) => p.x));
-      tags.place({ kind: 'hbar', text, x: x + 3, y: ends[0]!.y, align: 'left', baseline: 'middle' }, 1);
+      tags.place({ kind: 'total', text, x: x + 3, y: ends[0]!.y, align: 'left', baseline: 'middle' }, 1);
     } else {
       const y = Math.min(...ends.map((p) => p.y));
-      tags.place({ kind: 'bar', text, x: ends[0]!.x, y: y - 2, align: 'center', baseline: 'bottom' }, 1);
+      tags.place({ kind: 'total', text, x: ends[0]!.x, y: y - 2, align: 'center', baseline: 'bottom' }, 1);
     }
   });
 }
@@ -297,21 +327,48 @@ function placeTotals(tags: Tags, chart: Chart, cfg: LabelOptions, horizontal: bo
  * The labels to draw: by rank, none overlapping one already taken. In `auto`, bar labels only if every one
  * is narrower than its category and none overlaps another.
  */
-function acceptTags(all: readonly Tag[], mode: LabelOptions['mode'], category: number): Tag[] {
+function acceptTags(
+  all: readonly Tag[],
+  mode: LabelOptions['mode'],
+  category: number,
+  marks: readonly Box[],
+): Tag[] {
+  // A label over a bar, a point or a stack's end never covers a mark (segment and slice labels sit inside theirs).
+  const onMark = (t: Tag) =>
+    t.kind !== 'segment' && t.kind !== 'slice' && marks.some((m) => overlap(t.box, m));
   const barTags = all.filter((t) => t.kind === 'bar' || t.kind === 'hbar');
   const barsFit = barTags.every(
     (t, n) =>
       !t.cramped &&
+      !onMark(t) &&
       (t.kind === 'hbar' ? t.box.b - t.box.t <= category : t.box.r - t.box.l <= category) &&
       barTags.every((u, m) => m === n || !overlap(t.box, u.box)),
   );
   const accepted: Tag[] = [];
   for (const t of [...all].sort((a, b) => a.rank - b.rank)) {
     if (mode === 'auto' && !barsFit && (t.kind === 'bar' || t.kind === 'hbar')) continue;
-    if (accepted.some((u) => overlap(t.box, u.box))) continue;
+    if (t.alternatives) {
+      // A point's label goes above, below, right or left of it: the first place clear of marks and labels.
+      const free = t.alternatives.find(
+        (a) => !marks.some((m) => overlap(a.box, m)) && !accepted.some((u) => overlap(a.box, u.box)),
+      );
+      if (!free) continue;
+      Object.assign(t, free);
+      accepted.push(t);
+      continue;
+    }
+    if (onMark(t) || accepted.some((u) => overlap(t.box, u.box))) continue;
     accepted.push(t);
   }
   return accepted;
+}
+
+/** What the value-label plugin placed: each label's kind and box, and the marks it kept off (for tests). */
+export type LabelRecord = { labels: { kind: LabelKind; text: string; box: Box }[]; marks: Box[] };
+let recorder: ((r: LabelRecord) => void) | undefined;
+/** Sets (or clears) a function that is told, for each chart drawn, where its value labels went. */
+export function recordLabels(fn: ((r: LabelRecord) => void) | undefined): void {
+  recorder = fn;
 }
 
 /**
@@ -349,7 +406,30 @@ export const valueLabels: Plugin<ChartType, LabelOptions> = {
     });
     if (cfg.totals.length) placeTotals(tags, chart, cfg, horizontal);
 
-    for (const t of acceptTags(tags.all, cfg.mode, category)) {
+    // The marks labels must keep off: bars (and stacked segments) and line points.
+    const marks: Box[] = [];
+    chart.data.datasets.forEach((ds, i) => {
+      const meta = chart.getDatasetMeta(i);
+      if (meta.hidden || cfg.kinds[i] === 'slice') return;
+      for (const el of meta.data) {
+        if (meta.type === 'bar' || ('type' in ds && ds.type === 'bar')) {
+          const p = barGeometry(el);
+          const [l, r] = horizontal
+            ? [Math.min(p.x, p.base), Math.max(p.x, p.base)]
+            : [p.x - p.width / 2, p.x + p.width / 2];
+          const [t, b] = horizontal
+            ? [p.y - p.height / 2, p.y + p.height / 2]
+            : [Math.min(p.y, p.base), Math.max(p.y, p.base)];
+          if (r - l > 0.5 && b - t > 0.5) marks.push({ l, t, r, b });
+        } else {
+          const { x, y } = position(el);
+          marks.push({ l: x - 2.5, t: y - 2.5, r: x + 2.5, b: y + 2.5 });
+        }
+      }
+    });
+    const accepted = acceptTags(tags.all, cfg.mode, category, marks);
+    recorder?.({ labels: accepted.map((t) => ({ kind: t.kind, text: t.text, box: t.box })), marks });
+    for (const t of accepted) {
       if (t.ground) {
         ctx.fillStyle = '#ffffff';
         ctx.fillRect(t.box.l, t.box.t, t.box.r - t.box.l, t.box.b - t.box.t);

@@ -32,6 +32,10 @@ export interface PlacedToken {
   cell: number;
   features: readonly string[];
   advance: number;
+  /** Extra space after each glyph inside the token (letter-spacing, the last resort of a line with no gaps). */
+  tracking?: number;
+  /** The line ends after this token at a hyphenation point: a hyphen is drawn after it. */
+  hyphen?: boolean;
 }
 
 /** One line of a paragraph: token range [start, end), placed tokens (edge spaces dropped), its width. */
@@ -64,6 +68,26 @@ export interface Prepared {
   glueShrink: number[];
   /** Whether justification may widen the gap before token j (not inside a compressed pair of marks). */
   stretchable: boolean[];
+  /**
+   * What gap j is, for justification: 1 after a word space (widened first, to ½ em), 2 between Chinese
+   * characters or between Han and Western text (widened next, to ¼ em), 0 none (inside a word, a URL or a
+   * number, between a word and its punctuation, after an opening bracket, inside a compressed pair of marks).
+   */
+  stretchKind: Uint8Array;
+  /** How far gap j may be widened before the next kind is (points). */
+  stretchCap: number[];
+  /** How much gap j counts in a line's stretchability for the line breaker (points at ratio 1). */
+  stretch: number[];
+  /** Glyph boundaries inside token j that letter-spacing could widen (the last resort). */
+  inner: number[];
+  /** Token j is a piece of a prose word (letters only, not a URL or a number): it may be letter-spaced a little. */
+  prose: boolean[];
+  /** What a line break before token j costs (hyphenation, a URL's natural point). */
+  penalty: number[];
+  /** Token j ends a line with a drawn hyphen when the line breaks after it. */
+  hyphen: boolean[];
+  /** Token j is a mark set half width at a line end (its endWidth is the `halt` width). */
+  halfAtEnd: boolean[];
   breakable: boolean[];
   /** A line must end before token j (a hard line break, `<br/>`). */
   forced: boolean[];
@@ -74,12 +98,43 @@ export interface Prepared {
 
 // Tuning: stretch per gap at ratio 1, in em; the cost of an orphan (孤字) and of a line.
 const STRETCH_EM = 0.2;
+/** A word space is widened first, until the gap is this wide (em); Chinese letter-spacing then, to HAN_CAP_EM. */
+const SPACE_GAP_EM = 0.5;
+const HAN_CAP_EM = 0.25;
+/** A word space may shrink by this share of its width (clreq J2's squeeze, for Western text). */
+const SPACE_SHRINK = 1 / 3;
+/** Letter-spacing, for a line with no gap to widen: its stretch per glyph boundary at ratio 1, and base badness. */
+const TRACK_EM = 0.04;
+/** Prose words may be letter-spaced by this much (em per glyph boundary) once their spaces are at ½ em. */
+const PROSE_TRACK_EM = 0.03;
+const TRACK_BADNESS = 1500;
+/**
+ * TeX's badness, 100·r³, up to TeX's inf_bad (10000, r ≈ 4.6), then growing only linearly: a very loose line
+ * still costs more the looser it is, but one of them weighs no more than some tens of loose ones, so the breaker
+ * does not wreck a whole paragraph to spare one line it cannot set well anyway.
+ */
+const INF_BAD = 10000;
+const R_INF = Math.cbrt(INF_BAD / 100);
+const cubic = (r: number) => (r <= R_INF ? 100 * r ** 3 : Math.min(INF_BAD + 3000 * (r - R_INF), 1e6));
+/** A hyphen before the last line, and hyphens ending two lines in a row, cost this much more (TeX's penalties). */
+const LAST_HYPHEN_PENALTY = 100;
+const DOUBLE_HYPHEN_PENALTY = 60;
 const ORPHAN_PENALTY = 5000;
 export const LINE_PENALTY = 10;
 const TOLERANCE = 3000;
 
 const isMark = (c: string) => c === 'open' || c === 'close' || c === 'stop';
 const isCjkBox = (c: string) => c === 'han';
+/** Classes set by the Chinese rules: a gap next to one is Chinese letter-spacing, not a Western word's inside. */
+const isChinese = (c: string) =>
+  c === 'han' ||
+  c === 'open' ||
+  c === 'close' ||
+  c === 'stop' ||
+  c === 'middle' ||
+  c === 'dash2' ||
+  c === 'ellipsis' ||
+  c === 'connector';
 
 /**
  * Works out everything about a paragraph that does not depend on where lines break: fullwidth dashes (`fwid`),
@@ -120,8 +175,14 @@ export function prepare(
       width[i] = 0.5 * em[i]!;
     }
   });
+  const halfAtEnd = tokens.map((t, i) => (t.cls === 'stop' || t.cls === 'close') && !halved[i]);
+  const hyphen = tokens.map((t) => t.hyphen === true);
   const endWidth = tokens.map((t, i) =>
-    (t.cls === 'stop' || t.cls === 'close') && !halved[i] ? m.width(t.text, t.style, ['halt']) : width[i]!,
+    halfAtEnd[i]
+      ? m.width(t.text, t.style, ['halt'])
+      : hyphen[i]
+        ? width[i]! + m.width('-', t.style, [])
+        : width[i]!,
   );
   const blank = tokens.map((t, i) =>
     isCompressible(t.cls) && !halved[i] ? Math.max(0, width[i]! - m.width(t.text, t.style, ['halt'])) : 0,
@@ -131,23 +192,55 @@ export function prepare(
   const glueShrink = new Array<number>(n).fill(0);
   const breakable = new Array<boolean>(n).fill(false);
   const stretchable = new Array<boolean>(n).fill(false);
+  const stretchKind = new Uint8Array(n);
+  const stretchCap = new Array<number>(n).fill(0);
+  const stretch = new Array<number>(n).fill(0);
+  const penalty = new Array<number>(n).fill(0);
+  const inner = tokens.map((t) => (t.cls === 'latin' ? Math.max(0, [...t.text].length - 1) : 0));
+  const prose = tokens.map((t) => t.cls === 'latin' && !t.url && /^[\p{L}\p{M}'’]+[,.;:!?]?$/u.test(t.text));
   for (let j = 1; j < n; j++) {
     const a = tokens[j - 1]!;
     const b = tokens[j]!;
-    // clreq: adjacent marks stay compressed (1.5 em); justification widens the other gaps instead.
-    stretchable[j] = !(isMark(a.cls) && isMark(b.cls));
-    if ((isCjkBox(a.cls) && b.cls === 'latin') || (a.cls === 'latin' && isCjkBox(b.cls))) {
+    // (None beside a no-break space: "3.5 万" has its space already.)
+    if (
+      (isCjkBox(a.cls) && b.cls === 'latin' && !/^\s/u.test(b.text)) ||
+      (a.cls === 'latin' && isCjkBox(b.cls) && !/\s$/u.test(a.text))
+    ) {
       // clreq: about ¼ em between Han and Western letters or digits, shrinkable to ⅛ em.
       const e = isCjkBox(a.cls) ? em[j - 1]! : em[j]!;
       glue[j] = 0.25 * e;
       glueShrink[j] = 0.125 * e;
     }
-    breakable[j] =
-      !noBreakBefore(b.cls) &&
-      !noBreakAfter(a.cls) &&
-      !a.joinNext &&
+    if (a.cls === 'space' && b.cls !== 'space') {
+      // A word space: widened first (to a ½ em gap), and it may shrink a little.
+      stretchKind[j] = 1;
+      stretchCap[j] = Math.max(0.1 * em[j - 1]!, SPACE_GAP_EM * em[j - 1]! - width[j - 1]!);
+      stretch[j] = stretchCap[j]!;
+      glueShrink[j] = SPACE_SHRINK * width[j - 1]!;
+    } else if (
+      a.cls !== 'space' &&
       b.cls !== 'space' &&
-      (!(a.cls === 'latin' && b.cls === 'latin') || b.cut === true);
+      !(isMark(a.cls) && isMark(b.cls)) &&
+      (isChinese(a.cls) || isChinese(b.cls))
+    ) {
+      // Between Chinese characters, or Chinese and Western text. clreq: adjacent marks stay compressed (1.5 em).
+      const e = Math.min(em[j - 1]!, em[j]!);
+      stretchKind[j] = 2;
+      stretchCap[j] = HAN_CAP_EM * e;
+      stretch[j] = STRETCH_EM * e;
+    }
+    stretchable[j] = stretchKind[j]! > 0;
+    // Between two pieces of a hyphenated prose word: letter-spacing only.
+    if (stretchKind[j] === 0 && prose[j - 1] && prose[j]) stretch[j] = PROSE_TRACK_EM * em[j]!;
+    breakable[j] =
+      b.breakBefore ??
+      (!noBreakBefore(b.cls) &&
+        !noBreakAfter(a.cls) &&
+        !a.joinNext &&
+        b.cls !== 'space' &&
+        !(a.cls === 'latin' && b.cls === 'latin'));
+    if (b.cut === true) breakable[j] = true;
+    penalty[j] = b.penalty ?? 0;
   }
   const forced = tokens.map((_, j) => hardBreaks.has(j));
   for (const j of hardBreaks) if (j > 0 && j < n) breakable[j] = true;
@@ -166,6 +259,14 @@ export function prepare(
     glue,
     glueShrink,
     stretchable,
+    stretchKind,
+    stretchCap,
+    stretch,
+    inner,
+    prose,
+    penalty,
+    hyphen,
+    halfAtEnd,
     breakable,
     forced,
     lastForced,
@@ -178,10 +279,12 @@ interface LineMetrics {
   lastTok: number;
   natural: number;
   shrink: number;
-  gaps: number;
+  /** Stretchability for the line breaker (points at ratio 1), and glyph boundaries letter-spacing could widen. */
+  stretch: number;
+  track: number;
 }
 
-/** Natural width, shrink and number of gaps of the line of tokens [a, b), spaces at both edges dropped. */
+/** Natural width, shrink and stretch of the line of tokens [a, b), spaces at both edges dropped. */
 function metrics(p: Prepared, a: number, b: number): LineMetrics | undefined {
   let first = a;
   while (first < b && p.tokens[first]!.cls === 'space') first++;
@@ -190,19 +293,35 @@ function metrics(p: Prepared, a: number, b: number): LineMetrics | undefined {
   if (lastTok < first) return undefined;
   let natural = 0;
   let shrink = 0;
-  let gaps = 0;
+  let stretch = 0;
+  let track = 0;
   for (let k = first; k <= lastTok; k++) {
     natural += k === lastTok ? p.endWidth[k]! : p.width[k]!;
+    track += p.inner[k]!;
+    if (p.prose[k]) stretch += p.inner[k]! * PROSE_TRACK_EM * p.em[k]!;
     if (k > first) {
       natural += p.glue[k]!;
       shrink += p.glueShrink[k]!;
-      if (p.stretchable[k]) gaps++;
+      stretch += p.stretch[k]!;
+      track++;
     }
     // A mark's blank can be squeezed, except the left blank of a line's first opening mark (it would
     // push ink into the margin) and the line-end mark, which already gave up its blank.
     if (k !== lastTok && !(k === first && p.blankLeft[k])) shrink += p.blank[k]!;
   }
-  return { first, lastTok, natural, shrink, gaps };
+  return { first, lastTok, natural, shrink, stretch, track };
+}
+
+/**
+ * The badness of a line (TeX's 100·r³) that must stretch by `slack` with the given stretchability; a line with
+ * no gap to widen is letter-spaced, at a high price (it is the last resort), and one with no glyph boundary
+ * either cannot be justified.
+ */
+function stretchBadness(slack: number, stretch: number, track: number, em: number): number {
+  if (slack <= 0) return 0;
+  if (stretch > 0) return cubic(slack / stretch);
+  if (track > 0) return TRACK_BADNESS + cubic(slack / (track * TRACK_EM * em));
+  return 1e6;
 }
 
 /** Counts the characters of a last line that are not punctuation: 1 means an orphan (孤字). */
@@ -246,23 +365,32 @@ export function linesEndingAt(
   let lastTok = b - 1;
   while (lastTok >= from && isSpace(lastTok)) lastTok--;
   if (lastTok < from) return;
+  // What breaking here costs: the break's own penalty (a hyphenation, a URL), and a hyphen before the last line.
+  const endsHyphen = b < n && !p.forced[b] && p.hyphen[lastTok] === true && lastTok === b - 1;
+  const breakPenalty = b < n && !p.forced[b] ? p.penalty[b]! : 0;
   // Grow the line leftwards from its last token, keeping its metrics up to date.
   let first = -1;
   let natural = 0;
   let shrink = 0;
-  let gaps = 0;
+  let stretch = 0;
+  let track = 0;
   for (let a = b - 1; a >= minA; a--) {
     if (a <= lastTok && !isSpace(a)) {
-      if (first === -1) natural = p.endWidth[a]!;
-      else {
+      if (p.prose[a]) stretch += p.inner[a]! * PROSE_TRACK_EM * p.em[a]!;
+      if (first === -1) {
+        natural = p.endWidth[a]!;
+        track = p.inner[a]!;
+      } else {
         natural += p.width[a]!;
+        track += p.inner[a]!;
         // Spaces between the new first token and the old one are inside the line now: they count.
         for (let k = a + 1; k < first; k++) natural += p.width[k]!;
         for (let j = a + 1; j <= first; j++) {
           natural += p.glue[j]!;
           shrink += p.glueShrink[j]!;
-          if (p.stretchable[j]) gaps++;
+          stretch += p.stretch[j]!;
         }
+        track++;
         // The old first token is no longer first: an opening mark there may now give up its blank.
         if (p.blankLeft[first] && first !== lastTok) shrink += p.blank[first]!;
         if (!p.blankLeft[a]) shrink += p.blank[a]!;
@@ -274,22 +402,23 @@ export function linesEndingAt(
     if (natural - shrink > target + 0.01 && !(emergency && first === lastTok)) break; // only grows from here
     // Checked after the width: walking on over unreachable starts would make a paragraph quadratic.
     if (!reachable(a)) continue;
-    let ratio: number;
+    let badness: number;
+    let overfull = false;
     if (natural <= target)
-      ratio =
-        isLast || !opts.justify
-          ? 0
-          : gaps > 0
-            ? (target - natural) / (gaps * STRETCH_EM * p.em[first]!)
-            : Infinity;
-    else ratio = shrink > 0 ? (target - natural) / shrink : -Infinity;
-    const overfull = ratio < -1 - 1e-9;
-    let badness = Number.isFinite(ratio) ? Math.min(100 * Math.abs(ratio) ** 3, 1e6) : 1e6;
-    if (overfull) badness = 1e7;
+      badness = isLast || !opts.justify ? 0 : stretchBadness(target - natural, stretch, track, p.em[first]!);
+    else {
+      const ratio = shrink > 0 ? (target - natural) / shrink : -Infinity;
+      overfull = ratio < -1 - 1e-9;
+      badness = overfull ? 1e7 : cubic(Math.abs(ratio));
+    }
     if (!emergency && (badness > tolerance || overfull)) continue;
-    let penalty = 0;
+    let penalty = breakPenalty;
     if (emergency && b < n && !p.breakable[b]) penalty += 10000;
     if (b === n && a > from && !p.forced[a] && contentUnits(p, a, b) <= 1) penalty += ORPHAN_PENALTY;
+    if (a > from && p.hyphen[a - 1] && !p.forced[a] && p.tokens[a - 1]!.cls !== 'space') {
+      if (b === n) penalty += LAST_HYPHEN_PENALTY;
+      if (endsHyphen) penalty += DOUBLE_HYPHEN_PENALTY;
+    }
     visit(a, badness, penalty);
   }
 }
@@ -309,7 +438,13 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
   const n = p.tokens.length;
   if (from >= n) return [];
   if (onlySpaces(p, from)) return [n];
-  for (const emergency of [false, true]) {
+  // Three passes, as TeX makes them: lines within the tolerance; then any line that is not overfull and breaks
+  // where breaking is allowed (a loose line is better than a forbidden break); then anything (the emergency).
+  for (const [emergency, tolerance] of [
+    [false, TOLERANCE],
+    [false, Infinity],
+    [true, TOLERANCE],
+  ] as const) {
     const best = new Array<Node | undefined>(n + 1);
     best[from] = { demerits: 0, prev: -1 };
     for (let b = from + 1; b <= n; b++) {
@@ -322,7 +457,7 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
         b,
         opts,
         emergency,
-        TOLERANCE,
+        tolerance,
         (a) => best[a] !== undefined,
         (a, badness, penalty) => {
           const demerits = best[a]!.demerits + (LINE_PENALTY + badness) ** 2 + penalty ** 2;
@@ -332,6 +467,7 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
       if (bestHere) best[b] = bestHere;
     }
     if (best[n]) {
+      if (process.env.DEBUG_KP) console.log('pass', emergency, tolerance);
       const breaks: number[] = [];
       for (let b = n; b > from; b = best[b]!.prev) breaks.push(b);
       return breaks.reverse();
@@ -357,23 +493,99 @@ export function placeLine(
   if (!m) return { start: a, end: b, tokens: [], width: 0, last };
   const target = opts.width - (a === 0 ? opts.indent : 0);
   const slack = target - m.natural;
-  const stretch = slack > 0 && opts.justify && !last && m.gaps > 0 ? slack / m.gaps : 0;
+  const extra = slack > 0 && opts.justify && !last ? justification(p, m, slack) : undefined;
   const squeeze = slack < 0 && m.shrink > 0 ? Math.min(1, -slack / m.shrink) : 0;
   let x = a === 0 ? opts.indent : 0;
   const tokens: PlacedToken[] = [];
   for (let k = m.first; k <= m.lastTok; k++) {
-    if (k > m.first) x += p.glue[k]! - squeeze * p.glueShrink[k]! + (p.stretchable[k] ? stretch : 0);
+    if (k > m.first) {
+      x += p.glue[k]! - squeeze * p.glueShrink[k]!;
+      if (extra) {
+        x += extra.gap[p.stretchKind[k]!]! + extra.track;
+        if (p.stretchKind[k] === 0 && p.prose[k - 1] && p.prose[k]) x += extra.prose;
+      }
+    }
     const canSqueeze = k !== m.lastTok && !(k === m.first && p.blankLeft[k]);
     const give = canSqueeze ? squeeze * p.blank[k]! : 0;
     const isEnd = k === m.lastTok;
-    const advance = isEnd ? p.endWidth[k]! : p.width[k]!;
-    const features = isEnd && p.endWidth[k] !== p.width[k] ? [...p.features[k]!, 'halt'] : p.features[k]!;
+    const hyphen = isEnd && b < p.tokens.length && !p.forced[b] && p.hyphen[k] === true;
+    const advance = isEnd && (p.halfAtEnd[k] || hyphen) ? p.endWidth[k]! : p.width[k]!;
+    const features = isEnd && p.halfAtEnd[k] ? [...p.features[k]!, 'halt'] : p.features[k]!;
     // An opening mark gives up the blank on its left: draw it further left.
     const drawX = p.blankLeft[k] ? x - give : x;
-    tokens.push({ index: k, x: drawX + p.offset[k]!, cell: drawX, features, advance });
-    x = drawX + advance - (p.blankLeft[k] ? 0 : give);
+    const placed: PlacedToken = { index: k, x: drawX + p.offset[k]!, cell: drawX, features, advance };
+    const tracking = extra ? extra.track + (p.prose[k] ? extra.prose : 0) : 0;
+    const inner = tracking * p.inner[k]!;
+    if (inner > 0) placed.tracking = tracking;
+    if (hyphen) placed.hyphen = true;
+    tokens.push(placed);
+    x = drawX + advance + inner - (p.blankLeft[k] ? 0 : give);
   }
   return { start: a, end: b, tokens, width: x, last };
+}
+
+/**
+ * How a justified line's slack is shared: word spaces are widened first, to a ½ em gap; then the gaps between
+ * Chinese characters (and between Han and Western text), evenly, to ¼ em; then prose words are letter-spaced, to
+ * 0.03 em; what is left goes to the word spaces, else to the Chinese gaps, else to the prose words; a line with
+ * none of them is letter-spaced evenly (`track` after every glyph: URLs, numbers). Returns the extra of each kind
+ * of gap (index = stretchKind), the prose letter-spacing and the overall one.
+ */
+function justification(
+  p: Prepared,
+  m: LineMetrics,
+  slack: number,
+): { gap: number[]; prose: number; track: number } {
+  let spaces = 0;
+  let spaceCap = 0;
+  let han = 0;
+  let hanCap = Infinity;
+  let prose = 0;
+  let proseEm = Infinity;
+  let track = 0;
+  for (let k = m.first; k <= m.lastTok; k++) {
+    track += p.inner[k]!;
+    if (p.prose[k]) {
+      prose += p.inner[k]!;
+      if (p.inner[k]! > 0) proseEm = Math.min(proseEm, p.em[k]!);
+    }
+    if (k === m.first) continue;
+    track++;
+    const kind = p.stretchKind[k]!;
+    if (kind === 1) {
+      spaces++;
+      spaceCap = spaces === 1 ? p.stretchCap[k]! : Math.min(spaceCap, p.stretchCap[k]!);
+    } else if (kind === 2) {
+      han++;
+      hanCap = Math.min(hanCap, p.stretchCap[k]!);
+    } else if (p.prose[k - 1] && p.prose[k]) {
+      prose++;
+      proseEm = Math.min(proseEm, p.em[k]!);
+    }
+  }
+  let left = slack;
+  let space = 0;
+  let chinese = 0;
+  let letters = 0;
+  if (spaces > 0) {
+    space = Math.min(spaceCap, left / spaces);
+    left -= space * spaces;
+  }
+  if (han > 0 && left > 1e-9) {
+    chinese = Math.min(hanCap, left / han);
+    left -= chinese * han;
+  }
+  if (prose > 0 && left > 1e-9) {
+    letters = Math.min(PROSE_TRACK_EM * proseEm, left / prose);
+    left -= letters * prose;
+  }
+  if (left > 1e-9) {
+    if (spaces > 0) space += left / spaces;
+    else if (han > 0) chinese += left / han;
+    else if (prose > 0) letters += left / prose;
+    else if (track > 0) return { gap: [0, 0, 0], prose: 0, track: left / track };
+  }
+  return { gap: [0, space, chinese], prose: letters, track: 0 };
 }
 
 /** Breaks a paragraph (from token `from`) and places every line. */

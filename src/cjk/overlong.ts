@@ -1,13 +1,29 @@
 import { prepare, type ParagraphOptions, type Prepared } from './breaker.js';
 import { graphemes, type Token } from './tokens.js';
 
+/** What a last-resort cut inside a word costs the line breaker: more than any natural break. */
+const CUT_PENALTY = 150;
+
 /**
- * A Western word or number wider than the line (a URL in a narrow column) cannot stay whole: cut it into
- * pieces that fit, preferably after `/ . - _ ? & =`, so that no text runs past the margin.
+ * Whether a last-resort cut between `prev` and `next` falls at a natural point: after `. ? & = _ , ; :`, or before
+ * `/ # @ & = ~ _` — never before closing punctuation, a stop or a hyphen, and never after a slash (clreq).
+ */
+function goodCut(prev: string, next: string): boolean {
+  if (/^[)\]}>,.;:!?%‰\-–]/u.test(next) || prev === '/') return false;
+  return /^[.?&=_,;:-]$/u.test(prev) || /^[/#@&=~_]/u.test(next);
+}
+
+/**
+ * A piece of Western text wider than the line (a long identifier in a narrow column) cannot stay whole: cut it
+ * into pieces that fit, preferably at natural points (goodCut), so that no text runs past the margin. Linear in
+ * the word's length.
  */
 export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions): Prepared {
-  const width = opts.width - opts.indent;
   const n = p.tokens.length;
+  // A token that starts within the first line's width may fall on the indented first line; later ones cannot.
+  const prefix = new Float64Array(n + 1);
+  for (let k = from; k < n; k++) prefix[k + 1] = prefix[k]! + p.width[k]!;
+  const limit = (k: number) => (prefix[k]! < opts.width ? opts.width - opts.indent : opts.width);
   // A Western word in one style may come in several tokens (pdfmake runs, cut for size): such a chain is one
   // word, and it is cut as one when it is wider than the line.
   const chainEnd = (k: number): number => {
@@ -25,7 +41,7 @@ export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions)
   const overlong = (k: number, e: number): boolean => {
     let w = 0;
     for (let j = k; j <= e; j++) w += p.width[j]!;
-    return w > width + 0.01;
+    return w > limit(k) + 0.01;
   };
   let any = false;
   for (let k = from; k < n && !any; k++) {
@@ -48,10 +64,13 @@ export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions)
       tokens.push(t);
       continue;
     }
+    const k0 = k;
     let text = t.text;
+    let source = t.source ?? t.text;
     for (let j = k + 1; j <= e; j++) {
       remap.set(j, tokens.length);
       text += p.tokens[j]!.text;
+      source += p.tokens[j]!.source ?? p.tokens[j]!.text;
     }
     const last = p.tokens[e]!;
     k = e;
@@ -61,6 +80,7 @@ export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions)
     const advance = gs.map((g) => m.width(g, t.style, []));
     let start = 0;
     while (start < gs.length) {
+      const width = start === 0 ? limit(k0) : opts.width;
       if (opts.check && ++steps % 256 === 0) opts.check();
       let end = start;
       let sum = 0;
@@ -69,15 +89,24 @@ export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions)
       while (end > start + 1 && m.width(gs.slice(start, end).join(''), t.style, []) > width) end--;
       let cut = Math.max(start + 1, end);
       let good = -1;
-      for (let j = start + 1; j <= cut; j++) if (/[/.\-_?&=]/.test(gs[j - 1]!)) good = j;
+      for (let j = start + 1; j <= cut && j < gs.length; j++) if (goodCut(gs[j - 1]!, gs[j]!)) good = j;
       if (good > start && cut < gs.length && good >= start + (cut - start) / 2) cut = good;
-      tokens.push({
-        ...t,
+      const piece: Token = {
         text: gs.slice(start, cut).join(''),
+        cls: t.cls,
+        style: t.style,
         // The word's last piece joins what follows as the word did.
         joinNext: cut >= gs.length ? last.joinNext : false,
-        ...(start > 0 ? { cut: true } : {}),
-      });
+      };
+      if (start > 0) Object.assign(piece, { cut: true, breakBefore: true, penalty: CUT_PENALTY });
+      else {
+        if (t.breakBefore !== undefined) piece.breakBefore = t.breakBefore;
+        if (t.penalty !== undefined) piece.penalty = t.penalty;
+      }
+      if (cut >= gs.length && last.hyphen) piece.hyphen = true;
+      // Copy and paste: the word's source (with any invisible characters) goes with its first piece.
+      if (source !== text) piece.source = start === 0 ? source : '';
+      tokens.push(piece);
       start = cut;
     }
   }

@@ -34,12 +34,20 @@ function encode(
   return font.encode(text, features.length ? features : undefined);
 }
 
-/** One TJ operand: glyph hex strings, with numbers for GPOS placement and for advances unlike the glyph's width. */
-function tjOperand(glyphs: string[], positions: ReturnType<PdfKitFont['encode']>[1]): string {
+/**
+ * One TJ operand: glyph hex strings, with numbers for GPOS placement, for advances unlike the glyph's width, and
+ * for letter-spacing (`spacing` thousandths of an em after every glyph but the last).
+ */
+function tjOperand(glyphs: string[], positions: ReturnType<PdfKitFont['encode']>[1], spacing = 0): string {
   const parts: string[] = [];
   let run = '';
   glyphs.forEach((g, i) => {
     const pos = positions[i]!;
+    if (spacing && i > 0) {
+      if (run) parts.push(`<${run}>`);
+      run = '';
+      parts.push(num(-spacing));
+    }
     // halt moves an opening mark left: an xOffset before the glyph.
     if (pos.xOffset) {
       if (run) parts.push(`<${run}>`);
@@ -100,7 +108,13 @@ export function drawText(
     }
     const [glyphs, positions] = encode(font, run.text, run.features);
     doc.addContent(`1 0 0 1 ${num(x + run.x)} ${num(y)} Tm`);
-    doc.addContent(`${tjOperand(glyphs, positions)} TJ`);
+    // Letter-spacing: the line engine counted it after every character but the last; spread over the glyphs.
+    const chars = Array.from(run.text).length;
+    const spacing =
+      run.tracking && glyphs.length > 1
+        ? (run.tracking * (chars - 1) * 1000) / run.size / (glyphs.length - 1)
+        : 0;
+    doc.addContent(`${tjOperand(glyphs, positions, spacing)} TJ`);
   }
   if (inText) doc.addContent('ET');
   if (actual !== undefined) doc.addContent('EMC');

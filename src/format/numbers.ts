@@ -7,7 +7,8 @@
  *   text leave digits ungrouped; a comma every three digits inside a count of 万 or 亿, which group by four,
  *   mixes two systems: 12,345亿 reads as twelve thousand 亿 only after a second look).
  * - Rounding is of the number as written (1.005 → 1.01, 1.15 → 1.2), never of its binary approximation, and a
- *   negative number that rounds to zero loses its sign (-0.001 → 0.0).
+ *   negative number that rounds to zero loses its sign (-0.001 → 0.0); a negative number is written with the
+ *   minus sign U+2212 (−5.2), not the hyphen-minus.
  * This module imports nothing: templates render before charts, and neither imports the other.
  */
 
@@ -17,8 +18,9 @@ function digits(v: number, min: number, max: number, grouping: boolean): string 
     maximumFractionDigits: max,
     useGrouping: grouping,
   });
-  // -0, or a negative rounded to zero: "-0.0" is no number a reader writes.
-  return /^-[0.,]*$/.test(s) ? s.slice(1) : s;
+  // -0, or a negative rounded to zero: "-0.0" is no number a reader writes. A negative number takes the minus
+  // sign U+2212 (as wide as +, never broken from its digits), not the hyphen-minus.
+  return /^-[0.,]*$/.test(s) ? s.slice(1) : s.replace(/^-/, '\u2212');
 }
 
 /** A number with exactly `decimals` decimals, with thousands separators unless `grouping` is false. */

@@ -118,7 +118,7 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
       const [n, d] = args(a);
       const v = toNumber(n, 'signedPercent');
       const s = `${Math.abs(v).toFixed(d === undefined ? 1 : toNumber(d, 'signedPercent'))}%`;
-      return v > 0 ? `+${s}` : v < 0 ? `-${s}` : s;
+      return v > 0 ? `+${s}` : v < 0 ? `\u2212${s}` : s;
     },
     /** A month: "2025-03" (or a date) → 2025年3月. */
     cnMonth: (v: unknown) => {

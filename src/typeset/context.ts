@@ -28,6 +28,8 @@ export interface Ctx {
   limits: BuildLimits | undefined;
   /** Families text is set in. */
   families: Set<string>;
+  /** The document's language (BCP 47, `<briefing lang>`): its Latin words hyphenate by it (English for zh-*). */
+  lang: string;
 }
 
 /** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
@@ -70,6 +72,7 @@ export function typeset(
     check: () => limits?.checkTime(),
     limits,
     families: new Set(),
+    lang: tree.lang,
   };
   for (const family of usedFamilies(theme))
     if (!fonts.families.has(family))

@@ -19,6 +19,8 @@ export interface SetRun {
   color: string;
   /** OpenType features to shape it with (`halt`, `fwid`), besides the defaults. */
   features: readonly string[];
+  /** Extra space after each glyph but the last, in points (letter-spacing, a justified line's last resort). */
+  tracking?: number;
 }
 
 /** A line of text as set: its runs, its width, and the source text copy and paste must give back. */

@@ -59,7 +59,7 @@ export function fontRuns(text: string, style: RunStyle, ctx: Ctx, place: Place |
         const cjk = order.find((f) => (face(f)?.advance(ch) ?? 0) > 0.99);
         if (cjk) family = cjk;
       }
-    } else if (!/\s/u.test(ch)) {
+    } else if (!/[\s\u00ad\u200b\u2060]/u.test(ch)) {
       const found = order.find((f) => faceOf(ctx.fonts, f, style.bold)?.has(cp));
       if (found) family = found;
       else if (!ctx.missing.has(ch)) {
@@ -88,6 +88,7 @@ export function fontRuns(text: string, style: RunStyle, ctx: Ctx, place: Place |
         size: style.size,
         color: style.color,
         ...(tracking ? { tracking } : {}),
+        ...(ctx.lang ? { lang: ctx.lang } : {}),
       });
   }
   return runs;

@@ -10,7 +10,7 @@ import { splitOverlong } from '../cjk/overlong.js';
 import { tokenize } from '../cjk/tokens.js';
 import { breakVariants } from '../cjk/variants.js';
 import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
-import type { FaceRef, SetLine } from './model.js';
+import type { FaceRef, SetLine, SetRun } from './model.js';
 
 /** A run of text in one style, as the engine takes it: a face, a size, a colour and tracking (points a token). */
 export interface StyledText {
@@ -19,6 +19,8 @@ export interface StyledText {
   size: number;
   color: string;
   tracking?: number;
+  /** Language (BCP 47) of the run: its Latin words hyphenate by that language's patterns (English if none). */
+  lang?: string;
 }
 
 /** How to set lines: the measure, the first-line indent, justified or aligned, and the limits' check. */
@@ -65,7 +67,9 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
  * The result can be broken at any width (setLines).
  */
 export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
-  const tokens = tokenize(runs.map((r, i) => ({ text: r.text, style: i })));
+  const tokens = tokenize(
+    runs.map((r, i) => ({ text: r.text, style: i, ...(r.lang ? { lang: r.lang } : {}) })),
+  );
   const hard = new Set<number>();
   tokens.forEach((t, k) => {
     if (t.text.includes('\n')) hard.add(k + 1);
@@ -128,10 +132,11 @@ function fit(text: PreparedText, opts: SetOptions): Prepared {
 function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts: SetOptions): SetLine {
   const shift =
     opts.align === 'center' ? (opts.width - l.width) / 2 : opts.align === 'right' ? opts.width - l.width : 0;
-  const runs = l.tokens.map((t) => {
+  const runs: SetRun[] = [];
+  for (const t of l.tokens) {
     const token = p.tokens[t.index]!;
     const s = styles[token.style]!;
-    return {
+    const run: SetRun = {
       text: token.text,
       x: t.x + shift,
       face: s.face,
@@ -139,12 +144,36 @@ function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts
       color: s.color,
       features: t.features,
     };
-  });
+    if (t.tracking) run.tracking = t.tracking;
+    runs.push(run);
+    // A hyphenated line ends with a hyphen the text does not have: drawn, but not in the copy-paste text.
+    if (t.hyphen) {
+      const w = p.measurer.width(token.text, token.style, t.features);
+      runs.push({
+        ...run,
+        text: '-',
+        x: t.x + shift + w + (t.tracking ?? 0) * p.inner[t.index]!,
+        features: [],
+      });
+      delete runs.at(-1)!.tracking;
+    }
+  }
   const line: SetLine = { runs, width: l.width + shift };
-  if (l.tokens.length > 0)
+  if (l.tokens.length > 0) {
+    const first = l.tokens[0]!.index;
+    let last = l.tokens.at(-1)!.index;
+    // The space a line breaks at goes with the line it ends, so that the lines read one after another give the
+    // text back as written (Western words stay apart; Chinese has no space to give).
+    while (
+      last + 1 < l.end &&
+      p.tokens[last + 1]!.cls === 'space' &&
+      !p.tokens[last + 1]!.text.includes('\n')
+    )
+      last++;
     line.actual = p.tokens
-      .slice(l.tokens[0]!.index, l.tokens.at(-1)!.index + 1)
-      .map((t) => t.text)
+      .slice(first, last + 1)
+      .map((t) => t.source ?? t.text)
       .join('');
+  }
   return line;
 }
