@@ -2,6 +2,7 @@ import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js
 import { resolvePointer, type LoadedData } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { FigureReport } from './report.js';
+import { checkWhole, MAX_CHART_VALUE, MAX_LABEL_CHARS } from './bounds.js';
 
 export { templateLocation } from './report.js';
 
@@ -156,15 +157,6 @@ interface FigureContext {
   count: number;
 }
 
-/**
- * What a chart can draw: values whose sums stay exact and finite (Chart.js loops for ever on a pie of 5e307),
- * labels that fit beside each other, and no more marks than a page can show apart.
- */
-const MAX_CHART_VALUE = 1e15;
-const MAX_LABEL_CHARS = 40;
-const MAX_LABELS = 500;
-const MAX_SERIES = 24;
-
 /** A series' values: finite numbers within the drawable range, none negative in a pie, one per label. */
 function readValues(r: FigureReport, values: unknown, sp: string, f: FigureContext): number[] {
   const out: number[] = [];
@@ -309,44 +301,6 @@ function readSeries(
     if (one) out.push(one);
   });
   return out;
-}
-
-/** Checks of the figure as a whole: a pie of zeros, a combo without bars or lines, too many slices. */
-function checkWhole(
-  r: FigureReport,
-  pointer: string,
-  f: Omit<FigureContext, 'count'>,
-  series: SeriesSpec[],
-): void {
-  const { chartType, round, labels } = f;
-  if (round && series.length && series.every((s) => s.values.length && s.values.every((v) => v === 0)))
-    r.problem('chart:empty', `every value of this ${chartType} chart is zero`, `${pointer}/series`);
-  if (chartType === 'combo' && series.length) {
-    const lines = series.filter((s) => s.type === 'line').length;
-    if (lines === 0 || lines === series.length)
-      r.problem(
-        'chart:combo',
-        lines === 0 ? 'a combo chart needs a line series' : 'a combo chart needs a bar series',
-        `${pointer}/series`,
-        'give each series type: bar or type: line (and axis: right for a second value axis)',
-      );
-  }
-  if (labels.length > MAX_LABELS || series.length > MAX_SERIES)
-    r.problem(
-      'chart:crowded',
-      labels.length > MAX_LABELS
-        ? `${labels.length} labels cannot be drawn legibly in one chart (at most ${MAX_LABELS})`
-        : `${series.length} series cannot be drawn legibly in one chart (at most ${MAX_SERIES})`,
-      `${pointer}/${labels.length > MAX_LABELS ? 'labels' : 'series'}`,
-      'summarise the data (by month, by group) or split it into several figures',
-    );
-  else if (round && labels.length > 8)
-    r.notice(
-      'chart:crowded',
-      `${labels.length} slices are hard to tell apart in print`,
-      `${pointer}/labels`,
-      'keep pies to six slices or fewer; group the rest as 其他, or use bars',
-    );
 }
 
 /**

@@ -4,7 +4,7 @@ import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/
 import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
 import { resolveTables } from '../data/tables.js';
 import { validateData } from '../schema/validate.js';
-import { loadPack } from '../template/pack.js';
+import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
 import { loadFontSet } from '../fonts/fonts.js';
@@ -63,6 +63,40 @@ function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
   };
 }
 
+/** The document's title, dates and keywords: the markup's, the headline for a title it does not give. */
+function metaOf(tree: DocumentTree, creationDate: Date | undefined): DocumentMeta {
+  return {
+    title:
+      tree.meta.title ??
+      plainText(tree.children.find((b): b is TextBlock => b.type === 'headline')?.children ?? []),
+    creationDate: creationDateFor(tree, creationDate),
+    ...(tree.meta.author ? { author: tree.meta.author } : {}),
+    ...(tree.meta.subject ? { subject: tree.meta.subject } : {}),
+    ...(tree.meta.keywords ? { keywords: tree.meta.keywords } : {}),
+    ...(tree.meta.running ? { running: tree.meta.running } : {}),
+  };
+}
+
+/** Writes the PDF atomically; a file-system failure is a diagnostic naming the path (a bug is thrown on). */
+async function write(outFile: string, pdf: Buffer, diagnostics: Diagnostic[]): Promise<void> {
+  try {
+    await writeFileAtomic(outFile, pdf);
+  } catch (e) {
+    const d = outputDiagnostic(outFile, e);
+    if (!d) throw e;
+    throw new BuildFailure([...diagnostics, d]);
+  }
+}
+
+/** The theme's page cannot hold a column of its body size within its margins. */
+function pageTooSmall(pack: TemplatePack): Diagnostic {
+  return error('theme:page', 'the page is too small for the body size and margins', {
+    place: pack.themePlace?.('/page') ?? { file: pack.themeFile },
+    pointer: '/page',
+    hint: 'use a larger page, smaller margins or a smaller body size',
+  });
+}
+
 function creationDateFor(tree: DocumentTree, given: Date | undefined): Date {
   if (given) return given;
   const epoch = process.env.SOURCE_DATE_EPOCH;
@@ -118,14 +152,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       });
     // The page is known from the theme alone: its faults come with the theme's others, before the data's.
     const geometry = pack ? computeGeometry(pack.theme) : undefined;
-    if (pack && !geometry)
-      diagnostics.push(
-        error('theme:page', 'the page is too small for the body size and margins', {
-          place: pack.themePlace?.('/page') ?? { file: pack.themeFile },
-          pointer: '/page',
-          hint: 'use a larger page, smaller margins or a smaller body size',
-        }),
-      );
+    if (pack && !geometry) diagnostics.push(pageTooSmall(pack));
     const loaded = await loadDataFile(path.resolve(options.dataFile), options.maxDataMb);
     stage('data', loaded.ok ? { diagnostics: [] } : loaded);
     stop();
@@ -155,16 +182,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     );
     chartStats = stats;
     stop();
-    const meta: DocumentMeta = {
-      title:
-        tree!.meta.title ??
-        plainText(tree!.children.find((b): b is TextBlock => b.type === 'headline')?.children ?? []),
-      creationDate: creationDateFor(tree!, options.creationDate),
-      ...(tree!.meta.author ? { author: tree!.meta.author } : {}),
-      ...(tree!.meta.subject ? { subject: tree!.meta.subject } : {}),
-      ...(tree!.meta.keywords ? { keywords: tree!.meta.keywords } : {}),
-      ...(tree!.meta.running ? { running: tree!.meta.running } : {}),
-    };
+    const meta = metaOf(tree!, options.creationDate);
     const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {
       ...typesetResult,
@@ -187,13 +205,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     const pdf = await emitPdf(doc!, fonts, limits);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
-      try {
-        await writeFileAtomic(outFile, pdf);
-      } catch (e) {
-        const d = outputDiagnostic(outFile, e);
-        if (!d) throw e;
-        throw new BuildFailure([...diagnostics, d]);
-      }
+      await write(outFile, pdf, diagnostics);
       stage('write', { diagnostics: [] });
     }
     return {

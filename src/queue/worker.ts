@@ -20,6 +20,7 @@ import { periodsAt } from './schedule.js';
 import { confine, workerRoots, type PathField, type WorkerRoots } from './confine.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TRANSIENT_OUTPUT_CODES } from '../emit/write.js';
+import { Activity, HEARTBEAT_SECONDS, heartbeatKey, shutdownWorker } from './shutdown.js';
 
 export interface QueueWorkerOptions {
   redis: string;
@@ -59,11 +60,7 @@ export interface QueueWorker {
   kill(): Promise<void>;
 }
 
-/** The heartbeat key of a worker: `bull:<queue>:heartbeat:<host:pid>`, refreshed every 10 s, gone after 30 s. */
-export function heartbeatKey(queue: string, name: string): string {
-  return `${PREFIX}:${queue}:heartbeat:${name}`;
-}
-export const HEARTBEAT_SECONDS = 10;
+export { heartbeatKey, HEARTBEAT_SECONDS } from './shutdown.js';
 
 /** Transient: the job fails this attempt and BullMQ retries it after a backoff, on whichever worker is free. */
 class TransientFailure extends Error {}
@@ -81,28 +78,6 @@ interface WorkerContext {
   /** One log line, stamped, its control characters escaped. */
   readonly say: (line: string) => void;
 }
-
-/** Builds in progress, so that shutting down knows when there is nothing left to wait for. */
-class Activity {
-  active = 0;
-  private idle: (() => void)[] = [];
-  whenIdle(): Promise<void> {
-    return this.active === 0 ? Promise.resolve() : new Promise<void>((r) => this.idle.push(r));
-  }
-  async track<T>(run: () => Promise<T>): Promise<T> {
-    this.active++;
-    try {
-      return await run();
-    } finally {
-      if (--this.active === 0) {
-        for (const r of this.idle) r();
-        this.idle = [];
-      }
-    }
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
  * A queue worker: takes build jobs from BullMQ and builds them in a pool of child processes that run the
@@ -363,40 +338,4 @@ function startHeartbeat(ctx: WorkerContext, worker: Worker, concurrency: number)
   };
   const timer = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_SECONDS * 1000);
   return { beat, timer };
-}
-
-/**
- * Stops taking jobs, waits for builds in progress (within the grace period unless forced), tells Redis if it
- * answers, and always ends: connections are dropped and the build processes closed whatever Redis does.
- */
-async function shutdownWorker(ctx: WorkerContext, worker: Worker, activity: Activity, force: boolean) {
-  const graceMs = Math.max(0, ctx.options.graceSeconds ?? 25) * 1000;
-  // Stop taking jobs; BullMQ also waits for the jobs in progress and records them, which needs Redis.
-  const closed = worker.close(force).then(
-    () => true,
-    () => true,
-  );
-  if (!force) await Promise.race([activity.whenIdle(), sleep(graceMs)]);
-  if (activity.active > 0)
-    ctx.say(
-      `stopping ${activity.active} build${activity.active === 1 ? '' : 's'} still running after the grace period`,
-    );
-  // The builds are done (or out of time): a few seconds to tell Redis, then leave whether it answered or not.
-  // A job whose result could not be recorded goes to another worker when its lock expires.
-  const client = await Promise.race([worker.client, sleep(200).then(() => undefined)]).catch(() => undefined);
-  const connected = client?.status === 'ready';
-  const told = await Promise.race([closed, sleep(force || !connected ? 300 : 3000).then(() => false)]);
-  if (told) {
-    const qc = await Promise.race([ctx.queue.client, sleep(500).then(() => undefined)]).catch(
-      () => undefined,
-    );
-    await Promise.race([qc?.del(heartbeatKey(ctx.queueName, ctx.name)).catch(() => undefined), sleep(500)]);
-    await Promise.race([ctx.queue.close(), sleep(1000)]).catch(() => undefined);
-  } else ctx.say(`Redis did not answer: stopping without it`);
-  // Close the connections without waiting for Redis: queued commands fail, no reconnection is tried.
-  const clients = [worker.client, worker.waitUntilReady(), ctx.queue.client].map((c) =>
-    Promise.race([c, sleep(200).then(() => undefined)]).catch(() => undefined),
-  );
-  for (const c of await Promise.all(clients)) c?.disconnect();
-  await ctx.pool.destroy();
 }
