@@ -31,12 +31,16 @@ function readCases(file: string): Case[] {
   return cases;
 }
 
-/** One diagnostic as the fixture writes it: place, code, message, then the hint on its own line. */
+/** One diagnostic as the fixture writes it: place, code, message, then notes and hints on their own lines. */
 function show(d: Diagnostic, dir: string): string {
   const file = d.place ? path.relative(dir, d.place.file) : '-';
   const at = d.place?.start ? `${file}:${d.place.start.line}:${d.place.start.column}` : file;
   const line = `${at} ${d.severity}[${d.code}]: ${d.message}`;
-  return [line, ...hintsOf(d).map((h) => `  hint: ${h}`)].join('\n');
+  const notes = (d.related ?? []).map((r) => {
+    const f = path.relative(dir, r.place.file);
+    return `  note: ${r.place.start ? `${f}:${r.place.start.line}:${r.place.start.column}` : f}: ${r.message}`;
+  });
+  return [line, ...notes, ...hintsOf(d).map((h) => `  hint: ${h}`)].join('\n');
 }
 
 /** The diagnostics of a one-file pack's markup, as the fixture writes them. */

@@ -59,10 +59,29 @@ function readElements(markup: RenderedMarkup): { top: RawElement[] } | { diagnos
     stack.at(-1)!.children.push(el);
     stack.push(el);
   });
-  parser.on('closetag', () => void stack.pop());
+  // saxes closes an element left open when its parent's close tag comes, then reports the close tag as
+  // unexpected: the element closed at the error's own position is the one the template forgot to close.
+  let lastClosed: { el: RawElement; parent: RawElement; at: number } | undefined;
+  parser.on('closetag', () => {
+    const el = stack.pop()!;
+    lastClosed = { el, parent: stack.at(-1)!, at: parser.position };
+  });
   parser.on('text', (t: string) => void stack.at(-1)!.children.push(t));
   parser.on('error', (e: Error) => {
-    diagnostic ??= syntaxError(e, stack, `line ${parser.line}, column ${parser.column}`, markup);
+    const closing = /unexpected close tag/.test(e.message)
+      ? /<\/([^\s>]+)\s*>$/.exec(markup.text.slice(0, parser.position))?.[1]
+      : undefined;
+    // A close tag that matches no open element at all: say so, at the element it came in.
+    if (closing !== undefined && !stack.some((el) => el.name === closing) && lastClosed?.el.name !== closing)
+      diagnostic ??= strayClose(
+        closing,
+        lastClosed?.at === parser.position ? lastClosed.el : stack.at(-1)!,
+        markup,
+      );
+    const implicit = closing !== undefined && lastClosed?.at === parser.position ? lastClosed : undefined;
+    diagnostic ??= implicit
+      ? leftOpen(implicit.el, implicit.parent, markup)
+      : syntaxError(e, stack, `line ${parser.line}, column ${parser.column}`, markup);
   });
   try {
     parser.write(markup.text).close();
@@ -74,9 +93,37 @@ function readElements(markup: RenderedMarkup): { top: RawElement[] } | { diagnos
     : { top: root.children.filter((c): c is RawElement => typeof c !== 'string') };
 }
 
+/** A close tag that closes nothing: at the element it stands in. */
+function strayClose(name: string, inside: RawElement, markup: RenderedMarkup): Diagnostic {
+  return error('markup:syntax', `</${name}> closes no open element`, {
+    place: inside.place ?? { file: markup.sources[0]! },
+    hint: `remove </${name}>, or add the <${name}> it should close${inside.name !== '#root' ? ` inside <${inside.name}>` : ''}`,
+  });
+}
+
+/** An element left open inside its parent: at the element's template place, with the parent's as a note. */
+function leftOpen(el: RawElement, parent: RawElement, markup: RenderedMarkup): Diagnostic {
+  return error('markup:syntax', `<${el.name}> is never closed`, {
+    place: el.place ?? parent.place ?? { file: markup.sources[0]! },
+    ...(parent.place && parent.name !== '#root'
+      ? { related: [{ place: parent.place, message: `its parent <${parent.name}> ends before it` }] }
+      : {}),
+    hint: `add </${el.name}> before </${parent.name}>, or write <${el.name}/> if it has no content`,
+  });
+}
+
 /** The diagnostic for a saxes error, at the innermost open element that has a template place. */
 function syntaxError(e: Error, stack: readonly RawElement[], at: string, markup: RenderedMarkup): Diagnostic {
   const open = [...stack].reverse().find((el) => el.place);
+  // A bare & starts an entity that never ends: saxes then reads the rest as its name and reports unclosed tags.
+  if (
+    /unclosed tag|unexpected end/.test(e.message) &&
+    /&(?!(?:[A-Za-z][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/.test(markup.text)
+  )
+    return error('markup:syntax', "a bare & in the template's text", {
+      ...(open?.place ? { place: open.place } : { place: { file: markup.sources[0]! } }),
+      hint: 'write & as &amp; in the template (text from the data is escaped for you)',
+    });
   const detail = e.message.replace(/^\d+:\d+: /, '');
   const unclosed =
     /unclosed tag: (\S+)/.exec(detail) ??
