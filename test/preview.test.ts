@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreview, type Preview } from '../src/preview/server.js';
+import { BuildFailure } from '../src/diagnostics/diagnostic.js';
 import { tempTree } from './support/tmp.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -94,6 +95,30 @@ describe('the preview follows the tables the data refers to', () => {
       expect(broken.diagnostics[0]!.text).toMatch(/t\.csv:2:2: error\[data:table-number\]/);
     } finally {
       await preview.close();
+    }
+  });
+});
+
+describe('a preview whose port is taken', () => {
+  it('stops with a diagnostic naming the port, and leaves nothing running', async () => {
+    const other = http.createServer();
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const port = (other.address() as { port: number }).port;
+    try {
+      const failure = await startPreview({
+        templateDir: path.join(root, 'templates/annual-briefing'),
+        dataFile: path.join(root, 'data/hengyang-2020.yaml'),
+        port,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(BuildFailure);
+      expect((failure as BuildFailure).diagnostics.map((d) => [d.code, d.message])).toEqual([
+        ['preview:port', `port ${port} on 127.0.0.1 is in use`],
+      ]);
+    } finally {
+      await new Promise((r) => other.close(r));
     }
   });
 });

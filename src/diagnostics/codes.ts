@@ -33,6 +33,7 @@ export const CODES = {
     'a table header that does not match the schema\u2019s fields (misspelt, missing, twice)',
   'data:table-number': 'a table cell that should be a number and is not one',
   'data:table-cell': 'a workbook cell with an error value (#DIV/0!) or a formula without a saved result',
+  'preview:port': 'the preview cannot listen on its port (in use, or not allowed)',
   // Template packs and templates
   'template:pack-missing': 'the template pack folder does not exist',
   'template:missing': 'the pack has no template.hbs',

@@ -7,6 +7,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { buildReport } from '../pipeline/pipeline.js';
 import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { BuildFailure, error } from '../diagnostics/diagnostic.js';
 import { PREVIEW_PAGE } from './page.js';
 
 /** What to preview: the same inputs as `briefing build`. */
@@ -55,8 +56,8 @@ class Builds {
   readonly clients = new Set<http.ServerResponse>();
   running: Promise<void> | undefined;
   private again = false;
-  /** Told the tables each build read (the watcher follows them). */
-  onTables: (files: readonly string[]) => void = () => undefined;
+  /** Told the tables each build read (the watcher follows them before the build is done). */
+  onTables: (files: readonly string[]) => Promise<void> | void = () => undefined;
 
   constructor(
     private readonly options: PreviewOptions,
@@ -99,7 +100,7 @@ class Builds {
         write: false,
       });
       state.ok = r.ok;
-      this.onTables(r.tables ?? []);
+      await this.onTables(r.tables ?? []);
       state.diagnostics = r.diagnostics.map((d) => ({
         text: formatDiagnostic(d),
         json: diagnosticToJson(d),
@@ -141,26 +142,33 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
 
   let timer: NodeJS.Timeout | undefined;
   const watchedTables = new Set<string>();
-  const watcher: FSWatcher = watch(
-    [path.resolve(options.templateDir), path.resolve(options.dataFile), path.dirname(fontsConfig)],
-    {
+  const watchers: FSWatcher[] = [];
+  const closeWatchers = () => Promise.all(watchers.map((w) => w.close()));
+  /** Follows changes to `paths`, resolving once the watch is in place (a save right after is not missed). */
+  const follow = async (paths: string[]) => {
+    const w = watch(paths, {
       ignoreInitial: true,
       awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 },
-    },
-  );
-  // The tables the data refers to are inputs too: follow changes to them (and to tables added later).
-  builds.onTables = (files) => {
-    for (const t of files)
-      if (!watchedTables.has(t)) {
-        watchedTables.add(t);
-        watcher.add(t);
-      }
+    });
+    watchers.push(w);
+    w.on('all', (event, file) => {
+      log(`${event}: ${path.relative(process.cwd(), file)}`);
+      clearTimeout(timer);
+      timer = setTimeout(() => void builds.rebuild(), options.debounceMs ?? 120);
+    });
+    await new Promise<void>((resolve) => w.once('ready', () => resolve()));
   };
-  watcher.on('all', (event, file) => {
-    log(`${event}: ${path.relative(process.cwd(), file)}`);
-    clearTimeout(timer);
-    timer = setTimeout(() => void builds.rebuild(), options.debounceMs ?? 120);
-  });
+  await follow([
+    path.resolve(options.templateDir),
+    path.resolve(options.dataFile),
+    path.dirname(fontsConfig),
+  ]);
+  // The tables the data refers to are inputs too: follow changes to them (and to tables added later).
+  builds.onTables = async (files) => {
+    const fresh = files.filter((t) => !watchedTables.has(t));
+    for (const t of fresh) watchedTables.add(t);
+    if (fresh.length) await follow(fresh);
+  };
 
   let allowedHosts: ReadonlySet<string> = new Set();
   const server = http.createServer((req, res) => {
@@ -174,11 +182,29 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     }
     serve(req, res, builds);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: the preview serves the user's files and must not be reachable from the network.
-    server.listen(options.port ?? 4173, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // Loopback only: the preview serves the user's files and must not be reachable from the network.
+      server.listen(options.port ?? 4173, '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    // Nothing may keep the process alive after a failed start: the watcher is closed with the server.
+    clearTimeout(timer);
+    await closeWatchers();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new BuildFailure([
+        error(
+          'preview:port',
+          code === 'EADDRINUSE'
+            ? `port ${options.port ?? 4173} on 127.0.0.1 is in use`
+            : `no permission to listen on port ${options.port ?? 4173}`,
+          { hint: 'choose another with --port (--port 0 takes any free port), or stop the other preview' },
+        ),
+      ]);
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   allowedHosts = previewHosts(port);
   await builds.rebuild();
@@ -189,7 +215,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     },
     close: async () => {
       clearTimeout(timer);
-      await watcher.close();
+      await closeWatchers();
       for (const c of builds.clients) c.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -17,13 +17,22 @@ export const previewCommand = command({
       .epilogue(EPILOGUE),
   handler: async (args) => {
     const { startPreview } = await import('../../preview/server.js');
-    const preview = await startPreview({
-      templateDir: args['template-dir'],
-      dataFile: args.data,
-      ...fontsConfig(args.fonts),
-      port: args.port,
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
+    const { BuildFailure } = await import('../../diagnostics/diagnostic.js');
+    const { formatDiagnostic } = await import('../../diagnostics/format.js');
+    let preview;
+    try {
+      preview = await startPreview({
+        templateDir: args['template-dir'],
+        dataFile: args.data,
+        ...fontsConfig(args.fonts),
+        port: args.port,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+    } catch (e) {
+      if (!(e instanceof BuildFailure)) throw e;
+      for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      return EXIT.inputError;
+    }
     process.stdout.write(`preview at ${preview.url} (Ctrl-C to stop)\n`);
     await new Promise<void>((resolve) => {
       const stop = () => void preview.close().then(resolve);
