@@ -338,7 +338,9 @@ describe('the command line', () => {
   it('exits 2 on usage errors', async () => {
     expect((await briefing()).code).toBe(2);
     expect((await briefing('build', pack)).code).toBe(2);
-    expect((await briefing('bild', pack, '--data', sample)).code).toBe(2);
+    const misspelt = await briefing('bild', pack, '--data', sample);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('unknown command "bild": did you mean build?');
     expect((await briefing('build', pack, '--data', sample, '--colour')).code).toBe(2);
   });
 

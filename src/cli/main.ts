@@ -39,6 +39,14 @@ export async function main(argv: string[]): Promise<number> {
       'give a command, e.g. `briefing build templates/annual-briefing --data data/hengyang-2020.yaml`',
     )
     .strict()
+    .recommendCommands()
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      global: true,
+      describe: 'print errors only (no warnings, no progress)',
+    })
     .help()
     .alias('h', 'help')
     .version()
@@ -53,7 +61,11 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync();
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`briefing: ${e.message}\nRun \`briefing --help\` for usage.\n`);
+    // yargs' suggestion alone ("Did you mean build?") does not say what was wrong.
+    const message = /^Did you mean/.test(e.message)
+      ? `unknown command "${argv[0]}": ${e.message.replace(/^D/, 'd')}`
+      : e.message;
+    process.stderr.write(`briefing: ${message}\nRun \`briefing --help\` for usage.\n`);
     return EXIT.usage;
   }
   return code;

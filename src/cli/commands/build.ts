@@ -3,21 +3,24 @@ import type { BuildResult } from '../../pipeline/pipeline.js';
 import { defaultOutFile } from '../../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../../diagnostics/format.js';
 import { command, EPILOGUE, EXIT } from '../command.js';
+import { colorOn, paint } from '../style.js';
 import { fontsConfig, formatOption, inputs, limits, STRICT_OPTION } from '../options.js';
 
 function countPages(pdf: Buffer): number {
   return pdf.toString('latin1').match(/\/Type \/Page[^s]/g)?.length ?? 0;
 }
 
-function printDiagnostics(result: BuildResult, what: 'build' | 'check'): void {
-  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+function printDiagnostics(result: BuildResult, what: 'build' | 'check', quiet = false): void {
+  const color = colorOn();
+  for (const d of result.diagnostics)
+    if (!quiet || d.severity === 'error') process.stderr.write(paint(formatDiagnostic(d), color) + '\n');
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
   if (!result.ok)
     process.stderr.write(
       `${what} failed: ${errors} error${errors === 1 ? '' : 's'}${what === 'build' ? '; nothing was written' : ''}\n`,
     );
-  else if (what === 'check')
+  else if (what === 'check' && !quiet)
     process.stdout.write(
       warnings ? `no errors, ${warnings} warning${warnings === 1 ? '' : 's'}\n` : 'no problems found\n',
     );
@@ -99,8 +102,9 @@ export const buildCommand = command({
     if (args.format === 'json')
       process.stdout.write(JSON.stringify(buildSummary(result, rel, args.verbose), null, 2) + '\n');
     else {
-      printDiagnostics(result, 'build');
-      if (result.ok)
+      const quiet = (args as { quiet?: boolean }).quiet === true;
+      printDiagnostics(result, 'build', quiet);
+      if (result.ok && !quiet)
         process.stdout.write(
           `wrote ${rel} (${countPages(result.pdf!)} pages, ${Math.round(result.pdf!.length / 1024)} KB)\n`,
         );
@@ -144,7 +148,7 @@ export const checkCommand = command({
           2,
         ) + '\n',
       );
-    else printDiagnostics(result, 'check');
+    else printDiagnostics(result, 'check', (args as { quiet?: boolean }).quiet === true);
     return result.ok ? EXIT.built : EXIT.inputError;
   },
 });
