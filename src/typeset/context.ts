@@ -10,6 +10,8 @@ import type { Composition, DocumentMeta, Furniture } from './model.js';
 import { regionsOf } from './regions.js';
 import { assemble } from './assemble.js';
 import { addFurniture } from './furniture.js';
+import { Structure } from './structure.js';
+import type { StructTag } from './model.js';
 
 export type { Composition, DocumentMeta, Furniture } from './model.js';
 
@@ -28,6 +30,9 @@ export interface Ctx {
   limits: BuildLimits | undefined;
   /** Families text is set in. */
   families: Set<string>;
+  /** The structure elements (tagged PDF), and the element the blocks being set stand in (a section). */
+  structure: Structure;
+  parent?: StructTag | undefined;
 }
 
 /** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
@@ -70,6 +75,7 @@ export function typeset(
     check: () => limits?.checkTime(),
     limits,
     families: new Set(),
+    structure: new Structure(),
   };
   for (const family of usedFamilies(theme))
     if (!fonts.families.has(family))
@@ -90,6 +96,7 @@ export function typeset(
       pages,
       furniture: furniture(tree, theme, meta),
       families: ctx.families,
+      structure: ctx.structure.tags,
     },
     diagnostics: ctx.diagnostics,
   };
