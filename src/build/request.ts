@@ -23,4 +23,9 @@ export interface ReportRequest {
   maxMemoryMb?: number;
   /** Refuse a data file larger than this (MB); default 32. */
   maxDataMb?: number;
+  /**
+   * The standards the PDF declares (`ua1,a2u`, `ua1`, `a2b`, `none` …: build/standards.ts); default the theme's
+   * `pdf.standard`. The PDF is tagged whatever this says.
+   */
+  pdfStandard?: string;
 }

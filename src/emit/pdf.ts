@@ -7,7 +7,8 @@ import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
 import { drawText } from './draw-text.js';
 import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';
 import { installPdfmake } from './pdfmake/install.js';
-import { DEFAULT_STANDARDS, declareStandards, type PdfStandards } from './standards.js';
+import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
+import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 
 /**
@@ -112,7 +113,7 @@ async function emitOne(
     }
     tagger.close();
   });
-  tagger.finish(doc.structure);
+  tagger.finish(doc.structure ?? []);
   declareStandards(pdf, standards, meta.creationDate);
   return finish(pdf);
 }

@@ -138,6 +138,9 @@ export interface Composition {
   furniture: Furniture;
   /** The families the document sets text in (the emitter embeds those). */
   families: ReadonlySet<string>;
-  /** Every structure element, in reading order (the tags the drawn items carry point into it). */
-  structure: readonly StructTag[];
+  /**
+   * Every structure element, in reading order (the tags the drawn items carry point into it); none: everything
+   * drawn is an artifact.
+   */
+  structure?: readonly StructTag[];
 }
