@@ -28,4 +28,9 @@ export interface ReportRequest {
    * a queue worker's read roots (src/queue/confine.ts).
    */
   readRoots?: readonly string[];
+  /**
+   * The standards the PDF declares (`ua1,a2u`, `ua1`, `a2b`, `none` …: build/standards.ts); default the theme's
+   * `pdf.standard`. The PDF is tagged whatever this says.
+   */
+  pdfStandard?: string;
 }

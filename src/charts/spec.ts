@@ -39,9 +39,11 @@ export interface ChartSpec {
   stacked: boolean;
   /** Value labels on bars, points and slices: `auto` shows them where they fit. */
   dataLabels: boolean | 'auto';
+  /** The alternative text a screen reader reads for the chart, instead of the one made from the data (alt.ts). */
+  alt?: string;
 }
 
-const FIGURE_KEYS = ['type', 'title', 'unit', 'source', 'labels', 'series', 'stacked', 'dataLabels'];
+const FIGURE_KEYS = ['type', 'title', 'unit', 'source', 'labels', 'series', 'stacked', 'dataLabels', 'alt'];
 const SERIES_KEYS = ['name', 'values', 'type', 'axis', 'unit'];
 const STACKABLE: readonly ChartType[] = ['bar', 'hbar', 'area', 'combo'];
 
@@ -136,6 +138,13 @@ function readOptions(
       );
     else dataLabels = o.dataLabels;
   }
+  if (o.alt !== undefined && (typeof o.alt !== 'string' || !o.alt.trim()))
+    r.problem(
+      'chart:option',
+      '`alt` must be a text',
+      `${pointer}/alt`,
+      'the words a screen reader reads for the chart; leave it out to have them made from the data',
+    );
   for (const k of ['title', 'unit', 'source'] as const)
     if (o[k] !== undefined && typeof o[k] !== 'string' && typeof o[k] !== 'number')
       r.problem('chart:option', `\`${k}\` must be text`, `${pointer}/${k}`);
@@ -349,6 +358,7 @@ export function readChartSpec(
       series,
       stacked,
       dataLabels,
+      ...(typeof o.alt === 'string' && o.alt.trim() ? { alt: o.alt.trim() } : {}),
     },
     diagnostics: r.diagnostics,
   };

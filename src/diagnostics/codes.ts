@@ -109,6 +109,7 @@ export const CODES = {
   'layout:widow': 'a paragraph\u2019s last line alone at a column top',
   'layout:orphan': 'a paragraph\u2019s first line alone at a column foot',
   // Limits and output
+  'build:pdf-standard': 'a PDF standard Briefing cannot declare (--pdf-standard)',
   'limit:pages': 'the document is longer than the page limit (--max-pages)',
   'limit:time': 'the build took longer than the time limit (--time-limit)',
   'limit:data-size': 'the data file is larger than the data size limit (--max-data-mb)',

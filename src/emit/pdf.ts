@@ -7,6 +7,9 @@ import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
 import { drawText } from './draw-text.js';
 import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';
 import { installPdfmake } from './pdfmake/install.js';
+import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
+import { declareStandards } from './standards.js';
+import { Tagger } from './tagged.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -39,17 +42,28 @@ let turn: Promise<unknown> = Promise.resolve();
 /**
  * Writes the typeset document into a PDF in memory: pdfmake creates the document (page size, metadata, language,
  * the font dictionary) and Briefing draws every page as typeset placed it, through pdfkit's own API, checking the
- * limits page by page. pdfmake reads no file and never the network: fonts are handed over as bytes, charts are
- * inline, and both its URL and its local-file policies deny everything. Documents of concurrent builds are made
- * one after another.
+ * limits page by page. The PDF is always tagged (structure tree, reading order, artifacts: tagged.ts) and shows
+ * its title in the viewer's title bar; `standards` says which conformance its metadata declares (standards.ts).
+ * pdfmake reads no file and never the network: fonts are handed over as bytes, charts are inline, and both its
+ * URL and its local-file policies deny everything. Documents of concurrent builds are made one after another.
  */
-export function emitPdf(doc: Composition, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
-  const mine = turn.then(() => emitOne(doc, fonts, limits));
+export function emitPdf(
+  doc: Composition,
+  fonts: FontSet,
+  limits: BuildLimits,
+  standards: PdfStandards = DEFAULT_STANDARDS,
+): Promise<Buffer> {
+  const mine = turn.then(() => emitOne(doc, fonts, limits, standards));
   turn = mine.catch(() => undefined);
   return mine;
 }
 
-async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): Promise<Buffer> {
+async function emitOne(
+  doc: Composition,
+  fonts: FontSet,
+  limits: BuildLimits,
+  standards: PdfStandards,
+): Promise<Buffer> {
   const { pdfmake, svgToPdfkit } = installPdfmake();
   pdfmake.setFonts(fontDictionary(pdfmake, fonts));
   pdfmake.setUrlAccessPolicy(() => false);
@@ -59,6 +73,10 @@ async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): P
     pageSize: { width: geo.pageWidth, height: geo.pageHeight },
     pageMargins: 0,
     language: doc.lang,
+    // PDF 1.7 (ISO 32000-1, which PDF/UA-1 and PDF/A-2 build on); pdfkit writes no XMP metadata for 1.3.
+    version: '1.7',
+    tagged: true,
+    displayTitle: true,
     info: {
       title: meta.title,
       ...(meta.author ? { author: meta.author } : {}),
@@ -70,7 +88,7 @@ async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): P
       modDate: meta.creationDate,
     },
     // One empty page; Briefing draws it and adds the others.
-    content: [{ text: '' }],
+    content: [],
     defaultStyle: { font: [...fonts.families.keys()][0]! },
   };
   const pdf = (await pdfmake.createPdf(definition).getStream()) as unknown as PdfKitDoc;
@@ -81,6 +99,7 @@ async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): P
     if (!f) cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
     return f;
   };
+  const tagger = new Tagger(pdf);
   doc.pages.forEach((page, i) => {
     limits.checkPages(i + 1);
     if (i > 0)
@@ -88,8 +107,14 @@ async function emitOne(doc: Composition, fonts: FontSet, limits: BuildLimits): P
         size: [geo.pageWidth, geo.pageHeight],
         margins: { top: 0, left: 0, right: 0, bottom: 0 },
       });
-    for (const item of page.items) draw(pdf, item, fontFor, svgToPdfkit);
+    for (const item of page.items) {
+      tagger.enter(item);
+      draw(pdf, item, fontFor, svgToPdfkit);
+    }
+    tagger.close();
   });
+  tagger.finish(doc.structure ?? []);
+  declareStandards(pdf, standards, meta.creationDate);
   return finish(pdf);
 }
 

@@ -13,6 +13,7 @@ import { renderFigures, type ChartStats } from '../charts/figures.js';
 import { cacheDirFor } from '../charts/cache.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
 import { emitPdf } from '../emit/pdf.js';
+import { parsePdfStandards } from '../build/standards.js';
 import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
 import { BuildLimits, LimitExceeded } from '../build/limits.js';
 import type { ReportRequest } from '../build/request.js';
@@ -167,6 +168,15 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const data = resolved.data!;
 
+    // The standards the PDF declares: the request's (--pdf-standard), else the theme's (checked with the theme).
+    const standards = parsePdfStandards(options.pdfStandard ?? pack.theme.pdf.standard);
+    if (typeof standards === 'string')
+      throw new BuildFailure([
+        ...diagnostics,
+        error('build:pdf-standard', `${standards} (--pdf-standard)`, {
+          hint: 'give ua1,a2u (the default), ua1, a2u, a2b, ua1,a2b or none',
+        }),
+      ]);
     stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
     stop();
     const { markup } = stage('template', renderTemplate(pack, data));
@@ -202,7 +212,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         tables,
         ...(chartStats ? { charts: chartStats } : {}),
       };
-    const pdf = await emitPdf(doc!, fonts, limits);
+    const pdf = await emitPdf(doc!, fonts, limits, standards);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       await write(outFile, pdf, diagnostics);

@@ -4,6 +4,7 @@ import { parseDataText } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { lightness, parseHex } from './color.js';
 import { PAGE_SIZES } from './pages.js';
+import { parsePdfStandards } from '../build/standards.js';
 
 /** Text style of one page element; sizes in points, colours as `#rrggbb` or a palette name. */
 export interface TextStyle {
@@ -65,6 +66,8 @@ export interface Theme {
     /** Resolution of PNG charts in dots per inch (300 or more for print). */
     dpi: number;
   };
+  /** The PDF: the standards it declares (`ua1,a2u` by default, `none`; `--pdf-standard` overrides it). */
+  pdf: { standard: string };
 }
 
 const mm = 72 / 25.4;
@@ -106,6 +109,7 @@ export const DEFAULT_THEME: Theme = {
     format: 'svg',
     dpi: 300,
   },
+  pdf: { standard: 'ua1,a2u' },
 };
 
 /** Parses a length: a number (points) or a string with `pt`, `mm`, `cm` or `in`. */
@@ -359,6 +363,15 @@ function checkRanges(theme: Theme, at: At): Diagnostic[] {
   ];
   for (const [ok, p, msg] of rangeChecks)
     if (!ok) diagnostics.push(error('theme:out-of-range', msg, { place: at(p), pointer: p }));
+  const standards = parsePdfStandards(theme.pdf.standard);
+  if (typeof standards === 'string')
+    diagnostics.push(
+      error('theme:out-of-range', standards, {
+        place: at('/pdf/standard'),
+        pointer: '/pdf/standard',
+        hint: 'write ua1,a2u (PDF/UA-1 and PDF/A-2u, the default), ua1, a2u, a2b, ua1,a2b or none',
+      }),
+    );
   if (c.format === 'png' && c.dpi < 300 && c.dpi >= 72)
     diagnostics.push(
       warning('theme:chart-dpi', `PNG charts at ${c.dpi} dpi look soft in print`, {

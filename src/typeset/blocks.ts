@@ -4,7 +4,8 @@ import type { FlowItem } from '../paginate/types.js';
 import { resolveColor } from '../theme/theme.js';
 import type { Ctx } from './context.js';
 import { emBox, emptyOut, gridBaseline, gridLines, type Out } from './lines.js';
-import type { Box, SetLine } from './model.js';
+import type { Box, SetLine, StructTag } from './model.js';
+import { tagOut } from './structure.js';
 import { inlineRuns } from './runs.js';
 import { prepareText, setLines, setVariants } from './text.js';
 
@@ -51,6 +52,7 @@ export function paragraphBlock(b: Paragraph, ctx: Ctx, width: number): ColumnBlo
     tracking: 0,
   };
   ctx.families.add(style.font);
+  const tag = ctx.structure.of(b, 'P', ctx.parent);
   const text = prepareText(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), ctx.check);
   const variants = setVariants(text, {
     width,
@@ -72,15 +74,25 @@ export function paragraphBlock(b: Paragraph, ctx: Ctx, width: number): ColumnBlo
     },
     ...(b.place ? { place: b.place } : {}),
     draw: (v, from, to, x, y, w) =>
-      gridLines(variants[v]!.lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a paragraph'),
+      tagOut(
+        gridLines(variants[v]!.lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a paragraph'),
+        tag,
+      ),
   };
 }
 
 /**
  * A head: its lines on the grid with a line of space above (dropped at a column top), kept with the first two
- * lines of what follows (clreq: a head never ends a column); a bookmark points at it.
+ * lines of what follows (clreq: a head never ends a column); a bookmark points at it. It is an `H2` of the
+ * structure unless `tag` says otherwise.
  */
-export function headingBlock(b: TextBlock, ctx: Ctx, width: number, bookmark = true): ColumnBlock {
+export function headingBlock(
+  b: TextBlock,
+  ctx: Ctx,
+  width: number,
+  bookmark = true,
+  tag: StructTag = ctx.structure.of(b, 'H2', ctx.parent),
+): ColumnBlock {
   const s = ctx.theme.heading;
   ctx.families.add(s.font);
   const lines = setLines(
@@ -99,7 +111,7 @@ export function headingBlock(b: TextBlock, ctx: Ctx, width: number, bookmark = t
     ),
     ...(b.place ? { place: b.place } : {}),
     draw: (_v, from, to, x, y, w) => {
-      const out = gridLines(lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a head');
+      const out = tagOut(gridLines(lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a head'), tag);
       if (from === 0 && bookmark)
         out.items.unshift({ kind: 'bookmark', title: plainText(b.children), level: 1, y });
       return out;
@@ -128,6 +140,8 @@ export function setPullquote(
 ): { slots: number; draw(x: number, y: number, frameWidth: number): Out } {
   const s = ctx.theme.pullquote;
   ctx.families.add(s.font);
+  // A BlockQuote where it stands in the markup, its text one paragraph.
+  const tag = ctx.structure.of(b, 'P', ctx.structure.of(b, 'BlockQuote', ctx.parent));
   const p = ctx.geo.pitch;
   const lines: SetLine[] = setLines(
     prepareText(ctx.fonts, inlineRuns(b.children, s, ctx, b.place), ctx.check),
@@ -157,7 +171,7 @@ export function setPullquote(
       rule(emTop - d);
       lines.forEach((line, j) => {
         const baseline = baselines[j]!;
-        out.items.push({ kind: 'text', x, baseline, line });
+        out.items.push({ kind: 'text', x, baseline, line, tag });
         out.boxes.push({
           x,
           ...emBox(x, baseline, line),

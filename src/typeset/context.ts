@@ -10,6 +10,8 @@ import type { Composition, DocumentMeta, Furniture } from './model.js';
 import { regionsOf } from './regions.js';
 import { assemble } from './assemble.js';
 import { addFurniture } from './furniture.js';
+import { Structure } from './structure.js';
+import type { StructTag } from './model.js';
 
 export type { Composition, DocumentMeta, Furniture } from './model.js';
 
@@ -30,6 +32,9 @@ export interface Ctx {
   families: Set<string>;
   /** The document's language (BCP 47, `<briefing lang>`): its Latin words hyphenate by it (English for zh-*). */
   lang: string;
+  /** The structure elements (tagged PDF), and the element the blocks being set stand in (a section). */
+  structure: Structure;
+  parent?: StructTag | undefined;
 }
 
 /** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
@@ -73,6 +78,7 @@ export function typeset(
     limits,
     families: new Set(),
     lang: tree.lang,
+    structure: new Structure(),
   };
   for (const family of usedFamilies(theme))
     if (!fonts.families.has(family))
@@ -93,6 +99,7 @@ export function typeset(
       pages,
       furniture: furniture(tree, theme, meta),
       families: ctx.families,
+      structure: ctx.structure.tags,
     },
     diagnostics: ctx.diagnostics,
   };

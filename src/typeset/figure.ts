@@ -7,6 +7,8 @@ import { faceOf } from '../fonts/fonts.js';
 import type { Ctx } from './context.js';
 import { addOut, emptyOut, gridLines, type Out } from './lines.js';
 import type { SetLine } from './model.js';
+import { tagOut } from './structure.js';
+import { chartAlt } from '../charts/alt.js';
 import { fontRuns, runStyle } from './runs.js';
 import { prepareText, setLines } from './text.js';
 
@@ -27,6 +29,11 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
   const chart = ctx.charts.get(b);
   const no = ++ctx.figureNo;
   if (!chart) return undefined;
+  // A Figure of the structure where it stands in the markup, with the chart's words as its /Alt; its caption
+  // and source line are its Caption.
+  const figure = ctx.structure.of(b, 'Figure', ctx.parent);
+  figure.alt = chartAlt(chart.spec, no);
+  const captionTag = ctx.structure.of(b, 'Caption', figure);
   const slot = figureSlot(b, columns, t, ctx.geo);
   const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
   const text = (s: string, style: typeof t.caption): SetLine[] => {
@@ -50,9 +57,17 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
     draw: (x, y, width) => {
       const p = ctx.geo.pitch;
       const frame = { x, width };
-      const out = gridLines(caption, x, y, ctx, frame, b.place, 'a figure caption');
+      const out = tagOut(gridLines(caption, x, y, ctx, frame, b.place, 'a figure caption'), captionTag);
       const top = y + caption.length * p;
-      out.items.push({ kind: 'chart', x, y: top, width: slot.width, height: slot.height, chart });
+      out.items.push({
+        kind: 'chart',
+        x,
+        y: top,
+        width: slot.width,
+        height: slot.height,
+        chart,
+        tag: figure,
+      });
       out.boxes.push({
         x,
         y: top,
@@ -62,8 +77,11 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
         ...(b.place ? { place: b.place } : {}),
         what: 'a chart',
       });
-      addOut(out, chartWords(chart, ctx, x, top, slot.width, slot.height));
-      return addOut(out, gridLines(source, x, top + chartSlots * p, ctx, frame, b.place, 'a source line'));
+      addOut(out, tagOut(chartWords(chart, ctx, x, top, slot.width, slot.height), figure));
+      return addOut(
+        out,
+        tagOut(gridLines(source, x, top + chartSlots * p, ctx, frame, b.place, 'a source line'), captionTag),
+      );
     },
   };
 }

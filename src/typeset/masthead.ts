@@ -4,6 +4,7 @@ import { resolveColor, type TextStyle } from '../theme/theme.js';
 import { layoutWarning, type Ctx } from './context.js';
 import { addOut, emptyOut, stackLines, type Out } from './lines.js';
 import type { SetLine } from './model.js';
+import { tagOut } from './structure.js';
 import { fontRuns, inlineRuns, runStyle } from './runs.js';
 import { prepareText, setLines, type PreparedText } from './text.js';
 
@@ -41,11 +42,13 @@ export function textSpan(b: TextBlock, style: TextStyle, ctx: Ctx, spaceAfter: n
   const width = ctx.geo.textWidth;
   const lines = displayLines(ctx, textOf(b, style, ctx), width);
   const pitch = 1.4 * style.size;
+  const tag = ctx.structure.of(b, 'P', ctx.parent);
   return {
     height: lines.length ? (lines.length - 1) * pitch + style.size : 0,
     spaceAfter,
     ...(b.place ? { place: b.place } : {}),
-    draw: (x, y) => stackLines(lines, x, y, style.size, pitch, { x, width }, b.place, `the ${b.type}`),
+    draw: (x, y) =>
+      tagOut(stackLines(lines, x, y, style.size, pitch, { x, width }, b.place, `the ${b.type}`), tag),
   };
 }
 
@@ -102,6 +105,8 @@ export function mastheadSpan(
   const W = ctx.geo.textWidth;
   const gap = 1.5 * ctx.geo.size;
   const deckMin = 8 * t.deck.size;
+  const h1 = ctx.structure.of(headline, 'H1', ctx.parent);
+  const tags = beside.map((b) => ctx.structure.of(b, 'P', ctx.parent));
   const fit = fitHeadline(headline, ctx, W, W - gap - deckMin, maxSize);
   const besideWidth = W - fit.width - gap;
   const side = (width: number) =>
@@ -131,20 +136,26 @@ export function mastheadSpan(
       const top = y + 4;
       addOut(
         out,
-        stackLines(fit.lines, x, top, fit.size, fit.pitch, { x, width: W }, headline.place, 'the headline'),
+        tagOut(
+          stackLines(fit.lines, x, top, fit.size, fit.pitch, { x, width: W }, headline.place, 'the headline'),
+          h1,
+        ),
       );
       let sy = underneath ? top + fit.height + 8 : top + offset;
       const sx = underneath ? x : x + fit.width + gap;
       for (const part of parts!) {
-        const r = stackLines(
-          part.lines,
-          sx,
-          sy,
-          part.s.size,
-          1.35 * part.s.size,
-          { x, width: W },
-          part.b.place,
-          `the ${part.b.type}`,
+        const r = tagOut(
+          stackLines(
+            part.lines,
+            sx,
+            sy,
+            part.s.size,
+            1.35 * part.s.size,
+            { x, width: W },
+            part.b.place,
+            `the ${part.b.type}`,
+          ),
+          tags[beside.indexOf(part.b)],
         );
         addOut(out, r);
         sy += part.height + 6;
@@ -248,12 +259,21 @@ export function leadSpan(b: Lead, ctx: Ctx, size = ctx.theme.lead.size): SpanBlo
     }),
   );
   const lines = paras.flat();
+  // Each paragraph of the lead is a P of the structure.
+  const tags = paras.flatMap((ls, i) => ls.map(() => ctx.structure.of(b.children[i]!, 'P', ctx.parent)));
   return {
     height: 4 + (lines.length ? (lines.length - 1) * pitch + s.size : 0),
     spaceAfter: 8,
     ...(b.place ? { place: b.place } : {}),
     ...(size > least ? { smaller: () => leadSpan(b, ctx, Math.max(least, size - 0.5)) } : {}),
-    draw: (x, y) => stackLines(lines, x, y + 4, s.size, pitch, { x, width: measure }, b.place, 'the lead'),
+    draw: (x, y) => {
+      const out = stackLines(lines, x, y + 4, s.size, pitch, { x, width: measure }, b.place, 'the lead');
+      out.items.forEach((item, k) => {
+        const tag = tags[k];
+        if (item.kind === 'text' && tag) item.tag = tag;
+      });
+      return out;
+    },
   };
 }
 
@@ -277,6 +297,9 @@ export function kpiSpan(b: Kpis, ctx: Ctx): SpanBlock {
   const pad = 6;
   ctx.families.add(t.kpi.value.font).add(t.kpi.label.font);
   const cells = b.items.map((k) => kpiCell(k, ctx, cell - 2 * pad));
+  // A list of the structure: one item a figure, its value and label the item's body.
+  const list = ctx.structure.of(b, 'L', ctx.parent);
+  const bodies = b.items.map((k) => ctx.structure.of(k, 'LBody', ctx.structure.of(k, 'LI', list)));
   const valueHeight = Math.max(...cells.map((c) => (c.value.length - 1) * 1.1 * c.size + c.size), 0);
   const labelPitch = 1.4 * t.kpi.label.size;
   const labelHeight = Math.max(...cells.map((c) => (c.label.length - 1) * labelPitch + t.kpi.label.size), 0);
@@ -297,28 +320,34 @@ export function kpiSpan(b: Kpis, ctx: Ctx): SpanBlock {
         const own = (c.value.length - 1) * 1.1 * c.size + c.size;
         addOut(
           out,
-          stackLines(
-            c.value,
-            cx,
-            top + pad + valueHeight - own,
-            c.size,
-            1.1 * c.size,
-            frame,
-            c.place,
-            'a KPI value',
+          tagOut(
+            stackLines(
+              c.value,
+              cx,
+              top + pad + valueHeight - own,
+              c.size,
+              1.1 * c.size,
+              frame,
+              c.place,
+              'a KPI value',
+            ),
+            bodies[i],
           ),
         );
         addOut(
           out,
-          stackLines(
-            c.label,
-            cx,
-            top + pad + valueHeight + 5,
-            t.kpi.label.size,
-            labelPitch,
-            frame,
-            c.place,
-            'a KPI label',
+          tagOut(
+            stackLines(
+              c.label,
+              cx,
+              top + pad + valueHeight + 5,
+              t.kpi.label.size,
+              labelPitch,
+              frame,
+              c.place,
+              'a KPI label',
+            ),
+            bodies[i],
           ),
         );
         if (i > 0) out.items.push(rule(x + i * cell, top, x + i * cell, top + height, 0.5, 'muted'));

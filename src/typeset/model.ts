@@ -31,12 +31,49 @@ export interface SetLine {
   actual?: string;
 }
 
+/** The standard structure types (ISO 32000-1, 14.8.4) an element of the tagged PDF may have. */
+export type StructRole =
+  | 'Sect'
+  | 'H1'
+  | 'H2'
+  | 'P'
+  | 'BlockQuote'
+  | 'Figure'
+  | 'Caption'
+  | 'Table'
+  | 'TR'
+  | 'TH'
+  | 'TD'
+  | 'L'
+  | 'LI'
+  | 'LBody';
+
+/**
+ * An element of the document's logical structure (the tagged PDF's structure tree), made once per markup element
+ * (typeset/structure.ts): every piece drawn of it carries the same tag, so a paragraph set over columns and pages
+ * is one element. `seq` is its place in the article's reading order (the markup's order, whatever the columns
+ * do); `parent` is the element it stands in (none: the document).
+ */
+export interface StructTag {
+  seq: number;
+  role: StructRole;
+  parent?: StructTag;
+  /** A figure's alternative text. */
+  alt?: string;
+  /** Its language, where it differs from the document's. */
+  lang?: string;
+  /** A header cell's scope. */
+  scope?: 'Column' | 'Row';
+}
+
 /**
  * Something drawn on a page. Coordinates are points from the page's top left; `baseline` is a text's baseline.
- * `furniture` marks the running head, its rule and the folio (not part of the article's text).
+ * `furniture` marks the running head, its rule and the folio (not part of the article's text). `tag` is the
+ * structure element a text or chart belongs to; whatever has none (rules, furniture, a repeated table header) is
+ * drawn as an artifact.
  */
 export type Drawn =
-  | { kind: 'text'; x: number; baseline: number; line: SetLine; furniture?: boolean }
+  | { kind: 'text'; x: number; baseline: number; line: SetLine; furniture?: boolean; tag?: StructTag }
   | {
       kind: 'rule';
       x1: number;
@@ -47,7 +84,15 @@ export type Drawn =
       color: string;
       furniture?: boolean;
     }
-  | { kind: 'chart'; x: number; y: number; width: number; height: number; chart: RenderedChart }
+  | {
+      kind: 'chart';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      chart: RenderedChart;
+      tag?: StructTag;
+    }
   | { kind: 'bookmark'; title: string; level: number; y: number };
 
 /** A drawn thing's box, for the check that nothing leaves its place (with the template place that made it). */
@@ -95,4 +140,9 @@ export interface Composition {
   furniture: Furniture;
   /** The families the document sets text in (the emitter embeds those). */
   families: ReadonlySet<string>;
+  /**
+   * Every structure element, in reading order (the tags the drawn items carry point into it); none: everything
+   * drawn is an artifact.
+   */
+  structure?: readonly StructTag[];
 }

@@ -122,9 +122,14 @@ function flowsOf(
   const visit = (list: readonly Block[]) => {
     for (const b of list) {
       switch (b.type) {
-        case 'section':
+        case 'section': {
+          // A Sect of the structure: its head, paragraphs and figures inside it.
+          const outer = ctx.parent;
+          ctx.parent = ctx.structure.of(b, 'Sect', outer);
           visit(b.children);
+          ctx.parent = outer;
           break;
+        }
         case 'columns':
           // A body inside a body: its content joins this flow.
           visit(b.children);
@@ -184,6 +189,7 @@ function flowsOf(
 
 /** A kicker, deck, dateline or byline written inside a body: its lines on the grid, kept with what follows. */
 function displayInColumn(b: TextBlock, ctx: Ctx, width: number): ColumnBlock {
-  const block = headingBlock({ ...b, type: 'heading' }, ctx, width, false);
+  const tag = ctx.structure.of(b, b.type === 'headline' ? 'H1' : 'P', ctx.parent);
+  const block = headingBlock({ ...b, type: 'heading' }, ctx, width, false, tag);
   return { ...block, item: { ...block.item, keepWithNext: 1 } };
 }

@@ -3,7 +3,8 @@ import { resolveColor } from '../theme/theme.js';
 import type { ColumnBlock } from './blocks.js';
 import type { Ctx } from './context.js';
 import { addOut, emptyOut, gridLines, type Out } from './lines.js';
-import type { SetLine } from './model.js';
+import type { SetLine, StructTag } from './model.js';
+import { tagOut } from './structure.js';
 import { inlineRuns } from './runs.js';
 import { prepareText, setLines } from './text.js';
 
@@ -40,18 +41,41 @@ export function tableBlock(b: Table, ctx: Ctx, width: number): ColumnBlock {
   );
   const heights = rows.map((r) => Math.max(1, ...r.map((c) => c.length)));
   const headerRows = b.header && rows.length > 1 ? 1 : 0;
+  // Table, a TR per row, a TH (a header row's cells and <th>: scope Column in the header row, else Row) or TD per
+  // cell, every cell an element even when empty, so that a reader counts rows and columns right.
+  const table = ctx.structure.of(b, 'Table', ctx.parent);
+  const cellTags: StructTag[][] = b.rows.map((row, ri) => {
+    const tr = ctx.structure.of(b, 'TR', table, `${ri}`);
+    return Array.from({ length: cols }, (_, ci) => {
+      const header = ri < headerRows || row[ci]?.header === true;
+      const cell = ctx.structure.of(b, header ? 'TH' : 'TD', tr, `${ri}/${ci}`);
+      if (header) cell.scope = ri < headerRows ? 'Column' : 'Row';
+      return cell;
+    });
+  });
   const rule = resolveColor(t, 'rule');
   const text = resolveColor(t, 'text');
   const p = ctx.geo.pitch;
 
-  const drawRows = (from: number, to: number, x: number, y: number, frameWidth: number): Out => {
+  // `tagged` false: the header row repeated at a column top, an artifact of the make-up.
+  const drawRows = (
+    from: number,
+    to: number,
+    x: number,
+    y: number,
+    frameWidth: number,
+    tagged = true,
+  ): Out => {
     const out = emptyOut();
     let top = y;
     for (let r = from; r < to; r++) {
       rows[r]!.forEach((lines, ci) =>
         addOut(
           out,
-          gridLines(lines, x + lefts[ci]!, top, ctx, { x, width: frameWidth }, b.place, 'a table cell'),
+          tagOut(
+            gridLines(lines, x + lefts[ci]!, top, ctx, { x, width: frameWidth }, b.place, 'a table cell'),
+            tagged ? cellTags[r]![ci] : undefined,
+          ),
         ),
       );
       top += heights[r]! * p;
@@ -85,6 +109,8 @@ export function tableBlock(b: Table, ctx: Ctx, width: number): ColumnBlock {
     },
     ...(b.place ? { place: b.place } : {}),
     draw: (_v, from, to, x, y, w) => drawRows(from, to, x, y, w),
-    ...(headerRows ? { drawHeader: (x: number, y: number, w: number) => drawRows(0, 1, x, y, w) } : {}),
+    ...(headerRows
+      ? { drawHeader: (x: number, y: number, w: number) => drawRows(0, 1, x, y, w, false) }
+      : {}),
   };
 }

@@ -158,3 +158,65 @@ export async function pdftotext(bytes: Uint8Array, ...args: string[]): Promise<s
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Runs a poppler tool (pdfinfo, pdffonts …) on a PDF's bytes and returns what it prints. */
+export async function poppler(tool: string, bytes: Uint8Array, ...args: string[]): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'briefing-poppler-'));
+  const file = path.join(dir, 'in.pdf');
+  writeFileSync(file, bytes);
+  try {
+    return await new Promise<string>((resolve, reject) =>
+      execFile(tool, [...args, file], { maxBuffer: 64 << 20 }, (err, stdout) =>
+        err ? reject(new Error(`${tool} failed: ${err.message}`)) : resolve(stdout),
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An element of the structure tree as `pdfinfo -struct-text` prints it: its type, attributes, text lines, children. */
+export interface StructNode {
+  role: string;
+  attributes: string[];
+  /** The text of its own marked content, a string per marked-content sequence (a line of Briefing's). */
+  text: string[];
+  children: StructNode[];
+}
+
+/** The structure tree of a PDF as poppler reads it (`pdfinfo -struct-text`), under a root with role "". */
+export async function structText(bytes: Uint8Array): Promise<StructNode> {
+  const out = await poppler('pdfinfo', bytes, '-struct-text');
+  const root: StructNode = { role: '', attributes: [], text: [], children: [] };
+  const stack: [number, StructNode][] = [[-1, root]];
+  for (const raw of out.split('\n')) {
+    if (!raw.trim()) continue;
+    const indent = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    // An element's text and attributes are indented under it, after its children's.
+    while (stack.length > 1 && stack.at(-1)![0] >= indent) stack.pop();
+    const top = stack.at(-1)![1];
+    if (line.startsWith('"')) top.text.push(JSON.parse(line) as string);
+    else if (line.startsWith('/')) top.attributes.push(line);
+    else {
+      const node: StructNode = { role: line.replace(/[:\s].*$/, ''), attributes: [], text: [], children: [] };
+      top.children.push(node);
+      stack.push([indent, node]);
+    }
+  }
+  return root;
+}
+
+/** Every element of a tree, depth first in reading order. */
+export function structNodes(node: StructNode): StructNode[] {
+  return [node, ...node.children.flatMap(structNodes)];
+}
+
+/** The text of an element and its descendants, in reading order. */
+export function structString(node: StructNode): string {
+  return node.text.join('') + node.children.map(structString).join('');
+}

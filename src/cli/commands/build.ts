@@ -75,6 +75,11 @@ export const buildCommand = command({
         default: false,
         describe: 'treat warnings (a character no font has, an unknown theme key) as errors',
       })
+      .option('pdf-standard', {
+        type: 'string',
+        describe:
+          "standards the PDF declares: ua1 (PDF/UA-1), a2u or a2b (PDF/A-2), comma-separated, or none; tagged either way [default: the theme's pdf.standard, ua1,a2u]",
+      })
       .example(
         '$0 build templates/annual-briefing --data data/hengyang-2020.yaml',
         'writes out/hengyang-2020.pdf',
@@ -97,6 +102,7 @@ export const buildCommand = command({
       ...fontsConfig(args.fonts),
       strict: args.strict,
       ...limits(args),
+      ...(args['pdf-standard'] !== undefined ? { pdfStandard: args['pdf-standard'] } : {}),
     });
     const rel = path.relative(process.cwd(), result.outFile);
     if (args.format === 'json')

@@ -39,6 +39,30 @@ export interface OutlineItem {
   addItem(title: string, options?: { expanded: boolean }): OutlineItem;
 }
 
+/** A pdfkit indirect object (PDFReference). */
+export interface PdfRef {
+  data: Record<string, unknown>;
+  write(chunk: Buffer | string): void;
+  end(): void;
+}
+
+/** A marked-content sequence that belongs to a structure element (pdfkit's PDFStructureContent). */
+export type PdfStructContent = { readonly refs: unknown[] };
+
+/** A structure element of the tagged PDF (pdfkit's PDFStructureElement). */
+export interface PdfStructElement {
+  add(child: PdfStructElement | PdfStructContent): this;
+  end(): void;
+}
+
+/** What pdfkit's `struct` takes besides the type (its PDFStructureElement's options). */
+export interface PdfStructOptions {
+  alt?: string;
+  lang?: string;
+  title?: string;
+  scope?: 'Column' | 'Row';
+}
+
 /** The pdfkit document as pdfmake makes it (its PDFDocument subclass), as much of it as the emitter draws with. */
 export interface PdfKitDoc extends NodeJS.ReadableStream {
   page: { width: number; height: number; fonts: Record<string, unknown> };
@@ -62,6 +86,21 @@ export interface PdfKitDoc extends NodeJS.ReadableStream {
   stroke(): this;
   image(src: Buffer, x: number, y: number, options: { width: number; height: number }): this;
   end(): void;
+  /** Tagged PDF (pdfkit's markings mixin): marked content, structure elements, the structure tree's root. */
+  markContent(
+    tag: string,
+    options?: { type?: 'Pagination' | 'Layout' | 'Page'; attached?: ('Top' | 'Bottom' | 'Left' | 'Right')[] },
+  ): this;
+  markStructureContent(tag: string, options?: { lang?: string }): PdfStructContent;
+  endMarkedContent(): this;
+  struct(type: string, options?: PdfStructOptions): PdfStructElement;
+  addStructure(element: PdfStructElement): this;
+  /** Metadata (pdfkit's metadata mixin): XML added to the XMP packet, and its writer of the Info values. */
+  appendXML(xml: string, newline?: boolean): void;
+  info: Record<string, unknown>;
+  _addInfo: (this: PdfKitDoc) => void;
+  ref(data: Record<string, unknown>): PdfRef;
+  _root: PdfRef;
 }
 
 /** svg-to-pdfkit as pdfmake bundles it (js/3rd-party/svg-to-pdfkit.js). */

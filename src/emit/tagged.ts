@@ -1,0 +1,93 @@
+import type { Drawn, StructTag } from '../typeset/model.js';
+import type { PdfKitDoc, PdfStructContent, PdfStructElement } from './pdfmake/internals.js';
+
+type Artifact = 'Pagination' | 'Layout';
+
+/**
+ * Writes the tagged PDF's marked content and structure tree as the pages are drawn. Each run of drawn items of
+ * one structure element on a page is one marked-content sequence (an MCID) of that element, whatever page or
+ * column it is on, so a paragraph over two columns and a page is one P with three pieces; everything without an
+ * element is an artifact: furniture (running head, its rule, folio) as Pagination, rules and a repeated table
+ * header as Layout. After the last page, `finish` builds the tree in reading order (the typesetter's order of the
+ * elements) under one Document element.
+ */
+export class Tagger {
+  private open: StructTag | Artifact | undefined;
+  private readonly contents = new Map<StructTag, PdfStructContent[]>();
+
+  constructor(private readonly pdf: PdfKitDoc) {}
+
+  /**
+   * Before `d` is drawn: ends the sequence of the item before when `d` belongs elsewhere, and opens its own. A
+   * tagged line with an ActualText span is a sequence of its own: poppler's structure-text reader ends a
+   * sequence at the first EMC inside it, so a second line in the same sequence would be lost to it. (The span
+   * stays inside the line's own q/Q, where draw-text.ts writes it: an ActualText opened outside the line's
+   * transformation puts the text in the wrong place for pdftotext.)
+   */
+  enter(d: Drawn): void {
+    if (d.kind === 'bookmark') return;
+    const want: StructTag | Artifact =
+      d.kind === 'text' || d.kind === 'chart'
+        ? (d.tag ?? (d.kind === 'text' && d.furniture ? 'Pagination' : 'Layout'))
+        : d.furniture
+          ? 'Pagination'
+          : 'Layout';
+    const spans = d.kind === 'text' && d.line.actual !== undefined;
+    if (want === this.open && !(spans && typeof want !== 'string')) return;
+    this.close();
+    this.open = want;
+    if (typeof want === 'string') {
+      this.pdf.markContent('Artifact', { type: want });
+      return;
+    }
+    const mc = this.pdf.markStructureContent(want.role, want.lang ? { lang: want.lang } : {});
+    const list = this.contents.get(want);
+    if (list) list.push(mc);
+    else this.contents.set(want, [mc]);
+  }
+
+  /** Ends the open sequence (at the end of a page: marked content never spans pages). */
+  close(): void {
+    if (this.open === undefined) return;
+    this.pdf.endMarkedContent();
+    this.open = undefined;
+  }
+
+  /**
+   * The structure tree: Document, then every element that has content (or a descendant that has, or is a part
+   * of a table that has), children in reading order and before the element's own content (a figure's caption
+   * before its drawing).
+   */
+  finish(structure: readonly StructTag[]): void {
+    this.close();
+    const kids = new Map<StructTag | undefined, StructTag[]>();
+    for (const t of structure) {
+      const list = kids.get(t.parent);
+      if (list) list.push(t);
+      else kids.set(t.parent, [t]);
+    }
+    const liveMemo = new Map<StructTag, boolean>();
+    const live = (t: StructTag): boolean => {
+      let v = liveMemo.get(t);
+      if (v === undefined) {
+        v = this.contents.has(t) || (kids.get(t) ?? []).some(live);
+        liveMemo.set(t, v);
+      }
+      return v;
+    };
+    const make = (t: StructTag, inTable: boolean): PdfStructElement => {
+      const el = this.pdf.struct(t.role, {
+        ...(t.alt ? { alt: t.alt } : {}),
+        ...(t.lang ? { lang: t.lang } : {}),
+        ...(t.scope ? { scope: t.scope } : {}),
+      });
+      const table = inTable || t.role === 'Table';
+      for (const k of kids.get(t) ?? []) if (table || live(k)) el.add(make(k, table));
+      for (const mc of this.contents.get(t) ?? []) el.add(mc);
+      return el;
+    };
+    const root = this.pdf.struct('Document');
+    for (const t of kids.get(undefined) ?? []) if (live(t)) root.add(make(t, false));
+    this.pdf.addStructure(root);
+  }
+}
