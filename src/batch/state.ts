@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../emit/write.js';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { DEFAULT_MAX_DATA_MB, readBounded } from '../data/read.js';
 import { loadFontSet } from '../fonts/fonts.js';
-import { TABLE_LIMITS, tableFilesOf } from '../data/tables.js';
+import { TABLE_LIMITS } from '../tables/read.js';
+import { tableFilesOf } from '../tables/refs.js';
 
 /** What the last batch recorded for each output: the hash of its inputs and the file it wrote. */
 export interface BatchState {

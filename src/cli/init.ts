@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { tableFilesOf } from '../data/tables.js';
+import { tableFilesOf } from '../tables/refs.js';
 
 interface PackEntry {
   description: string;

@@ -32,7 +32,7 @@ export interface TablePlace {
 
 /**
  * The place of a value in a data file, from its positions: see LoadedData.placeOf. `tables` places the values
- * that came from tables (src/data/tables.ts) in their files' cells; it is asked first.
+ * that came from tables (src/tables/) in their files' cells; it is asked first.
  */
 export function placeIn(
   file: string,

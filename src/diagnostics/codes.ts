@@ -19,7 +19,7 @@ export const CODES = {
   'data:format': 'a value in the wrong format (a date, say)',
   'data:constraint': 'a value outside the schema\u2019s limits (length, range, pattern)',
   'data:invalid': 'a value the template cannot use ({{dataError}})',
-  // Tables the data refers to ({ $csv: … }, { $xlsx: … }: src/data/tables.ts)
+  // Tables the data refers to ({ $csv: … }, { $xlsx: … }: src/tables/)
   'data:table-reference':
     'a table reference with a wrong or unknown option (encoding, delimiter, sheet, range)',
   'data:table-unreadable': 'a table file that does not exist, is not a regular file or cannot be read',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_FONTS_CONFIG, defaultOutFile } from '../build/paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
-import { resolveTables } from '../data/tables.js';
+import { resolveTables } from '../tables/resolve.js';
 import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
@@ -121,8 +121,8 @@ function limitDiagnostic(e: LimitExceeded, dataFile: string): Diagnostic {
 }
 
 /**
- * The pipeline, in order: template pack and fonts → data → schema → Handlebars → markup → charts → typeset →
- * PDF → atomic write. Each stage collects all its diagnostics; the build stops between stages on errors.
+ * The pipeline, in order: template pack and fonts → data → tables → schema → Handlebars → markup → charts →
+ * typeset → PDF → atomic write. Each stage collects all its diagnostics; the build stops between stages on errors.
  */
 export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   const outFile = path.resolve(options.outFile ?? defaultOutFile(options.dataFile));
