@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  breakParagraph,
-  layoutParagraph,
-  placeLine,
-  prepare,
-  type LaidLine,
-  type Measurer,
-} from '../src/cjk/breaker.js';
+import { breakParagraph, layoutParagraph } from '../src/cjk/breaker.js';
+import { placeLine, type LaidLine } from '../src/cjk/justify.js';
+import { prepare, type Measurer } from '../src/cjk/prepare.js';
 import { splitOverlong } from '../src/cjk/overlong.js';
 import { breakVariants } from '../src/cjk/variants.js';
 import { noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';

@@ -2,7 +2,7 @@ import { noBreakAfter, noBreakBefore } from '../cjk/classes.js';
 import { tokenize } from '../cjk/tokens.js';
 import { decimalsOf } from '../format/numbers.js';
 import { formatChartNumber } from './format.js';
-import type { LabelKind, LabelOptions } from './plugins.js';
+import type { LabelKind, LabelOptions } from './label-placement.js';
 import type { ChartSpec } from './spec.js';
 import { unitOf, type ChartTraits } from './traits.js';
 

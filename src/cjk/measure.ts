@@ -1,5 +1,5 @@
 import * as fontkit from 'fontkit';
-import type { Measurer } from './breaker.js';
+import type { Measurer } from './prepare.js';
 
 /** A style for `fontkitMeasurer`: a font file and a size in points. */
 export interface FontStyle {

@@ -1,4 +1,4 @@
-import { prepare, type ParagraphOptions, type Prepared } from './breaker.js';
+import { prepare, type ParagraphOptions, type Prepared } from './prepare.js';
 import { graphemes, type Token } from './tokens.js';
 
 /** What a last-resort cut inside a word costs the line breaker: more than any natural break. */

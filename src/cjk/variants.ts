@@ -1,12 +1,5 @@
-import {
-  CHECK_EVERY,
-  LINE_PENALTY,
-  linesEndingAt,
-  onlySpaces,
-  type Node,
-  type ParagraphOptions,
-  type Prepared,
-} from './breaker.js';
+import { LINE_PENALTY, linesEndingAt, onlySpaces, type Node } from './breaker.js';
+import { CHECK_EVERY, type ParagraphOptions, type Prepared } from './prepare.js';
 
 /** A way to set a paragraph in a given number of lines: its breaks and how much worse it is than the best. */
 export interface BreakVariant {

@@ -1,11 +1,6 @@
-import {
-  layoutParagraph,
-  placeLine,
-  prepare,
-  type LaidLine,
-  type Measurer,
-  type Prepared,
-} from '../cjk/breaker.js';
+import { layoutParagraph } from '../cjk/breaker.js';
+import { placeLine, type LaidLine } from '../cjk/justify.js';
+import { prepare, type Measurer, type Prepared } from '../cjk/prepare.js';
 import { splitOverlong } from '../cjk/overlong.js';
 import { tokenize } from '../cjk/tokens.js';
 import { breakVariants } from '../cjk/variants.js';
