@@ -44,7 +44,14 @@ export async function samplePdf(ctx, name) {
       const file = path.join(tempDir(), `sample-${name}.pdf`);
       writeFileSync(file, result.pdf);
       const pages = (result.pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-      return { file, bytes: result.pdf.length, pages, buildMs: median(ms), chartsMs: median(charts) };
+      return {
+        file,
+        bytes: result.pdf.length,
+        pages,
+        buildMs: median(ms),
+        chartsMs: median(charts),
+        figures: result.figures ?? [],
+      };
     } finally {
       if (env === undefined) delete process.env.BRIEFING_CACHE_DIR;
       else process.env.BRIEFING_CACHE_DIR = env;

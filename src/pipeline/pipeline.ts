@@ -12,6 +12,7 @@ import { computeGeometry } from '../page/geometry.js';
 import { renderFigures, type ChartStats } from '../charts/figures.js';
 import { cacheDirFor } from '../charts/cache.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
+import type { Composition } from '../typeset/model.js';
 import { emitPdf } from '../emit/pdf.js';
 import { parsePdfStandards } from '../build/standards.js';
 import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
@@ -44,6 +45,26 @@ export interface BuildResult {
   charts?: ChartStats;
   /** The table files the data refers to ({ $csv: … }, { $xlsx: … }) that were read, as real paths. */
   tables?: string[];
+  /** Where each chart was drawn: its page (1-based) and box in points from the page's top left, in order. */
+  figures?: FigureBox[];
+}
+
+/** A chart's place in the PDF, as the page builder put it. */
+export interface FigureBox {
+  page: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The boxes of the composition's charts, page by page. */
+function figureBoxes(doc: Composition): FigureBox[] {
+  return doc.pages.flatMap((p, i) =>
+    p.items.flatMap((d) =>
+      d.kind === 'chart' ? [{ page: i + 1, x: d.x, y: d.y, width: d.width, height: d.height }] : [],
+    ),
+  );
 }
 
 /**
@@ -225,6 +246,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       diagnostics,
       timings,
       tables,
+      figures: figureBoxes(doc!),
       ...(chartStats ? { charts: chartStats } : {}),
     };
   } catch (e) {
