@@ -2,7 +2,7 @@ import path from 'node:path';
 import { DEFAULT_FONTS_CONFIG, defaultOutFile } from '../build/paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
-import { resolveTables } from '../tables/resolve.js';
+import { findTableReferences } from '../tables/find.js';
 import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
@@ -180,10 +180,15 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     if (!pack || !fonts || !loaded.ok || !geometry) throw new BuildFailure(diagnostics);
     // Tables the data refers to, read before the schema check so that it checks their rows too.
-    const resolved = await resolveTables(loaded.data, {
-      schema: pack.schema?.validate.schema,
-      ...(options.readRoots ? { roots: options.readRoots } : {}),
-    });
+    const resolved =
+      findTableReferences(loaded.data.value).length > 0
+        ? await (
+            await import('../tables/resolve.js')
+          ).resolveTables(loaded.data, {
+            schema: pack.schema?.validate.schema,
+            ...(options.readRoots ? { roots: options.readRoots } : {}),
+          })
+        : { data: loaded.data, files: [], diagnostics: [] };
     tables = resolved.files;
     stage('tables', resolved);
     stop();

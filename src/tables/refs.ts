@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { escapePointerToken, parseDataText, type LoadedData } from '../data/load.js';
+import { findTableReferences } from './find.js';
 
 /**
  * Table references in the data (`{ $csv: … }`, `{ $xlsx: … }`): finding them, and checking what each asks for
@@ -23,26 +24,7 @@ export interface TableRef {
   range?: string;
 }
 
-/** True for a plain object (not null, not an array). */
-export const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const isReference = (v: unknown): v is Record<string, unknown> =>
-  isObject(v) &&
-  (Object.prototype.hasOwnProperty.call(v, '$csv') || Object.prototype.hasOwnProperty.call(v, '$xlsx'));
-
-/** Every table reference in a data value, in document order, with its JSON pointer. */
-export function findTableReferences(value: unknown): { pointer: string; ref: Record<string, unknown> }[] {
-  const out: { pointer: string; ref: Record<string, unknown> }[] = [];
-  const walk = (v: unknown, pointer: string) => {
-    if (isReference(v)) out.push({ pointer, ref: v });
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
-    else if (isObject(v))
-      for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${escapePointerToken(k)}`);
-  };
-  walk(value, '');
-  return out;
-}
+export { findTableReferences, isObject } from './find.js';
 
 /**
  * The table files a data file refers to, as absolute paths (for the input hash of batch and queue jobs): cheap,
