@@ -9,8 +9,8 @@ import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
 import { loadFontSet } from '../fonts/fonts.js';
 import { computeGeometry } from '../page/geometry.js';
-import { renderFigures, type ChartStats } from '../charts/figures.js';
-import { cacheDirFor } from '../charts/cache.js';
+import type { ChartStats } from '../charts/figures.js';
+import type { RenderedChart } from '../charts/render.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
 import type { Composition } from '../typeset/model.js';
 import { emitPdf } from '../emit/pdf.js';
@@ -18,7 +18,7 @@ import { parsePdfStandards } from '../build/standards.js';
 import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
 import { BuildLimits, LimitExceeded } from '../build/limits.js';
 import type { ReportRequest } from '../build/request.js';
-import { plainText, type DocumentTree, type TextBlock } from '../document/types.js';
+import { plainText, type Block, type DocumentTree, type Figure, type TextBlock } from '../document/types.js';
 import { checkThemeFonts } from '../theme/theme.js';
 
 /** A report to build (src/build/request.ts) and how: written or only returned, checked only, its chart cache. */
@@ -83,6 +83,13 @@ function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
       ? { related: [...(d.related ?? []), { place: d.place, message: 'set by the template here' }] }
       : {}),
   };
+}
+
+/** Whether any block, at any depth, is a figure. */
+function hasFigures(blocks: readonly Block[]): boolean {
+  return blocks.some(
+    (b) => b.type === 'figure' || ((b.type === 'section' || b.type === 'columns') && hasFigures(b.children)),
+  );
 }
 
 /** The document's title, dates and keywords: the markup's, the headline for a title it does not give. */
@@ -209,15 +216,24 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
-    const { charts, stats } = stage(
-      'charts',
-      renderFigures(tree!, data, pack.theme, fonts, geometry, {
-        cacheDir: options.cacheDir ?? cacheDirFor(outFile),
-        limits,
-      }),
-    );
-    chartStats = stats;
-    stop();
+    // The chart stack (Chart.js, canvas) is loaded only for a document that has figures.
+    let charts = new Map<Figure, RenderedChart>();
+    if (hasFigures(tree!.children)) {
+      const [{ renderFigures }, { cacheDirFor }] = await Promise.all([
+        import('../charts/figures.js'),
+        import('../charts/cache.js'),
+      ]);
+      const rendered = stage(
+        'charts',
+        renderFigures(tree!, data, pack.theme, fonts, geometry, {
+          cacheDir: options.cacheDir ?? cacheDirFor(outFile),
+          limits,
+        }),
+      );
+      charts = rendered.charts;
+      chartStats = rendered.stats;
+      stop();
+    }
     const meta = metaOf(tree!, options.creationDate);
     const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {
