@@ -65,7 +65,14 @@ async function sweepPdf(): Promise<Buffer> {
       runningLeft: '',
       runningRight: '',
       running: { font: 'sans', bold: false, size: 8, color: '#000000', rule: '#000000' },
-      folio: { font: 'sans', bold: false, size: 8, color: '#000000' },
+      folio: {
+        font: 'sans',
+        bold: false,
+        size: 8,
+        color: '#000000',
+        format: '第 {page} 页 / 共 {pages} 页',
+        first: true,
+      },
     },
     families: new Set(['serif']),
   };

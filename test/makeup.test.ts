@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -101,5 +102,43 @@ describe('page make-up over a stress set: nothing overflows, columns full and ba
     });
     expect(r.ok).toBe(true);
     expect(failures((await measurePages(r.pdf!)).summary)).toEqual([]);
+  });
+});
+
+describe('page furniture', () => {
+  it('sets the folio in the theme’s format, and none on a cover when the theme says so', async () => {
+    const dir = tempTree({});
+    cpSync(path.join(root, 'templates/annual-briefing'), path.join(dir, 'pack'), { recursive: true });
+    const theme = readFileSync(path.join(dir, 'pack/theme.yaml'), 'utf8');
+    writeFileSync(
+      path.join(dir, 'pack/theme.yaml'),
+      `${theme}\nfolio: { format: '- {page} -', first: false }\n`,
+    );
+    const r = await buildReport({
+      templateDir: path.join(dir, 'pack'),
+      dataFile: path.join(root, 'data/hengyang-2020.yaml'),
+      write: false,
+      cacheDir: path.join(dir, 'cache'),
+    });
+    expect(r.ok, JSON.stringify(r.diagnostics)).toBe(true);
+    const pdf = path.join(dir, 'x.pdf');
+    writeFileSync(pdf, r.pdf!);
+    const page = (n: number) =>
+      execFileSync('pdftotext', ['-f', String(n), '-l', String(n), '-layout', pdf, '-'], {
+        encoding: 'utf8',
+      });
+    expect(page(1)).not.toMatch(/- 1 -|第 1 页/);
+    expect(page(2)).toMatch(/^\s*- 2 -\s*$/m);
+    expect(page(2)).not.toContain('第 2 页');
+
+    writeFileSync(path.join(dir, 'pack/theme.yaml'), `${theme}\nfolio: { format: '{pg} / {pages}' }\n`);
+    const bad = await buildReport({
+      templateDir: path.join(dir, 'pack'),
+      dataFile: path.join(root, 'data/hengyang-2020.yaml'),
+      write: false,
+    });
+    expect(bad.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['theme:out-of-range', '/folio/format'],
+    ]);
   });
 });

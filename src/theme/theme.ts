@@ -50,7 +50,11 @@ export interface Theme {
   caption: TextStyle;
   source: TextStyle;
   running: TextStyle;
-  folio: TextStyle;
+  /**
+   * The page number: `format` with `{page}` and `{pages}` ('' for none), and whether the first page (a cover)
+   * has one.
+   */
+  folio: TextStyle & { format: string; first: boolean };
   chart: {
     font: string;
     /** Text size of ticks, legend and value labels, in points. */
@@ -96,7 +100,7 @@ export const DEFAULT_THEME: Theme = {
   caption: style('sans', 9, { bold: true }),
   source: style('sans', 7.875, { color: 'muted' }),
   running: style('sans', 8.5, { color: 'muted' }),
-  folio: style('sans', 8.5, { color: 'muted' }),
+  folio: { ...style('sans', 8.5, { color: 'muted' }), format: '第 {page} 页 / 共 {pages} 页', first: true },
   chart: {
     font: 'sans',
     size: 8,
@@ -359,6 +363,11 @@ function checkRanges(theme: Theme, at: At): Diagnostic[] {
       'chart dpi must be a whole number from 72 to 2400',
     ],
     [c.size >= 5 && c.size <= 24, '/chart/size', 'chart text size must be between 5 and 24 pt'],
+    [
+      !/\{(?!page\}|pages\})[^}]*\}/.test(theme.folio.format),
+      '/folio/format',
+      'the folio format takes {page} and {pages}, e.g. "- {page} -" or "{page}/{pages}"',
+    ],
     [c.colors.length > 0, '/chart/colors', 'give at least one chart colour'],
   ];
   for (const [ok, p, msg] of rangeChecks)

@@ -152,6 +152,8 @@ function furniture(tree: DocumentTree, theme: Theme, meta: DocumentMeta): Furnit
       bold: theme.folio.bold,
       size: theme.folio.size,
       color: resolveColor(theme, theme.folio.color),
+      format: theme.folio.format,
+      first: theme.folio.first,
     },
   };
 }

@@ -6,7 +6,8 @@ import { prepareText, setLines } from './text.js';
 
 /**
  * Adds the page furniture to every page, in the margins: from page 2 the running head (the report's name left, the
- * date right, a hairline under both) above the type area, and on every page the folio, centred below it.
+ * date right, a hairline under both) above the type area, and the folio in the theme's format, centred below it
+ * (on the first page too unless the theme says `folio.first: false`).
  */
 export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
   const geo = ctx.geo;
@@ -68,7 +69,13 @@ export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
         furniture: true,
       });
     }
-    const folio = line(`第 ${i + 1} 页 / 共 ${pages.length} 页`, folioStyle);
+    const folio =
+      i > 0 || folioStyle.first
+        ? line(
+            folioStyle.format.replaceAll('{pages}', String(pages.length)).replaceAll('{page}', String(i + 1)),
+            folioStyle,
+          )
+        : undefined;
     if (folio)
       furniture.push({
         kind: 'text',

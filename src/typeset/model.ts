@@ -118,7 +118,7 @@ export interface Furniture {
   runningLeft: string;
   runningRight: string;
   running: { font: string; bold: boolean; size: number; color: string; rule: string };
-  folio: { font: string; bold: boolean; size: number; color: string };
+  folio: { font: string; bold: boolean; size: number; color: string; format: string; first: boolean };
 }
 
 /** Document metadata, from `<briefing>` attributes. */
