@@ -3,16 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PDFMAKE_VERSION } from '../src/emit/pdfmake/install.js';
-import { emitPdf } from '../src/emit/pdf.js';
-import { loadFontSet } from '../src/fonts/fonts.js';
-import { BuildLimits } from '../src/build/limits.js';
-import { computeGeometry } from '../src/page/geometry.js';
-import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
-import { DEFAULT_THEME } from '../src/theme/theme.js';
-import type { Composition, PageOut } from '../src/typeset/model.js';
-import { prepareText, setLines } from '../src/typeset/text.js';
 import { noBreakAfter, noBreakBefore, classify } from '../src/cjk/classes.js';
 import { readGlyphs, type Glyph } from './support/pdf.js';
+import { linesOf } from './support/line-measure.js';
+import { sweepPdf } from './support/sweep.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..');
@@ -40,88 +34,28 @@ const paragraphs = [
 const WIDTHS = Array.from({ length: 13 }, (_, i) => 8 + i);
 const LEFT = 40;
 
-/** One paragraph a page, set by the engine at each width and drawn by the emitter, as a build draws body text. */
-async function sweepPdf(): Promise<Buffer> {
-  const { fonts } = loadFontSet(DEFAULT_FONTS_CONFIG);
-  const pages: PageOut[] = [];
-  for (const w of WIDTHS)
-    for (const text of paragraphs) {
-      const prepared = prepareText(fonts!, [
-        { text, face: { family: 'serif', bold: false }, size: SIZE, color: '#000000' },
-      ]);
-      const lines = setLines(prepared, { width: w * SIZE, indent: 2 * SIZE, justify: true });
-      pages.push({
-        items: lines.map((line, k) => ({ kind: 'text', x: LEFT, baseline: 60 + k * 1.7 * SIZE, line })),
-        boxes: [],
-      });
-    }
-  const geometry = computeGeometry({ ...DEFAULT_THEME, page: { ...DEFAULT_THEME.page, size: [400, 1200] } })!;
-  const doc: Composition = {
-    lang: 'zh-CN',
-    meta: { title: 'sweep', creationDate: new Date(0) },
-    geometry,
-    pages,
-    furniture: {
-      runningLeft: '',
-      runningRight: '',
-      running: { font: 'sans', bold: false, size: 8, color: '#000000', rule: '#000000' },
-      folio: {
-        font: 'sans',
-        bold: false,
-        size: 8,
-        color: '#000000',
-        format: '第 {page} 页 / 共 {pages} 页',
-        first: true,
-      },
-    },
-    families: new Set(['serif']),
-  };
-  return emitPdf(doc, fonts!, new BuildLimits());
-}
-
-interface Line {
-  y: number;
-  glyphs: Glyph[];
-  text: string;
-  left: number;
-  right: number;
-}
-
-/** Glyphs grouped by baseline, top to bottom, each line left to right. */
-function lines(page: Glyph[]): Line[] {
-  const rows = new Map<string, Glyph[]>();
-  for (const g of page) {
-    const k = g.y.toFixed(1);
-    rows.set(k, [...(rows.get(k) ?? []), g]);
-  }
-  return [...rows.values()]
-    .map((glyphs) => {
-      glyphs.sort((a, b) => a.x - b.x);
-      const last = glyphs.at(-1)!;
-      return {
-        y: glyphs[0]!.y,
-        glyphs,
-        text: glyphs.map((g) => g.ch).join(''),
-        left: glyphs[0]!.x,
-        right: last.x + last.advance,
-      };
-    })
-    .sort((a, b) => b.y - a.y);
-}
-
 const isHan = (c: string) => /\p{Script=Han}/u.test(c);
 const isWestern = (c: string) => /[A-Za-z0-9]/.test(c);
 
 describe('Chinese typesetting on the PDF, width sweep 8–20 em', () => {
   let pages: Glyph[][];
   beforeAll(async () => {
-    pages = await readGlyphs(await sweepPdf());
+    pages = await readGlyphs(
+      await sweepPdf({
+        paragraphs,
+        widths: WIDTHS,
+        size: SIZE,
+        left: LEFT,
+        page: [400, 1200],
+        title: 'sweep',
+      }),
+    );
   }, 60_000);
 
   it('sets every paragraph at every width, text intact', () => {
     expect(pages).toHaveLength(WIDTHS.length * paragraphs.length);
     pages.forEach((page, n) => {
-      const text = lines(page)
+      const text = linesOf(page)
         .map((l) => l.text)
         .join('');
       expect(text).toBe(paragraphs[n % paragraphs.length]!);
@@ -130,7 +64,7 @@ describe('Chinese typesetting on the PDF, width sweep 8–20 em', () => {
 
   it('keeps prohibited marks off line starts and ends (clreq, GB/T 15834)', () => {
     for (const page of pages)
-      for (const [i, l] of lines(page).entries()) {
+      for (const [i, l] of linesOf(page).entries()) {
         const first = [...l.text][0]!;
         const last = [...l.text].at(-1)!;
         if (i > 0) expect(noBreakBefore(classify(first)), l.text).toBe(false);
@@ -141,7 +75,7 @@ describe('Chinese typesetting on the PDF, width sweep 8–20 em', () => {
   it('justifies flush at both edges, half-width line-end marks, no orphans, nothing past the margin', () => {
     pages.forEach((page, n) => {
       const w = WIDTHS[Math.floor(n / paragraphs.length)]! * SIZE;
-      const ls = lines(page);
+      const ls = linesOf(page);
       ls.forEach((l, i) => {
         const indent = i === 0 ? 2 * SIZE : 0;
         expect(l.left, l.text).toBeCloseTo(LEFT + indent, 1);
@@ -161,7 +95,7 @@ describe('Chinese typesetting on the PDF, width sweep 8–20 em', () => {
   it('puts about ¼ em between Han and Western text, never less than ⅛ em, and even gaps elsewhere', () => {
     const gaps: number[] = [];
     for (const page of pages)
-      for (const l of lines(page))
+      for (const l of linesOf(page))
         l.glyphs.slice(1).forEach((b, k) => {
           const a = l.glyphs[k]!;
           if ((isHan(a.ch) && isWestern(b.ch)) || (isWestern(a.ch) && isHan(b.ch)))

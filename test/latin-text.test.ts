@@ -1,13 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emitPdf } from '../src/emit/pdf.js';
-import { loadFontSet } from '../src/fonts/fonts.js';
-import { BuildLimits } from '../src/build/limits.js';
-import { computeGeometry } from '../src/page/geometry.js';
-import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
-import { DEFAULT_THEME } from '../src/theme/theme.js';
-import type { Composition, PageOut } from '../src/typeset/model.js';
-import { prepareText, setLines } from '../src/typeset/text.js';
 import { pdftotext, readGlyphs, type Glyph } from './support/pdf.js';
+import { sweepPdf } from './support/sweep.js';
 import { hasUrlPiece, linesOf, measureParagraph, urlsIn, type LineReport } from './support/line-measure.js';
 
 // Latin-heavy paragraphs as real reports carry them: English prose with URLs, e-mail addresses, versions, units
@@ -26,50 +19,19 @@ const SIZE = 10.5;
 const LEFT = 40;
 const WIDTHS = Array.from({ length: 19 }, (_, i) => 12 + i);
 
-async function sweepPdf(paragraphs: readonly string[]): Promise<Buffer> {
-  const { fonts } = loadFontSet(DEFAULT_FONTS_CONFIG);
-  const pages: PageOut[] = [];
-  for (const w of WIDTHS)
-    for (const text of paragraphs) {
-      const prepared = prepareText(fonts!, [
-        { text, face: { family: 'serif', bold: false }, size: SIZE, color: '#000000' },
-      ]);
-      const lines = setLines(prepared, { width: w * SIZE, indent: 2 * SIZE, justify: true });
-      pages.push({
-        items: lines.map((line, k) => ({ kind: 'text', x: LEFT, baseline: 60 + k * 1.7 * SIZE, line })),
-        boxes: [],
-      });
-    }
-  const geometry = computeGeometry({ ...DEFAULT_THEME, page: { ...DEFAULT_THEME.page, size: [420, 2400] } })!;
-  const doc: Composition = {
-    lang: 'zh-CN',
-    meta: { title: 'latin sweep', creationDate: new Date(0) },
-    geometry,
-    pages,
-    furniture: {
-      runningLeft: '',
-      runningRight: '',
-      running: { font: 'sans', bold: false, size: 8, color: '#000000', rule: '#000000' },
-      folio: {
-        font: 'sans',
-        bold: false,
-        size: 8,
-        color: '#000000',
-        format: '第 {page} 页 / 共 {pages} 页',
-        first: true,
-      },
-    },
-    families: new Set(['serif']),
-  };
-  return emitPdf(doc, fonts!, new BuildLimits());
-}
-
 describe('Latin-heavy paragraphs on the PDF, widths 12–30 characters', () => {
   let pdf: Buffer;
   let pages: Glyph[][];
   let reports: LineReport[];
   beforeAll(async () => {
-    pdf = await sweepPdf(LATIN_PARAGRAPHS);
+    pdf = await sweepPdf({
+      paragraphs: LATIN_PARAGRAPHS,
+      widths: WIDTHS,
+      size: SIZE,
+      left: LEFT,
+      page: [420, 2400],
+      title: 'latin sweep',
+    });
     if (process.env.LATIN_PDF) (await import('node:fs')).writeFileSync(process.env.LATIN_PDF, pdf);
     pages = await readGlyphs(pdf);
     reports = pages.map((page, n) => {
