@@ -180,7 +180,6 @@ export function breakParagraph(p: Prepared, from: number, opts: ParagraphOptions
       if (bestHere) best[b] = bestHere;
     }
     if (best[n]) {
-      if (process.env.DEBUG_KP) console.log('pass', emergency, tolerance);
       const breaks: number[] = [];
       for (let b = n; b > from; b = best[b]!.prev) breaks.push(b);
       return breaks.reverse();
