@@ -24,6 +24,7 @@ export const DEFAULT_LIMITS = {
 export class BuildLimits {
   /** performance.now() past which the build stops. */
   readonly deadline: number;
+  private nextMemoryCheck = 0;
 
   constructor(
     readonly maxPages: number = DEFAULT_LIMITS.maxPages,
@@ -46,9 +47,14 @@ export class BuildLimits {
    * loops call it now and then: every stage that can run away, per figure, page and column).
    */
   checkTime(): void {
-    if (process.memoryUsage.rss() > this.maxMemoryMb * 2 ** 20)
-      throw new LimitExceeded('limit:memory', `the build used more than ${this.maxMemoryMb} MB of memory`);
-    if (performance.now() > this.deadline)
+    const now = performance.now();
+    // Reading the resident set size is a system call: at most every 50 ms (long loops call this thousands of times).
+    if (now >= this.nextMemoryCheck) {
+      this.nextMemoryCheck = now + 50;
+      if (process.memoryUsage.rss() > this.maxMemoryMb * 2 ** 20)
+        throw new LimitExceeded('limit:memory', `the build used more than ${this.maxMemoryMb} MB of memory`);
+    }
+    if (now > this.deadline)
       throw new LimitExceeded(
         'limit:time',
         `the build took longer than ${this.timeLimitMs < 10_000 ? (this.timeLimitMs / 1000).toFixed(1) : Math.round(this.timeLimitMs / 1000)} s`,

@@ -12,12 +12,22 @@
  * This module imports nothing: templates render before charts, and neither imports the other.
  */
 
+// Number.toLocaleString with options builds a formatter each call (costly in charts' many ticks): keep them.
+const formatters = new Map<string, Intl.NumberFormat>();
+
 function digits(v: number, min: number, max: number, grouping: boolean): string {
-  const s = v.toLocaleString('en-US', {
-    minimumFractionDigits: min,
-    maximumFractionDigits: max,
-    useGrouping: grouping,
-  });
+  const key = `${min}:${max}:${grouping}`;
+  let f = formatters.get(key);
+  if (!f)
+    formatters.set(
+      key,
+      (f = new Intl.NumberFormat('en-US', {
+        minimumFractionDigits: min,
+        maximumFractionDigits: max,
+        useGrouping: grouping,
+      })),
+    );
+  const s = f.format(v);
   // -0, or a negative rounded to zero: "-0.0" is no number a reader writes. A negative number takes the minus
   // sign U+2212 (as wide as +, never broken from its digits), not the hyphen-minus.
   return /^-[0.,]*$/.test(s) ? s.slice(1) : s.replace(/^-/, '\u2212');
