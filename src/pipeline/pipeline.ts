@@ -7,8 +7,8 @@ import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
-import { loadFontSet } from '../fonts/fonts.js';
-import { computeGeometry } from '../page/geometry.js';
+import { loadFontSet, type FontSet } from '../fonts/fonts.js';
+import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
 import type { RenderedChart } from '../charts/render.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
@@ -19,7 +19,7 @@ import { outputDiagnostic, writeFileAtomic } from '../emit/write.js';
 import { BuildLimits, LimitExceeded } from '../build/limits.js';
 import type { ReportRequest } from '../build/request.js';
 import { plainText, type Block, type DocumentTree, type Figure, type TextBlock } from '../document/types.js';
-import { checkThemeFonts } from '../theme/theme.js';
+import { checkThemeFonts, type Theme } from '../theme/theme.js';
 
 /** A report to build (src/build/request.ts) and how: written or only returned, checked only, its chart cache. */
 export interface BuildOptions extends ReportRequest {
@@ -83,6 +83,49 @@ function locateInData(d: Diagnostic, data: LoadedData): Diagnostic {
       ? { related: [...(d.related ?? []), { place: d.place, message: 'set by the template here' }] }
       : {}),
   };
+}
+
+/** The tables the data refers to, read before the schema check so that it checks their rows too. */
+async function readTables(data: LoadedData, pack: TemplatePack, roots: readonly string[] | undefined) {
+  // The table readers (exceljs, csv-parse) are loaded only for data that has a table.
+  if (findTableReferences(data.value).length === 0) return { data, files: [] as string[], diagnostics: [] };
+  const { resolveTables } = await import('../tables/resolve.js');
+  return resolveTables(data, { schema: pack.schema?.validate.schema, ...(roots ? { roots } : {}) });
+}
+
+/** The charts of a document that has figures; the chart stack (Chart.js, canvas) is loaded only then. */
+async function drawCharts(
+  tree: DocumentTree,
+  data: LoadedData,
+  theme: Theme,
+  fonts: FontSet,
+  geometry: Geometry,
+  o: { cacheDir: string | false | undefined; outFile: string; limits: BuildLimits },
+) {
+  const [{ renderFigures }, { cacheDirFor }] = await Promise.all([
+    import('../charts/figures.js'),
+    import('../charts/cache.js'),
+  ]);
+  return renderFigures(tree, data, theme, fonts, geometry, {
+    cacheDir: o.cacheDir ?? cacheDirFor(o.outFile),
+    limits: o.limits,
+  });
+}
+
+/**
+ * The standards the PDF declares: the request's (--pdf-standard), else the theme's (checked with the theme); a
+ * request that names none Briefing knows stops the build.
+ */
+function standardsOf(given: string, diagnostics: Diagnostic[]) {
+  const standards = parsePdfStandards(given);
+  if (typeof standards === 'string')
+    throw new BuildFailure([
+      ...diagnostics,
+      error('build:pdf-standard', `${standards} (--pdf-standard)`, {
+        hint: 'give ua1,a2u (the default), ua1, a2u, a2b, ua1,a2b or none',
+      }),
+    ]);
+  return standards;
 }
 
 /** Whether any block, at any depth, is a figure. */
@@ -187,53 +230,32 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     if (!pack || !fonts || !loaded.ok || !geometry) throw new BuildFailure(diagnostics);
     // Tables the data refers to, read before the schema check so that it checks their rows too.
-    const resolved =
-      findTableReferences(loaded.data.value).length > 0
-        ? await (
-            await import('../tables/resolve.js')
-          ).resolveTables(loaded.data, {
-            schema: pack.schema?.validate.schema,
-            ...(options.readRoots ? { roots: options.readRoots } : {}),
-          })
-        : { data: loaded.data, files: [], diagnostics: [] };
+    const resolved = await readTables(loaded.data, pack, options.readRoots);
     tables = resolved.files;
     stage('tables', resolved);
     stop();
     const data = resolved.data!;
 
-    // The standards the PDF declares: the request's (--pdf-standard), else the theme's (checked with the theme).
-    const standards = parsePdfStandards(options.pdfStandard ?? pack.theme.pdf.standard);
-    if (typeof standards === 'string')
-      throw new BuildFailure([
-        ...diagnostics,
-        error('build:pdf-standard', `${standards} (--pdf-standard)`, {
-          hint: 'give ua1,a2u (the default), ua1, a2u, a2b, ua1,a2b or none',
-        }),
-      ]);
+    const standards = standardsOf(options.pdfStandard ?? pack.theme.pdf.standard, diagnostics);
     stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
     stop();
     const { markup } = stage('template', renderTemplate(pack, data));
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
-    // The chart stack (Chart.js, canvas) is loaded only for a document that has figures.
-    let charts = new Map<Figure, RenderedChart>();
-    if (hasFigures(tree!.children)) {
-      const [{ renderFigures }, { cacheDirFor }] = await Promise.all([
-        import('../charts/figures.js'),
-        import('../charts/cache.js'),
-      ]);
-      const rendered = stage(
-        'charts',
-        renderFigures(tree!, data, pack.theme, fonts, geometry, {
-          cacheDir: options.cacheDir ?? cacheDirFor(outFile),
-          limits,
-        }),
-      );
-      charts = rendered.charts;
-      chartStats = rendered.stats;
-      stop();
-    }
+    const drawn = hasFigures(tree!.children)
+      ? stage(
+          'charts',
+          await drawCharts(tree!, data, pack.theme, fonts, geometry, {
+            cacheDir: options.cacheDir,
+            outFile,
+            limits,
+          }),
+        )
+      : undefined;
+    const charts = drawn?.charts ?? new Map<Figure, RenderedChart>();
+    chartStats = drawn?.stats;
+    stop();
     const meta = metaOf(tree!, options.creationDate);
     const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {

@@ -4,6 +4,9 @@ import { parseDataText } from '../data/load.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { lightness, parseHex } from './color.js';
 import { PAGE_SIZES } from './pages.js';
+import { checkColors } from './checks.js';
+
+export { checkThemeFonts } from './checks.js';
 import { parsePdfStandards } from '../build/standards.js';
 
 /** Text style of one page element; sizes in points, colours as `#rrggbb` or a palette name. */
@@ -146,80 +149,6 @@ const LENGTH_KEYS = new Set(['top', 'bottom', 'left', 'right']);
 
 /** Where a theme diagnostic points: the value at a pointer, or its key. */
 export type At = (pointer: string, key?: boolean) => Place;
-
-/** Keys whose values are colours: a palette name or #rgb/#rrggbb. */
-const COLOR_KEYS = new Set(['color', 'rule', 'grid']);
-
-/**
- * Every colour the theme uses is a palette name or a hex colour: a misspelt name, `rgb(…)` or a CSS colour name
- * would otherwise reach the PDF and the charts as nothing (black, or no colour at all).
- */
-function checkColors(theme: Theme, at: At): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const names = Object.keys(theme.palette);
-  const check = (v: unknown, pointer: string) => {
-    if (
-      typeof v !== 'string' ||
-      theme.palette[v] !== undefined ||
-      /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(v)
-    )
-      return;
-    const close = nearest(v, names);
-    out.push(
-      error('theme:color', `unknown colour ${JSON.stringify(v)}`, {
-        place: at(pointer),
-        pointer,
-        hint: `${close ? `did you mean "${close}"? ` : ''}a colour is a palette name (${names.join(', ')}) or a hex colour like "#b5121b"`,
-      }),
-    );
-  };
-  const walk = (node: unknown, pointer: string) => {
-    if (!node || typeof node !== 'object' || pointer === '/palette') return;
-    for (const [k, v] of Object.entries(node)) {
-      const p = `${pointer}/${k}`;
-      if (COLOR_KEYS.has(k)) check(v, p);
-      else if (k === 'colors' && Array.isArray(v)) v.forEach((c, i) => check(c, `${p}/${i}`));
-      else walk(v, p);
-    }
-  };
-  walk(theme, '');
-  return out;
-}
-
-/**
- * Every font family the theme names is one the font configuration defines; the places are the theme's own
- * (`placeOf` from parseTheme), with a did-you-mean. Run once the fonts are loaded.
- */
-export function checkThemeFonts(
-  theme: Theme,
-  families: readonly string[],
-  placeOf: At | undefined,
-  themeFile: string,
-): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const walk = (node: unknown, pointer: string) => {
-    if (!node || typeof node !== 'object') return;
-    for (const [k, v] of Object.entries(node)) {
-      const p = `${pointer}/${k}`;
-      if (k === 'font' && typeof v === 'string' && !families.includes(v)) {
-        const close = nearest(v, families);
-        out.push(
-          error(
-            'theme:unknown-font',
-            `the theme sets text in "${v}", which the font configuration does not define`,
-            {
-              place: placeOf ? placeOf(p) : { file: themeFile },
-              pointer: p,
-              hint: `${close ? `did you mean "${close}"? ` : ''}families defined: ${families.join(', ')} (fonts/fonts.yaml)`,
-            },
-          ),
-        );
-      } else if (typeof v === 'object') walk(v, p);
-    }
-  };
-  walk(theme, '');
-  return out;
-}
 
 /**
  * Loads `theme.yaml` over the defaults. Unknown keys and wrong types are diagnostics with positions;
