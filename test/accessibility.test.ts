@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -315,5 +315,33 @@ describe('alt text of a chart', () => {
     const r = await buildReport({ templateDir: annual, dataFile: path.join(bad, 'bad.yaml'), write: false });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.some((d) => /alt/.test(d.pointer ?? ''))).toBe(true);
+  });
+});
+
+describe('languages', () => {
+  it('gives an element written with lang its /Lang, and the document its own', async () => {
+    const dir = tempTree({
+      'pack/template.hbs':
+        '<briefing lang="zh-CN" date="2025-01-28"><headline>标题</headline><body columns="1"><section>' +
+        '<heading>一</heading><p>中文的段落。</p><p lang="en">An English paragraph, read in English.</p>' +
+        '</section></body></briefing>',
+      'd.yaml': 'x: 1\n',
+    });
+    const pdf = await build(path.join(dir, 'pack'), path.join(dir, 'd.yaml'));
+    const pages = await readTagged(pdf);
+    const paragraphs = pdfjsNodes(pages[0]!.tree).filter((n) => n.role === 'P');
+    expect(paragraphs.map((n) => n.lang ?? null)).toEqual([null, 'en']);
+    expect(pdf.toString('latin1')).toMatch(/\/Lang \(zh-CN\)/);
+
+    writeFileSync(
+      path.join(dir, 'pack/template.hbs'),
+      '<briefing date="2025-01-28"><body columns="1"><section><p lang="english!">x</p></section></body></briefing>',
+    );
+    const wrong = await buildReport({
+      templateDir: path.join(dir, 'pack'),
+      dataFile: path.join(dir, 'd.yaml'),
+      write: false,
+    });
+    expect(wrong.diagnostics.map((d) => d.code)).toEqual(['markup:attribute-value']);
   });
 });

@@ -10,6 +10,8 @@ export type Inline =
 interface Located {
   /** Where the element was written in the template (file:line:col), for diagnostics. */
   place?: Place;
+  /** The element's language (`lang`, BCP 47), where it differs from the document's. */
+  lang?: string;
 }
 
 /** Single-line furniture and display text on the front page. */

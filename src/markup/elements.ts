@@ -79,8 +79,19 @@ const ALIGN: AttrRule = {
   },
 };
 
-/** The element's place, spread into its node. */
-const placed = (el: RawElement): { place?: Place } => (el.place ? { place: el.place } : {});
+/** A language tag (BCP 47), as `lang` takes it: zh-CN, zh-Hant-TW, en, en-GB … */
+const LANG: AttrRule = {
+  value: {
+    valid: (v) => /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(v),
+    expected: 'expected a language tag such as en, zh-CN or zh-Hant',
+  },
+};
+
+/** The element's place, and its language where it says one, spread into its node. */
+const placed = (el: RawElement): { place?: Place; lang?: string } => ({
+  ...(el.place ? { place: el.place } : {}),
+  ...(el.attrs.lang ? { lang: el.attrs.lang } : {}),
+});
 
 /** The element children of an element (its text is checked away or is whitespace). */
 const elementsIn = (el: RawElement): RawElement[] =>
@@ -127,7 +138,7 @@ function briefing(el: RawElement, b: Build): { tree?: DocumentTree; diagnostics:
 /** The rule of the document element, `<briefing>`. */
 export const DOCUMENT: RootRule = {
   kind: 'root',
-  attrs: { lang: {}, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
+  attrs: { lang: LANG, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
   content: 'blocks',
   document: briefing,
 };
@@ -138,17 +149,29 @@ export const DOCUMENT: RootRule = {
  */
 export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   briefing: DOCUMENT,
-  kicker: { kind: 'block', attrs: {}, content: 'inline', aliases: ['header'], block: textBlock('kicker') },
-  headline: { kind: 'block', attrs: {}, content: 'inline', aliases: ['h1'], block: textBlock('headline') },
-  deck: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('deck') },
-  dateline: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('dateline') },
+  kicker: {
+    kind: 'block',
+    attrs: { lang: LANG },
+    content: 'inline',
+    aliases: ['header'],
+    block: textBlock('kicker'),
+  },
+  headline: {
+    kind: 'block',
+    attrs: { lang: LANG },
+    content: 'inline',
+    aliases: ['h1'],
+    block: textBlock('headline'),
+  },
+  deck: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('deck') },
+  dateline: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('dateline') },
   lead: {
     kind: 'block',
-    attrs: {},
+    attrs: { lang: LANG },
     content: ['p'],
     block: (el, b) => ({ type: 'lead', children: elementsIn(el).map((p) => paragraph(p, b)), ...placed(el) }),
   },
-  byline: { kind: 'block', attrs: {}, content: 'inline', block: textBlock('byline') },
+  byline: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('byline') },
   kpis: {
     kind: 'block',
     attrs: {},
@@ -176,7 +199,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   },
   section: {
     kind: 'block',
-    attrs: {},
+    attrs: { lang: LANG },
     content: 'blocks',
     except: ['section'],
     aliases: ['div', 'article'],
@@ -184,21 +207,21 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   },
   heading: {
     kind: 'block',
-    attrs: {},
+    attrs: { lang: LANG },
     content: 'inline',
     aliases: ['h2', 'h3', 'h4'],
     block: textBlock('heading'),
   },
   p: {
     kind: 'block',
-    attrs: { indent: {} },
+    attrs: { indent: {}, lang: LANG },
     content: 'inline',
     aliases: ['para', 'paragraph'],
     block: paragraph,
   },
   pullquote: {
     kind: 'block',
-    attrs: {},
+    attrs: { lang: LANG },
     content: 'inline',
     aliases: ['blockquote', 'quote'],
     block: textBlock('pullquote'),

@@ -18,7 +18,14 @@ export class Structure {
     const key = `${role}|${part}`;
     let tag = parts.get(key);
     if (!tag) {
-      tag = { seq: this.tags.length, role, ...(parent ? { parent } : {}) };
+      // An element whose markup names a language says it in the tags (/Lang), for a screen reader's voice.
+      const lang = (node as { lang?: unknown }).lang;
+      tag = {
+        seq: this.tags.length,
+        role,
+        ...(parent ? { parent } : {}),
+        ...(typeof lang === 'string' ? { lang } : {}),
+      };
       this.tags.push(tag);
       parts.set(key, tag);
     }
