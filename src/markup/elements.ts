@@ -79,6 +79,17 @@ const ALIGN: AttrRule = {
   },
 };
 
+/** A language tag (BCP 47: `zh-Hant`, `zh-TW`, `en`): the fonts and the punctuation style follow it. */
+const LANG: AttrRule = {
+  value: {
+    valid: (v) => /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(v),
+    expected: 'expected a language tag such as zh-Hant, zh-TW, zh-HK or zh-CN',
+  },
+};
+
+/** The element's language, spread into its node. */
+const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
+
 /** The element's place, spread into its node. */
 const placed = (el: RawElement): { place?: Place } => (el.place ? { place: el.place } : {});
 
@@ -91,7 +102,13 @@ const textBlock =
   (el: RawElement, b: Build): Block => ({ type, children: b.inlines(el), ...placed(el) });
 
 function paragraph(el: RawElement, b: Build): Paragraph {
-  return { type: 'paragraph', children: b.inlines(el), indent: el.attrs.indent !== 'no', ...placed(el) };
+  return {
+    type: 'paragraph',
+    children: b.inlines(el),
+    indent: el.attrs.indent !== 'no',
+    ...langOf(el),
+    ...placed(el),
+  };
 }
 
 function tableCell(cell: RawElement, b: Build): TableCell {
@@ -127,7 +144,7 @@ function briefing(el: RawElement, b: Build): { tree?: DocumentTree; diagnostics:
 /** The rule of the document element, `<briefing>`. */
 export const DOCUMENT: RootRule = {
   kind: 'root',
-  attrs: { lang: {}, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
+  attrs: { lang: LANG, title: {}, author: {}, subject: {}, keywords: {}, date: {}, running: {} },
   content: 'blocks',
   document: briefing,
 };
@@ -176,11 +193,11 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   },
   section: {
     kind: 'block',
-    attrs: {},
+    attrs: { lang: LANG },
     content: 'blocks',
     except: ['section'],
     aliases: ['div', 'article'],
-    block: (el, b) => ({ type: 'section', children: b.blocks(el), ...placed(el) }),
+    block: (el, b) => ({ type: 'section', children: b.blocks(el), ...langOf(el), ...placed(el) }),
   },
   heading: {
     kind: 'block',
@@ -191,7 +208,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   },
   p: {
     kind: 'block',
-    attrs: { indent: {} },
+    attrs: { indent: {}, lang: LANG },
     content: 'inline',
     aliases: ['para', 'paragraph'],
     block: paragraph,

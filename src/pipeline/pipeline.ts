@@ -7,7 +7,7 @@ import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
-import { loadFontSet } from '../fonts/fonts.js';
+import { familyFor, loadFontSet } from '../fonts/fonts.js';
 import { computeGeometry } from '../page/geometry.js';
 import { renderFigures, type ChartStats } from '../charts/figures.js';
 import { cacheDirFor } from '../charts/cache.js';
@@ -204,9 +204,15 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
+    // Charts are drawn in the document language's family (fonts.yaml `languages:`): Noto Sans TC for zh-Hant.
+    const chartFont = familyFor(fonts, pack.theme.chart.font, tree!.lang);
+    const theme =
+      chartFont === pack.theme.chart.font
+        ? pack.theme
+        : { ...pack.theme, chart: { ...pack.theme.chart, font: chartFont } };
     const { charts, stats } = stage(
       'charts',
-      renderFigures(tree!, data, pack.theme, fonts, geometry, {
+      renderFigures(tree!, data, theme, fonts, geometry, {
         cacheDir: options.cacheDir ?? cacheDirFor(outFile),
         limits,
       }),
@@ -214,7 +220,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
+    const typesetResult = typeset(tree!, theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),
