@@ -57,3 +57,23 @@ export function languageKeys(lang: string | undefined): string[] {
   // `zh` last: the most general entry.
   return [...out.filter((k) => k !== 'zh'), ...(out.includes('zh') ? ['zh'] : [])];
 }
+
+/** The words Briefing itself writes around the text (captions, folios), in Simplified or Traditional characters. */
+export interface FurnitureWords {
+  /** 图 / 圖: a figure's number. */
+  figure: string;
+  /** 单位 / 單位: the unit in a chart's caption. */
+  unit: string;
+  /** 数据来源 / 資料來源: a chart's source line. */
+  source: string;
+  /** 页 / 頁: the folio. */
+  page: string;
+}
+
+const HANS_WORDS: FurnitureWords = { figure: '图', unit: '单位', source: '数据来源', page: '页' };
+const HANT_WORDS: FurnitureWords = { figure: '圖', unit: '單位', source: '資料來源', page: '頁' };
+
+/** The furniture words of a language: Traditional for Traditional Chinese, Simplified otherwise. */
+export function furnitureWords(lang: string | undefined): FurnitureWords {
+  return isTraditionalChinese(lang) ? HANT_WORDS : HANS_WORDS;
+}

@@ -1,4 +1,5 @@
 import { FALLBACK_METRICS } from '../fonts/fonts.js';
+import { furnitureWords } from '../cjk/lang.js';
 import type { Ctx } from './context.js';
 import type { Furniture, PageOut, SetLine } from './model.js';
 import { fontRuns } from './runs.js';
@@ -68,7 +69,8 @@ export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
         furniture: true,
       });
     }
-    const folio = line(`第 ${i + 1} 页 / 共 ${pages.length} 页`, folioStyle);
+    const ye = furnitureWords(ctx.lang).page;
+    const folio = line(`第 ${i + 1} ${ye} / 共 ${pages.length} ${ye}`, folioStyle);
     if (folio)
       furniture.push({
         kind: 'text',
