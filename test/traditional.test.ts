@@ -87,7 +87,8 @@ describe('the language of a text', () => {
       expect(familyFor(fonts, 'serif', t), t).toBe('sans-tc');
       expect(familyFor(fonts, 'sans', t), t).toBe('sans-tc');
     }
-    for (const t of ['zh-CN', 'zh-Hans-HK', 'en', undefined]) expect(familyFor(fonts, 'serif', t)).toBe('serif');
+    for (const t of ['zh-CN', 'zh-Hans-HK', 'en', undefined])
+      expect(familyFor(fonts, 'serif', t)).toBe('serif');
   });
 });
 
@@ -113,10 +114,22 @@ describe('centred punctuation in the line engine', () => {
       ['。', 0.75, 0.75],
       ['」', 1, 0.5],
     ]);
-    expect(widths('字」。字', 'centred').slice(1, 3).map((w) => w[1])).toEqual([0.5, 1]);
+    expect(
+      widths('字」。字', 'centred')
+        .slice(1, 3)
+        .map((w) => w[1]),
+    ).toEqual([0.5, 1]);
     // ：「 — the opening bracket gives up its left half; two stops, a quarter each.
-    expect(widths('說：「字', 'centred').slice(1, 3).map((w) => w[1])).toEqual([1, 0.5]);
-    expect(widths('字；！字', 'centred').slice(1, 3).map((w) => w[1])).toEqual([0.75, 0.75]);
+    expect(
+      widths('說：「字', 'centred')
+        .slice(1, 3)
+        .map((w) => w[1]),
+    ).toEqual([1, 0.5]);
+    expect(
+      widths('字；！字', 'centred')
+        .slice(1, 3)
+        .map((w) => w[1]),
+    ).toEqual([0.75, 0.75]);
   });
 });
 
@@ -199,7 +212,10 @@ describe('the Traditional Chinese sample (data/taipei-office-2024.yaml)', () => 
     expect(list).toMatch(/NotoSansTC/);
     expect(list).not.toMatch(/SC-/);
     const text = (await pdftotext(r.pdf!, '-raw')).replace(/\n/g, '');
-    const data = parse(readFileSync(dataFile, 'utf8')) as { lead: string[]; sections: { paragraphs: string[] }[] };
+    const data = parse(readFileSync(dataFile, 'utf8')) as {
+      lead: string[];
+      sections: { paragraphs: string[] }[];
+    };
     const paragraphs = [...data.lead, ...data.sections.flatMap((x) => x.paragraphs)];
     expect(paragraphs.length).toBeGreaterThan(5);
     for (const p of paragraphs) expect(text).toContain(p);

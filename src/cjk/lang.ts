@@ -52,7 +52,11 @@ export function languageKeys(lang: string | undefined): string[] {
     }
   };
   add(parts);
-  if (parts.length && !parts.some((s) => s === 'hant' || s === 'hans') && ['zh', 'cmn', 'yue'].includes(parts[0]!))
+  if (
+    parts.length &&
+    !parts.some((s) => s === 'hant' || s === 'hans') &&
+    ['zh', 'cmn', 'yue'].includes(parts[0]!)
+  )
     add(['zh', isTraditionalChinese(lang) ? 'hant' : 'hans', ...parts.slice(1)]);
   // `zh` last: the most general entry.
   return [...out.filter((k) => k !== 'zh'), ...(out.includes('zh') ? ['zh'] : [])];
