@@ -72,7 +72,8 @@ function metrics(p: Prepared, a: number, b: number): LineMetrics | undefined {
 /**
  * Places the tokens of one line: even extra space in every gap when a justified line is short (clreq J3),
  * or the excess taken in equal proportion from the blank halves of marks and from Han–Latin gaps when it is
- * long (clreq J2). A stop or closing mark at the line end is set half width (`halt`, GB/T 15834).
+ * long (clreq J2). A stop or closing mark at the line end is set half width (`halt`, GB/T 15834); a centred
+ * stop (Traditional Chinese) keeps its full width there.
  */
 export function placeLine(
   p: Prepared,
@@ -103,15 +104,15 @@ export function placeLine(
     const hyphen = isEnd && b < p.tokens.length && !p.forced[b] && p.hyphen[k] === true;
     const advance = isEnd && (p.halfAtEnd[k] || hyphen) ? p.endWidth[k]! : p.width[k]!;
     const features = isEnd && p.halfAtEnd[k] ? [...p.features[k]!, 'halt'] : p.features[k]!;
-    // An opening mark gives up the blank on its left: draw it further left.
-    const drawX = p.blankLeft[k] ? x - give : x;
+    // An opening mark gives up the blank on its left: draw it further left; a centred stop, half on each side.
+    const drawX = p.blankLeft[k] ? x - give : p.blankCentred[k] ? x - give / 2 : x;
     const placed: PlacedToken = { index: k, x: drawX + p.offset[k]!, cell: drawX, features, advance };
     const tracking = extra ? extra.track + (p.prose[k] ? extra.prose : 0) : 0;
     const inner = tracking * p.inner[k]!;
     if (inner > 0) placed.tracking = tracking;
     if (hyphen) placed.hyphen = true;
     tokens.push(placed);
-    x = drawX + advance + inner - (p.blankLeft[k] ? 0 : give);
+    x = drawX + advance + inner - (p.blankLeft[k] ? 0 : p.blankCentred[k] ? give / 2 : give);
   }
   return { start: a, end: b, tokens, width: x, last };
 }

@@ -111,5 +111,5 @@ export function splitOverlong(p: Prepared, from: number, opts: ParagraphOptions)
     }
   }
   for (const j of p.hardBreaks) hard.add(remap.get(j) ?? tokens.length);
-  return prepare(tokens, p.measurer, hard, opts.check);
+  return prepare(tokens, p.measurer, hard, opts.check, { punctuation: p.punctuation });
 }

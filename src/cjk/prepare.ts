@@ -5,7 +5,10 @@
  * read what is prepared here.
  */
 import { isCompressible, noBreakAfter, noBreakBefore } from './classes.js';
+import type { PunctuationStyle } from './lang.js';
 import type { Token } from './tokens.js';
+
+export type { PunctuationStyle } from './lang.js';
 
 /** Measures text in a style with OpenType features; widths in points. */
 export interface Measurer {
@@ -24,6 +27,11 @@ export interface ParagraphOptions {
   justify: boolean;
   /** Called now and then in long loops: a runaway paragraph can stop the build (by throwing) in time. */
   check?: () => void;
+  /**
+   * Where the stops' ink sits (`punctuationStyle(lang)`): `gb` (the default, mainland) or `centred` (Taiwan,
+   * Hong Kong). Read by `prepare`, which works out the marks' widths.
+   */
+  punctuation?: PunctuationStyle;
 }
 
 /** How many steps of a loop go between two calls of a `check` callback. */
@@ -36,7 +44,10 @@ export interface Prepared {
   hardBreaks: ReadonlySet<number>;
   features: string[][];
   width: number[];
-  /** Width of the token when it ends a line (stop and closing marks take ½ em there, clreq / GB/T 15834). */
+  /**
+   * Width of the token when it ends a line (stop and closing marks take ½ em there, clreq / GB/T 15834; a
+   * centred stop keeps its full width, its ink being in the middle).
+   */
   endWidth: number[];
   /** Where the glyph is drawn inside its cell (a proportional interpunct is centred in a ½ em cell). */
   offset: number[];
@@ -44,6 +55,10 @@ export interface Prepared {
   blank: number[];
   /** Which side the blank is on: opening marks have it on the left. */
   blankLeft: boolean[];
+  /** The blank is on both sides, half each (a centred stop): squeezing takes it from both. */
+  blankCentred: boolean[];
+  /** The punctuation style the paragraph was prepared in. */
+  punctuation: PunctuationStyle;
   /** Glue before token j (j ≥ 1): natural width, shrink, whether a break may happen there. */
   glue: number[];
   glueShrink: number[];
@@ -110,18 +125,35 @@ type Gaps = Pick<
  * Works out everything about a paragraph that does not depend on where lines break: fullwidth dashes (`fwid`),
  * centred ½ em interpuncts (`fwid` + `halt`), compression of adjacent marks to 1.5 em (`halt` on the mark
  * whose blank faces the other, clreq 3.1.6), ¼ em between Han and Western text (clreq 3.4), break rules.
+ * In the `centred` punctuation style (Traditional Chinese) a stop has a ¼ em blank on each side: it keeps its
+ * full width at a line end, and next to another mark it gives up only the quarter that faces it.
  */
 export function prepare(
   tokens: readonly Token[],
   m: Measurer,
   hardBreaks: ReadonlySet<number> = new Set(),
   check?: () => void,
+  opts: Pick<ParagraphOptions, 'punctuation'> = {},
 ): Prepared {
   const n = tokens.length;
   const em = tokens.map((t) => m.em(t.style));
-  const { features, halved } = markFeatures(tokens);
+  const punctuation = opts.punctuation ?? 'gb';
+  const centred = tokens.map((t) => punctuation === 'centred' && t.cls === 'stop');
+  // A centred stop's blank on each side: half of what `halt` takes away (nothing for a mark the font keeps
+  // full width, such as Noto Sans TC's ？).
+  const quarter = tokens.map((t, i) =>
+    centred[i] ? Math.max(0, (m.width(t.text, t.style, []) - m.width(t.text, t.style, ['halt'])) / 2) : 0,
+  );
+  const { features, halved, trimLeft, trimRight } = markFeatures(tokens, centred, quarter);
   const { width, offset } = cellWidths(tokens, m, features, em, check);
-  const halfAtEnd = tokens.map((t, i) => (t.cls === 'stop' || t.cls === 'close') && !halved[i]);
+  for (let i = 0; i < n; i++)
+    if (trimLeft[i]! + trimRight[i]! > 0) {
+      width[i] = width[i]! - trimLeft[i]! - trimRight[i]!;
+      offset[i] = offset[i]! - trimLeft[i]!;
+    }
+  const halfAtEnd = tokens.map(
+    (t, i) => ((t.cls === 'stop' && !centred[i]) || t.cls === 'close') && !halved[i],
+  );
   const hyphen = tokens.map((t) => t.hyphen === true);
   const endWidth = tokens.map((t, i) =>
     halfAtEnd[i]
@@ -151,6 +183,8 @@ export function prepare(
     endWidth,
     blank,
     blankLeft,
+    blankCentred: centred,
+    punctuation,
     glue: gaps.glue,
     glueShrink: gaps.glueShrink,
     stretchable: gaps.stretchable,
@@ -171,10 +205,18 @@ export function prepare(
 
 /**
  * The OpenType features of each token: `fwid` for dashes, `fwid` + `halt` for the interpunct, and `halt` on the
- * mark of two adjacent ones whose blank faces the other (`halved`: the pair takes 1.5 em, clreq 3.1.6).
+ * mark of two adjacent ones whose blank faces the other (`halved`: the pair takes 1.5 em, clreq 3.1.6). A
+ * centred stop (`centred`) before a closing mark or another stop gives up the quarter em (`quarter`) on its
+ * right instead, and a centred stop after one the quarter on its left (`trimLeft`, `trimRight`: points).
  */
-function markFeatures(tokens: readonly Token[]): { features: string[][]; halved: boolean[] } {
+function markFeatures(
+  tokens: readonly Token[],
+  centred: readonly boolean[],
+  quarter: readonly number[],
+): { features: string[][]; halved: boolean[]; trimLeft: number[]; trimRight: number[] } {
   const n = tokens.length;
+  const trimLeft = new Array<number>(n).fill(0);
+  const trimRight = new Array<number>(n).fill(0);
   const features: string[][] = tokens.map((t) =>
     t.cls === 'dash' || t.cls === 'dash2' ? ['fwid'] : t.cls === 'middle' ? ['fwid', 'halt'] : [],
   );
@@ -183,12 +225,17 @@ function markFeatures(tokens: readonly Token[]): { features: string[][]; halved:
     const a = tokens[i]!.cls;
     const b = tokens[i + 1]!.cls;
     if (!isMark(a) || !isMark(b)) continue;
-    // The blank of a closing or stop mark is on its right; of an opening mark, on its left.
-    if ((a === 'close' || a === 'stop') && !halved[i]) halved[i] = true;
+    // The blank of a closing or stop mark is on its right; of an opening mark, on its left; of a centred stop,
+    // a quarter on each side.
+    if ((a === 'close' || (a === 'stop' && !centred[i])) && !halved[i]) halved[i] = true;
     else if (b === 'open') halved[i + 1] = true;
+    else if (centred[i] && trimRight[i] === 0) {
+      trimRight[i] = quarter[i]!;
+      if (centred[i + 1]) trimLeft[i + 1] = quarter[i + 1]!;
+    }
   }
   for (let i = 0; i < n; i++) if (halved[i]) features[i]!.push('halt');
-  return { features, halved };
+  return { features, halved, trimLeft, trimRight };
 }
 
 /** Each token's width with its features, and where its glyph is drawn inside its cell (`offset`). */

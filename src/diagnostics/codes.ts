@@ -77,7 +77,7 @@ export const CODES = {
   'font:unreadable': 'a font file cannot be read as a font',
   'font:collection': 'a font collection (.ttc), which canvas would read wrongly',
   'font:outside': 'a font path outside the fonts folder and the installed font packages',
-  'font:unknown-family': 'a fallback family the configuration does not define',
+  'font:unknown-family': 'a fallback or per-language family (fonts.yaml) the configuration does not define',
   'font:missing-glyph': 'a character no configured font has (it would print as an empty box)',
   // Charts
   'chart:data-missing': 'a figure points at data that is not there',

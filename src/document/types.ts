@@ -25,6 +25,8 @@ export interface Paragraph extends Located {
   children: Inline[];
   /** First-line indent (2em by default); `indent="no"` turns it off. */
   indent: boolean;
+  /** Its language (BCP 47, `lang="zh-Hant"`) where it differs from the document's or its section's. */
+  lang?: string;
 }
 
 export interface Lead extends Located {
@@ -52,6 +54,8 @@ export interface Columns extends Located {
 export interface Section extends Located {
   type: 'section';
   children: Block[];
+  /** The language of its content (BCP 47, `lang="zh-Hant"`) where it differs from the document's. */
+  lang?: string;
 }
 
 /** A chart fed from the data: `data` is the JSON pointer of the figure's spec in the data file. */

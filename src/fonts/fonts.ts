@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sharedFont, UNSHAPED } from './shared.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
+import { languageKeys } from '../cjk/lang.js';
 
 /** One face of a family: the TrueType/OpenType file behind it. */
 export interface FontFace {
@@ -49,6 +50,24 @@ export interface FontSet {
   configFile: string;
   families: ReadonlyMap<string, FontFamily>;
   fallback: readonly string[];
+  /**
+   * Families by language (`languages:` in fonts.yaml): for text in a language (a BCP 47 tag, lower case), a
+   * family the theme names is set in the family given here instead (`zh-hant` → `serif` → `sans-tc`).
+   */
+  languages?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/**
+ * The family text of `family` is set in when it is in `lang`: the `languages:` entry of fonts.yaml that matches
+ * the tag most closely (`zh-Hant` matches `zh-TW`, `zh-HK`, `zh-Hant-TW`), or the family itself.
+ */
+export function familyFor(fonts: FontSet, family: string, lang: string | undefined): string {
+  if (!fonts.languages?.size || !lang) return family;
+  for (const key of languageKeys(lang)) {
+    const map = fonts.languages.get(key);
+    if (map) return map.get(family) ?? family;
+  }
+  return family;
 }
 
 const faceCache = new Map<string, FontFace>();
@@ -139,6 +158,7 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
   const cfg = loaded.data.value as {
     families?: Record<string, Record<string, string>>;
     fallback?: string[];
+    languages?: Record<string, Record<string, string> | null>;
   } | null;
   const families = new Map<string, FontFamily>();
   for (const [name, faces] of Object.entries(cfg?.families ?? {})) {
@@ -214,7 +234,35 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
     diagnostics.push(
       error('font:no-families', 'no font families configured', { place: { file: configFile } }),
     );
-  return { fonts: { configFile, families, fallback: fallback.filter((f) => families.has(f)) }, diagnostics };
+  const languages = new Map<string, Map<string, string>>();
+  for (const [tag, map] of Object.entries(cfg?.languages ?? {})) {
+    const entry = new Map<string, string>();
+    for (const [from, to] of Object.entries(map ?? {})) {
+      const p = `/languages/${tag}/${from}`;
+      if (typeof to !== 'string' || !families.has(to) || !families.has(from)) {
+        const bad = typeof to === 'string' && families.has(to) ? from : String(to);
+        diagnostics.push(
+          warning('font:unknown-family', `languages: ${tag}: family "${bad}" is not defined`, {
+            place: at(p),
+            pointer: p,
+            hint: `families defined: ${[...families.keys()].join(', ')}`,
+          }),
+        );
+        continue;
+      }
+      entry.set(from, to);
+    }
+    languages.set(tag.toLowerCase().replace(/_/g, '-'), entry);
+  }
+  return {
+    fonts: {
+      configFile,
+      families,
+      fallback: fallback.filter((f) => families.has(f)),
+      ...(languages.size ? { languages } : {}),
+    },
+    diagnostics,
+  };
 }
 
 /** The face used for a family and weight, or undefined when the family is not configured. */

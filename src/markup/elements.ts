@@ -79,10 +79,10 @@ const ALIGN: AttrRule = {
   },
 };
 
-/** A language tag (BCP 47), as `lang` takes it: zh-CN, zh-Hant-TW, en, en-GB … */
+/** A language tag (BCP 47: `zh-Hant`, `zh-TW`, `en`): the fonts, the punctuation style and /Lang follow it. */
 const LANG: AttrRule = {
   value: {
-    valid: (v) => /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(v),
+    valid: (v) => /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(v),
     expected: 'expected a language tag such as en, zh-CN or zh-Hant',
   },
 };
@@ -93,6 +93,9 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
   ...(el.attrs.lang ? { lang: el.attrs.lang } : {}),
 });
 
+/** The element's language, spread into its node (placed() spreads it too). */
+const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
+
 /** The element children of an element (its text is checked away or is whitespace). */
 const elementsIn = (el: RawElement): RawElement[] =>
   el.children.filter((x): x is RawElement => typeof x !== 'string');
@@ -102,7 +105,13 @@ const textBlock =
   (el: RawElement, b: Build): Block => ({ type, children: b.inlines(el), ...placed(el) });
 
 function paragraph(el: RawElement, b: Build): Paragraph {
-  return { type: 'paragraph', children: b.inlines(el), indent: el.attrs.indent !== 'no', ...placed(el) };
+  return {
+    type: 'paragraph',
+    children: b.inlines(el),
+    indent: el.attrs.indent !== 'no',
+    ...langOf(el),
+    ...placed(el),
+  };
 }
 
 function tableCell(cell: RawElement, b: Build): TableCell {
@@ -203,7 +212,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     content: 'blocks',
     except: ['section'],
     aliases: ['div', 'article'],
-    block: (el, b) => ({ type: 'section', children: b.blocks(el), ...placed(el) }),
+    block: (el, b) => ({ type: 'section', children: b.blocks(el), ...langOf(el), ...placed(el) }),
   },
   heading: {
     kind: 'block',

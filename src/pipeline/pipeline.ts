@@ -7,7 +7,7 @@ import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
-import { loadFontSet, type FontSet } from '../fonts/fonts.js';
+import { familyFor, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
 import type { RenderedChart } from '../charts/render.js';
@@ -243,10 +243,16 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
+    // Charts are drawn in the document language's family (fonts.yaml `languages:`): Noto Sans TC for zh-Hant.
+    const chartFont = familyFor(fonts, pack.theme.chart.font, tree!.lang);
+    const theme =
+      chartFont === pack.theme.chart.font
+        ? pack.theme
+        : { ...pack.theme, chart: { ...pack.theme.chart, font: chartFont } };
     const drawn = hasFigures(tree!.children)
       ? stage(
           'charts',
-          await drawCharts(tree!, data, pack.theme, fonts, geometry, {
+          await drawCharts(tree!, data, theme, fonts, geometry, {
             cacheDir: options.cacheDir,
             outFile,
             limits,
@@ -257,7 +263,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = drawn?.stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
+    const typesetResult = typeset(tree!, theme, fonts, charts, meta, limits);
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),

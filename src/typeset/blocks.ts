@@ -53,7 +53,14 @@ export function paragraphBlock(b: Paragraph, ctx: Ctx, width: number): ColumnBlo
   };
   ctx.families.add(style.font);
   const tag = ctx.structure.of(b, 'P', ctx.parent);
+  // A paragraph in another language: its fonts and punctuation style are that language's.
+  const outerLang = ctx.lang;
+  if (b.lang && b.lang !== ctx.lang) {
+    tag.lang = b.lang;
+    ctx.lang = b.lang;
+  }
   const text = prepareText(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), ctx.check);
+  ctx.lang = outerLang;
   const variants = setVariants(text, {
     width,
     indent: b.indent ? t.body.indent * t.body.size : 0,

@@ -9,6 +9,7 @@ import { addOut, emptyOut, gridLines, type Out } from './lines.js';
 import type { SetLine } from './model.js';
 import { tagOut } from './structure.js';
 import { chartAlt } from '../charts/alt.js';
+import { furnitureWords } from '../cjk/lang.js';
 import { fontRuns, runStyle } from './runs.js';
 import { prepareText, setLines } from './text.js';
 
@@ -32,10 +33,11 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
   // A Figure of the structure where it stands in the markup, with the chart's words as its /Alt; its caption
   // and source line are its Caption.
   const figure = ctx.structure.of(b, 'Figure', ctx.parent);
-  figure.alt = chartAlt(chart.spec, no);
+  const words = furnitureWords(ctx.lang);
+  figure.alt = chartAlt(chart.spec, no, words.figure);
   const captionTag = ctx.structure.of(b, 'Caption', figure);
   const slot = figureSlot(b, columns, t, ctx.geo);
-  const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（单位：${chart.spec.unit}）` : '';
+  const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（${words.unit}：${chart.spec.unit}）` : '';
   const text = (s: string, style: typeof t.caption): SetLine[] => {
     ctx.families.add(style.font);
     return setLines(prepareText(ctx.fonts, fontRuns(s, runStyle(style, ctx), ctx, b.place), ctx.check), {
@@ -43,8 +45,8 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
       check: ctx.check,
     });
   };
-  const caption = text(`图${no}\u3000${chart.spec.title}${unit}`, t.caption);
-  const source = chart.spec.source ? text(`数据来源：${chart.spec.source}`, t.source) : [];
+  const caption = text(`${words.figure}${no}\u3000${chart.spec.title}${unit}`, t.caption);
+  const source = chart.spec.source ? text(`${words.source}：${chart.spec.source}`, t.source) : [];
   const chartSlots = Math.round(slot.height / ctx.geo.pitch);
   return {
     float: {

@@ -1,4 +1,5 @@
 import { FALLBACK_METRICS } from '../fonts/fonts.js';
+import { furnitureWords } from '../cjk/lang.js';
 import type { Ctx } from './context.js';
 import type { Furniture, PageOut, SetLine } from './model.js';
 import { fontRuns } from './runs.js';
@@ -69,10 +70,12 @@ export function addFurniture(pages: PageOut[], f: Furniture, ctx: Ctx): void {
         furniture: true,
       });
     }
+    // The folio's words follow the document's script (页 in Simplified, 頁 in Traditional Chinese).
+    const format = folioStyle.format.replaceAll('页', furnitureWords(ctx.lang).page);
     const folio =
       i > 0 || folioStyle.first
         ? line(
-            folioStyle.format.replaceAll('{pages}', String(pages.length)).replaceAll('{page}', String(i + 1)),
+            format.replaceAll('{pages}', String(pages.length)).replaceAll('{page}', String(i + 1)),
             folioStyle,
           )
         : undefined;

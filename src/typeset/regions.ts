@@ -125,9 +125,16 @@ function flowsOf(
         case 'section': {
           // A Sect of the structure: its head, paragraphs and figures inside it.
           const outer = ctx.parent;
+          const outerLang = ctx.lang;
           ctx.parent = ctx.structure.of(b, 'Sect', outer);
+          // A section in another language: its text is set in that language's fonts and punctuation style.
+          if (b.lang && b.lang !== ctx.lang) {
+            ctx.parent.lang = b.lang;
+            ctx.lang = b.lang;
+          }
           visit(b.children);
           ctx.parent = outer;
+          ctx.lang = outerLang;
           break;
         }
         case 'columns':

@@ -1,6 +1,6 @@
 import { warning, type Place } from '../diagnostics/diagnostic.js';
 import type { Inline } from '../document/types.js';
-import { faceOf } from '../fonts/fonts.js';
+import { faceOf, familyFor } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle } from '../theme/theme.js';
 import { WESTERN_PART } from '../cjk/classes.js';
 import type { Ctx } from './context.js';
@@ -43,14 +43,23 @@ export interface RunStyle {
 /**
  * Splits text into runs by font: each character goes to the style's family if it has the glyph, else to the
  * first fallback family that has it; a character no configured font has is reported once (never silent tofu).
+ * In a language with families of its own (fonts.yaml `languages:`, e.g. Traditional Chinese), the style's
+ * family and the fallback families are that language's, then the others.
  */
 export function fontRuns(text: string, style: RunStyle, ctx: Ctx, place: Place | undefined): StyledText[] {
   const runs: StyledText[] = [];
-  const order = [style.font, ...ctx.fonts.fallback.filter((f) => f !== style.font)];
+  const own = familyFor(ctx.fonts, style.font, ctx.lang);
+  const order = [
+    ...new Set([
+      own,
+      ...ctx.fonts.fallback.map((f) => familyFor(ctx.fonts, f, ctx.lang)),
+      ...ctx.fonts.fallback,
+    ]),
+  ];
   const tracking = (style.tracking ?? 0) * style.size;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    let family = style.font;
+    let family = own;
     if (ch === '\u00b7') {
       // GB/T 15834's interpunct is a centred, full-width-class mark: take it from a family whose glyph is
       // the CJK form (Noto Sans SC's), not a proportional Latin middle dot (Noto Serif SC's).
@@ -109,7 +118,12 @@ export function inlineRuns(
       const run = { font: style.font, bold, size: style.size, color, tracking: style.tracking };
       if (x.type === 'text') out.push(...fontRuns(x.value, run, ctx, place));
       else if (x.type === 'break')
-        out.push({ text: '\n', face: { family: style.font, bold }, size: style.size, color });
+        out.push({
+          text: '\n',
+          face: { family: familyFor(ctx.fonts, style.font, ctx.lang), bold },
+          size: style.size,
+          color,
+        });
       else if (x.type === 'strong') walk(x.children, true, color);
       else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
     }

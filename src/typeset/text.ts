@@ -4,6 +4,7 @@ import { prepare, type Measurer, type Prepared } from '../cjk/prepare.js';
 import { splitOverlong } from '../cjk/overlong.js';
 import { tokenize } from '../cjk/tokens.js';
 import { breakVariants } from '../cjk/variants.js';
+import { punctuationStyle } from '../cjk/lang.js';
 import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
 import type { FaceRef, SetLine, SetRun } from './model.js';
 
@@ -59,6 +60,7 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
 
 /**
  * Tokenises and measures styled text once (src/cjk): a line break (`\n`, from `<br/>`) ends a line there.
+ * The punctuation style (where stops sit in the em box) follows the language of the text's first run.
  * The result can be broken at any width (setLines).
  */
 export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
@@ -69,7 +71,12 @@ export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?:
   tokens.forEach((t, k) => {
     if (t.text.includes('\n')) hard.add(k + 1);
   });
-  return { prepared: prepare(tokens, measurerFor(fonts, runs), hard, check), styles: runs };
+  // Where the stops sit is the paragraph's language's (its first run's): centred for Traditional Chinese.
+  const punctuation = punctuationStyle(runs.find((r) => r.text.trim() !== '')?.lang);
+  return {
+    prepared: prepare(tokens, measurerFor(fonts, runs), hard, check, { punctuation }),
+    styles: runs,
+  };
 }
 
 /** Breaks prepared text into lines of the measure (optimal fit over the whole text) and sets each. */

@@ -17,6 +17,9 @@ export interface Sweep {
   /** The page's size: tall enough for the longest paragraph at the narrowest width. */
   page: [number, number];
   title: string;
+  /** The family and the language the paragraphs are set in (default serif, zh-CN). */
+  family?: string;
+  lang?: string;
 }
 
 /**
@@ -29,7 +32,13 @@ export async function sweepPdf(s: Sweep): Promise<Buffer> {
   for (const w of s.widths)
     for (const text of s.paragraphs) {
       const prepared = prepareText(fonts!, [
-        { text, face: { family: 'serif', bold: false }, size: s.size, color: '#000000' },
+        {
+          text,
+          face: { family: s.family ?? 'serif', bold: false },
+          size: s.size,
+          color: '#000000',
+          ...(s.lang ? { lang: s.lang } : {}),
+        },
       ]);
       const lines = setLines(prepared, { width: w * s.size, indent: 2 * s.size, justify: true });
       pages.push({
@@ -39,17 +48,17 @@ export async function sweepPdf(s: Sweep): Promise<Buffer> {
     }
   const geometry = computeGeometry({ ...DEFAULT_THEME, page: { ...DEFAULT_THEME.page, size: s.page } })!;
   const doc: Composition = {
-    lang: 'zh-CN',
+    lang: s.lang ?? 'zh-CN',
     meta: { title: s.title, creationDate: new Date(0) },
     geometry,
     pages,
     furniture: {
       runningLeft: '',
       runningRight: '',
-      running: { font: 'sans', bold: false, size: 8, color: '#000000', rule: '#000000' },
-      folio: { ...DEFAULT_THEME.folio, size: 8, color: '#000000' },
+      running: { font: s.family ?? 'sans', bold: false, size: 8, color: '#000000', rule: '#000000' },
+      folio: { ...DEFAULT_THEME.folio, font: s.family ?? 'sans', size: 8, color: '#000000' },
     },
-    families: new Set(['serif']),
+    families: new Set([s.family ?? 'serif']),
   };
   return emitPdf(doc, fonts!, new BuildLimits());
 }
