@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { sharedFont, UNSHAPED } from './shared.js';
@@ -72,26 +72,56 @@ export function familyFor(fonts: FontSet, family: string, lang: string | undefin
 
 const faceCache = new Map<string, FontFace>();
 
+/**
+ * A font file's header is a TrueType or OpenType one, with as many table records as it says: a file that is no
+ * font is refused when the font configuration loads, before the font itself is parsed (on first use).
+ */
+function checkSfnt(file: string, size: number): void {
+  const head = Buffer.alloc(12);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const tag = head.readUInt32BE(0);
+  const tables = head.readUInt16BE(4);
+  const sfnt = tag === 0x00010000 || tag === 0x4f54544f /* OTTO */ || tag === 0x74727565; /* true */
+  if (!sfnt || tables === 0 || size < 12 + 16 * tables)
+    throw new Error('not a TrueType or OpenType font file');
+}
+
 function openFace(file: string): FontFace {
   const st = statSync(file);
   const key = `${file}|${st.size}|${st.mtimeMs}`;
   const cached = faceCache.get(key);
   if (cached) return cached;
-  const f = sharedFont(file);
-  const upm = f.unitsPerEm;
+  checkSfnt(file, st.size);
+  // The font is parsed on first use: a family a document never sets (Noto Sans TC in a Simplified Chinese
+  // document, 7 MB a face) costs nothing.
+  let parsed: ReturnType<typeof sharedFont> | undefined;
+  const font = () => (parsed ??= sharedFont(file));
   // Widths by text and features, kept for the process (a warm build measures mostly what it measured before).
   const widths = new Map<string, number>();
   const face: FontFace = {
     file,
-    postscriptName: f.postscriptName,
-    ascender: f.ascent / upm,
-    descender: f.descent / upm,
-    has: (cp) => f.hasGlyphForCodePoint(cp),
+    get postscriptName() {
+      return font().postscriptName;
+    },
+    get ascender() {
+      return font().ascent / font().unitsPerEm;
+    },
+    get descender() {
+      return font().descent / font().unitsPerEm;
+    },
+    has: (cp) => font().hasGlyphForCodePoint(cp),
     advance: (text, features) => {
       const k = features?.length ? `${features.join(',')}\u0000${text}` : text;
       let w = widths.get(k);
       if (w === undefined) {
         if (widths.size > 200_000) widths.clear();
+        const f = font();
+        const upm = f.unitsPerEm;
         const cp = text.codePointAt(0)!;
         w =
           !features?.length && UNSHAPED.test(text) && f.hasGlyphForCodePoint(cp)
