@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sharedFont, UNSHAPED } from './shared.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
+import { PACKAGE_ROOT } from '../build/paths.js';
 
 /** One face of a family: the TrueType/OpenType file behind it. */
 export interface FontFace {
@@ -89,12 +90,18 @@ function openFace(file: string): FontFace {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Where `npm:` fonts are looked for: beside the fonts.yaml, the working folder, then Briefing's own installation
+ * (so a pack's fonts.yaml can name Briefing's Noto fonts when Briefing is installed globally or elsewhere).
+ */
+const npmSearchPaths = (fontsDir: string) => [fontsDir, process.cwd(), PACKAGE_ROOT];
+
 function npmPackageJson(spec: string, fontsDir: string): string | undefined {
   const rest = spec.slice(4);
   const parts = rest.split('/');
   const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   try {
-    return require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+    return require.resolve(`${pkgName}/package.json`, { paths: npmSearchPaths(fontsDir) });
   } catch {
     return undefined;
   }
@@ -108,7 +115,7 @@ export function resolveFontPath(spec: string, fontsDir: string): string | undefi
     const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
     const inner = parts.slice(rest.startsWith('@') ? 2 : 1).join('/');
     try {
-      const pkgJson = require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+      const pkgJson = require.resolve(`${pkgName}/package.json`, { paths: npmSearchPaths(fontsDir) });
       return path.join(path.dirname(pkgJson), inner);
     } catch {
       return undefined;
