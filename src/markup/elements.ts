@@ -1,5 +1,5 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+import type { Block, DocumentTree, Inline, Kpi, Length, Paragraph, TableCell } from '../document/types.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -78,6 +78,14 @@ const ALIGN: AttrRule = {
     expected: 'expected left, center or right',
   },
 };
+
+const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
+
+/** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
+function length(v: string | undefined): Length | undefined {
+  const m = v === undefined ? null : LENGTH.exec(v.trim());
+  return m && Number(m[1]) > 0 ? { value: Number(m[1]), unit: m[2] as Length['unit'] } : undefined;
+}
 
 /** The element's place, spread into its node. */
 const placed = (el: RawElement): { place?: Place } => (el.place ? { place: el.place } : {});
@@ -218,7 +226,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       },
     },
     content: 'empty',
-    aliases: ['img', 'chart'],
+    aliases: ['chart'],
     block: (el) => ({
       type: 'figure',
       data: el.attrs.data!,
@@ -226,6 +234,42 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       ...(el.attrs.span === 'page' ? { span: 'page' as const } : {}),
       ...placed(el),
     }),
+  },
+  image: {
+    kind: 'block',
+    attrs: {
+      src: { required: true },
+      alt: {
+        required: true,
+        value: { valid: (v) => v.trim() !== '', expected: 'expected words saying what the image shows' },
+      },
+      width: {
+        value: {
+          valid: (v) => v === 'column' || length(v) !== undefined,
+          expected: 'expected a length in mm, pt or em (e.g. "30mm") or "column"',
+        },
+      },
+      height: {
+        value: {
+          valid: (v) => length(v) !== undefined,
+          expected: 'expected a length in mm, pt or em (e.g. "12mm")',
+        },
+      },
+    },
+    content: 'empty',
+    aliases: ['img', 'logo', 'picture'],
+    block: (el) => {
+      const width = el.attrs.width === 'column' ? ('column' as const) : length(el.attrs.width);
+      const height = length(el.attrs.height);
+      return {
+        type: 'image',
+        src: el.attrs.src!,
+        alt: el.attrs.alt!.trim(),
+        ...(width ? { width } : {}),
+        ...(height ? { height } : {}),
+        ...placed(el),
+      };
+    },
   },
   table: {
     kind: 'block',

@@ -11,6 +11,7 @@ import { loadFontSet } from '../fonts/fonts.js';
 import { computeGeometry } from '../page/geometry.js';
 import { renderFigures, type ChartStats } from '../charts/figures.js';
 import { cacheDirFor } from '../charts/cache.js';
+import { loadImages } from '../images/load.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
 import type { Composition } from '../typeset/model.js';
 import { emitPdf } from '../emit/pdf.js';
@@ -204,6 +205,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
+    // The pack's image files, checked and read; their faults are reported with the charts'.
+    const { images } = stage('images', loadImages(tree!.children, pack.dir));
     const { charts, stats } = stage(
       'charts',
       renderFigures(tree!, data, pack.theme, fonts, geometry, {
@@ -214,7 +217,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits);
+    const typesetResult = typeset(tree!, pack.theme, fonts, charts, meta, limits, images);
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),
