@@ -39,7 +39,7 @@ function pngHeader(w: number, h: number): Buffer {
 
 const SVG =
   '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect width="50" height="50" fill="#00f"/></svg>';
-const place = { file: 'template.hbs', start: { line: 3, col: 5 } };
+const place = { file: 'template.hbs', start: { line: 3, column: 5 } };
 
 describe('loading an <image> file of the pack', () => {
   const pack = tempTree({
