@@ -52,6 +52,13 @@ describe('loading an <image> file of the pack', () => {
     'bomb.png': pngHeader(50_000, 50_000),
     'side.png': pngHeader(20_000, 10),
     'entities.svg': '<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg viewBox="0 0 1 1">&a;</svg>',
+    'text.svg': '<svg viewBox="0 0 10 10"><text x="0" y="8">公司</text></svg>',
+    'damaged.png': (() => {
+      const b = raster('image/png');
+      for (let i = 40; i < b.length - 20; i++) b[i]! ^= 0x5a;
+      return b;
+    })(),
+    'truncated.jpg': raster('image/jpeg', 80, 80).subarray(0, 300),
     'nosize.svg': '<svg xmlns="http://www.w3.org/2000/svg"><rect width="5" height="5"/></svg>',
     'huge.svg': `<svg viewBox="0 0 1 1"><!--${'x'.repeat(MAX_IMAGE_BYTES)}--></svg>`,
     'folder/x.txt': 'x',
@@ -92,6 +99,10 @@ describe('loading an <image> file of the pack', () => {
     expect(code('folder/x.txt')).toEqual(['image:format']);
     expect(code('entities.svg')).toEqual(['image:format']);
     expect(code('nosize.svg')).toEqual(['image:format']);
+    // Damaged files are found here, not by the emitter (which would stop with an internal error).
+    expect(code('damaged.png')).toEqual(['image:format']);
+    expect(code('truncated.jpg')).toEqual(['image:format']);
+    expect(load('text.svg').diagnostics[0]!.message).toMatch(/SVG with <text>/);
     // 2.5 billion pixels claimed by a 33-byte file: refused from the header, before any decoding.
     expect(load('bomb.png').diagnostics[0]!.message).toMatch(/50000 × 50000 pixels/);
     expect(code('side.png')).toEqual(['image:too-large']);

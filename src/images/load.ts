@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import type { Block, ImageBlock } from '../document/types.js';
@@ -56,9 +57,31 @@ function jpegSize(b: Buffer): { width: number; height: number } | undefined {
   return undefined;
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * Why a PNG or JPEG does not decode (a damaged or truncated file), or undefined when it does: decoded once here
+ * with canvas (libpng, libjpeg: checksums and the compressed data), after its header passed the pixel limit, so
+ * that the emitter never meets a file it cannot draw.
+ */
+function decodeFailure(bytes: Buffer): string | undefined {
+  const { Image } = require('canvas') as typeof import('canvas');
+  const img = new Image();
+  let failure: string | undefined;
+  img.onerror = (e: Error) => {
+    failure = e.message;
+  };
+  img.src = bytes;
+  return failure ?? (img.complete && img.width > 0 ? undefined : 'it has no pixels');
+}
+
 /** An SVG's root element and its size in points (width/height, else the viewBox in pixels). */
-function svgSize(text: string): { width: number; height: number } | 'no-svg' | 'entities' | 'no-size' {
+function svgSize(
+  text: string,
+): { width: number; height: number } | 'no-svg' | 'entities' | 'text' | 'no-size' {
   if (/<!ENTITY/i.test(text)) return 'entities';
+  // svg-to-pdfkit would set its text in a standard PDF font, unembedded and without Chinese.
+  if (/<(?:[\w-]+:)?text\b/.test(text)) return 'text';
   const head = text.replace(/^\uFEFF/, '').replace(/<\?xml[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, '');
   const tag = /^\s*<svg\b[^>]*>/.exec(head)?.[0];
   if (!tag) return 'no-svg';
@@ -148,6 +171,13 @@ export function loadImage(
         `<image src="${src}">: ${width} × ${height} pixels, over the limit of ${MAX_IMAGE_PIXELS / 1e6} million pixels (${MAX_IMAGE_SIDE} a side)`,
         'scale the image down: 300 pixels to the inch at its printed size is enough',
       );
+    const failure = decodeFailure(bytes);
+    if (failure)
+      return fail(
+        'image:format',
+        `<image src="${src}">: the ${format.toUpperCase()} file is damaged (${failure})`,
+        'export or download the image again',
+      );
     return { image: { format, bytes, width: width * PX, height: height * PX }, diagnostics: [] };
   }
   const text = bytes.toString('utf8');
@@ -163,6 +193,12 @@ export function loadImage(
       'image:format',
       `<image src="${src}">: an SVG that declares XML entities`,
       'remove the <!DOCTYPE …> with its <!ENTITY …> declarations (Briefing does not expand them)',
+    );
+  if (svg === 'text')
+    return fail(
+      'image:format',
+      `<image src="${src}">: an SVG with <text>, which would be set in a font the PDF does not embed`,
+      'convert its text to outlines (Inkscape: Path → Object to Path), or write the text in the template',
     );
   if (svg === 'no-size')
     return fail(
