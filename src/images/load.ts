@@ -171,11 +171,11 @@ export function loadImage(
         `<image src="${src}">: ${width} × ${height} pixels, over the limit of ${MAX_IMAGE_PIXELS / 1e6} million pixels (${MAX_IMAGE_SIDE} a side)`,
         'scale the image down: 300 pixels to the inch at its printed size is enough',
       );
-    const failure = decodeFailure(bytes);
-    if (failure)
+    // canvas's own words for a failure are no help (libpng's "out of memory" for a bad checksum): not shown.
+    if (decodeFailure(bytes))
       return fail(
         'image:format',
-        `<image src="${src}">: the ${format.toUpperCase()} file is damaged (${failure})`,
+        `<image src="${src}">: the ${format.toUpperCase()} file is damaged: it does not decode`,
         'export or download the image again',
       );
     return { image: { format, bytes, width: width * PX, height: height * PX }, diagnostics: [] };
