@@ -11,6 +11,7 @@ const e2e = [
   'test/batch.test.ts',
   'test/build.test.ts',
   'test/cli.test.ts',
+  'test/install.test.ts',
   'test/makeup.test.ts',
   'test/preview.e2e.test.ts',
   'test/queue.test.ts',

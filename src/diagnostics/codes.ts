@@ -60,6 +60,13 @@ export const CODES = {
   'markup:attribute-value': 'an attribute\u2019s value is not one it takes',
   'markup:misplaced': 'an element where it may not stand',
   'markup:stray-text': 'text where only elements may stand',
+  // Images (<image src=… alt=…>: src/images/)
+  'image:missing': 'an <image> file that does not exist in the template pack, or is not a regular file',
+  'image:outside-pack':
+    'an <image> path that leads outside the template pack (absolute, .., or a symbolic link out)',
+  'image:format': 'an <image> file that is not PNG, JPEG or SVG (or is damaged)',
+  'image:too-large': 'an <image> file or its pixel dimensions over the limits',
+  'image:too-wide': 'an <image> wider than its column: set at the column\u2019s width instead',
   // Theme
   'theme:unknown-key': 'a theme key Briefing does not know (ignored)',
   'theme:type-mismatch': 'a theme value of the wrong type',

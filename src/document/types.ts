@@ -83,11 +83,30 @@ export interface Table extends Located {
   rows: TableCell[][];
 }
 
+/** A length of an `<image>` attribute: millimetres, points or ems of the body size. */
+export interface Length {
+  value: number;
+  unit: 'mm' | 'pt' | 'em';
+}
+
+/** A PNG, JPEG or SVG file of the template pack, set in the flow (or above the columns) with its alt text. */
+export interface ImageBlock extends Located {
+  type: 'image';
+  /** The file's path, relative to the pack folder. */
+  src: string;
+  /** What the image shows, for the tagged PDF's Figure (/Alt). */
+  alt: string;
+  /** Its width: a length, or `column` (the column's measure); from the height or the file when absent. */
+  width?: Length | 'column';
+  height?: Length;
+}
+
 export interface PageBreak extends Located {
   type: 'pagebreak';
 }
 
-export type Block = TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | Table | PageBreak;
+export type Block =
+  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak;
 
 /** The parsed document: the tree that the template's markup describes. */
 export interface DocumentTree {

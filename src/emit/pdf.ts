@@ -156,6 +156,23 @@ function draw(
         pdf.restore();
       }
       return;
+    case 'image':
+      // A file of the pack (images/load.ts checked its place, size and format): PNG and JPEG through pdfkit,
+      // SVG like a chart's drawing, never opening a file it names.
+      if (d.image.bytes) pdf.image(d.image.bytes, d.x, d.y, { width: d.width, height: d.height });
+      else {
+        pdf.save();
+        svgToPdfkit(pdf, sized(d.image.svg!, d.width, d.height), d.x, d.y, {
+          width: d.width,
+          height: d.height,
+          assumePt: true,
+          useCSS: false,
+          imageCallback: (link) =>
+            /^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : '',
+        });
+        pdf.restore();
+      }
+      return;
     case 'bookmark':
       pdf.outline.addItem(d.title, { expanded: false });
   }

@@ -59,7 +59,10 @@ export function declareStandards(pdf: PdfKitDoc, standards: PdfStandards, modDat
             <pdfaid:conformance>${standards.pdfa === '2u' ? 'U' : 'B'}</pdfaid:conformance>
         </rdf:Description>`);
     if (standards.ua1) pdf.appendXML(PDFUA_EXTENSION);
-    icc ??= readFileSync(require.resolve('pdfkit/js/data/sRGB_IEC61966_2_1.icc'));
+    // pdfkit is pdfmake's dependency, not Briefing's: resolved from pdfmake, as an installed package nests it.
+    icc ??= readFileSync(
+      createRequire(require.resolve('pdfmake')).resolve('pdfkit/js/data/sRGB_IEC61966_2_1.icc'),
+    );
     const profile = pdf.ref({ Length: icc.length, N: 3 });
     profile.write(icc);
     profile.end();

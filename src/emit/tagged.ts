@@ -27,7 +27,7 @@ export class Tagger {
   enter(d: Drawn): void {
     if (d.kind === 'bookmark') return;
     const want: StructTag | Artifact =
-      d.kind === 'text' || d.kind === 'chart'
+      d.kind === 'text' || d.kind === 'chart' || d.kind === 'image'
         ? (d.tag ?? (d.kind === 'text' && d.furniture ? 'Pagination' : 'Layout'))
         : d.furniture
           ? 'Pagination'

@@ -2,9 +2,10 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { sharedFont, UNSHAPED } from './shared.js';
-import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { parseDataText } from '../data/load.js';
 import { languageKeys } from '../cjk/lang.js';
+import { PACKAGE_ROOT } from '../build/paths.js';
 
 /** One face of a family: the TrueType/OpenType file behind it. */
 export interface FontFace {
@@ -138,12 +139,18 @@ function openFace(file: string): FontFace {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Where `npm:` fonts are looked for: beside the fonts.yaml, the working folder, then Briefing's own installation
+ * (so a pack's fonts.yaml can name Briefing's Noto fonts when Briefing is installed globally or elsewhere).
+ */
+const npmSearchPaths = (fontsDir: string) => [fontsDir, process.cwd(), PACKAGE_ROOT];
+
 function npmPackageJson(spec: string, fontsDir: string): string | undefined {
   const rest = spec.slice(4);
   const parts = rest.split('/');
   const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   try {
-    return require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+    return require.resolve(`${pkgName}/package.json`, { paths: npmSearchPaths(fontsDir) });
   } catch {
     return undefined;
   }
@@ -157,7 +164,7 @@ export function resolveFontPath(spec: string, fontsDir: string): string | undefi
     const pkgName = rest.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
     const inner = parts.slice(rest.startsWith('@') ? 2 : 1).join('/');
     try {
-      const pkgJson = require.resolve(`${pkgName}/package.json`, { paths: [fontsDir, process.cwd()] });
+      const pkgJson = require.resolve(`${pkgName}/package.json`, { paths: npmSearchPaths(fontsDir) });
       return path.join(path.dirname(pkgJson), inner);
     } catch {
       return undefined;
@@ -192,61 +199,8 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
   } | null;
   const families = new Map<string, FontFamily>();
   for (const [name, faces] of Object.entries(cfg?.families ?? {})) {
-    const open = (weight: 'regular' | 'bold'): FontFace | undefined => {
-      const spec = faces?.[weight];
-      if (spec === undefined) return undefined;
-      const p = `/families/${name}/${weight}`;
-      const file = typeof spec === 'string' ? resolveFontPath(spec, fontsDir) : undefined;
-      if (!file || !existsSync(file)) {
-        diagnostics.push(
-          error('font:file-missing', `font file for ${name} ${weight} not found: ${String(spec)}`, {
-            place: at(p),
-            pointer: p,
-            hint: spec?.startsWith?.('npm:')
-              ? 'run `npm ci` to install the font packages'
-              : 'put the file in fonts/ or fix the path',
-          }),
-        );
-        return undefined;
-      }
-      // Fonts come from the fonts folder or an installed font package, never from elsewhere on the disk.
-      const real = realpathSync(file);
-      const allowedRoots = [
-        realpathSync(fontsDir),
-        ...(spec.startsWith('npm:') ? [realpathSync(path.dirname(npmPackageJson(spec, fontsDir)!))] : []),
-      ];
-      if (!allowedRoots.some((r) => real === r || real.startsWith(r + path.sep))) {
-        diagnostics.push(
-          error('font:outside', `font file for ${name} ${weight} is outside the fonts folder: ${spec}`, {
-            place: at(p),
-            pointer: p,
-            hint: 'put the font file in fonts/ (or install it as an npm package and use npm:…)',
-          }),
-        );
-        return undefined;
-      }
-      if (/\.ttc$/i.test(file)) {
-        diagnostics.push(
-          error('font:collection', `${path.basename(file)} is a font collection (.ttc)`, {
-            place: at(p),
-            pointer: p,
-            hint: 'use a single-face .ttf or .otf: canvas would take the first face of a collection, which is Japanese in Noto CJK',
-          }),
-        );
-        return undefined;
-      }
-      try {
-        return openFace(file);
-      } catch (e) {
-        diagnostics.push(
-          error('font:unreadable', `cannot read font ${path.basename(file)}: ${(e as Error).message}`, {
-            place: at(p),
-            pointer: p,
-          }),
-        );
-        return undefined;
-      }
-    };
+    const open = (weight: 'regular' | 'bold') =>
+      openConfigured(faces?.[weight], name, weight, fontsDir, at, diagnostics);
     const regular = open('regular');
     const bold = open('bold') ?? regular;
     if (regular && bold) families.set(name, { name, regular, bold });
@@ -264,8 +218,90 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
     diagnostics.push(
       error('font:no-families', 'no font families configured', { place: { file: configFile } }),
     );
+  const languages = languageFamilies(cfg?.languages ?? {}, families, at, diagnostics);
+  return {
+    fonts: {
+      configFile,
+      families,
+      fallback: fallback.filter((f) => families.has(f)),
+      ...(languages.size ? { languages } : {}),
+    },
+    diagnostics,
+  };
+}
+
+/** One configured face: its file found (fonts folder or an npm font package), confined, a single face, a font. */
+function openConfigured(
+  spec: string | undefined,
+  name: string,
+  weight: 'regular' | 'bold',
+  fontsDir: string,
+  at: (p: string) => Place,
+  diagnostics: Diagnostic[],
+): FontFace | undefined {
+  if (spec === undefined) return undefined;
+  const p = `/families/${name}/${weight}`;
+  const file = typeof spec === 'string' ? resolveFontPath(spec, fontsDir) : undefined;
+  if (!file || !existsSync(file)) {
+    diagnostics.push(
+      error('font:file-missing', `font file for ${name} ${weight} not found: ${String(spec)}`, {
+        place: at(p),
+        pointer: p,
+        hint: spec?.startsWith?.('npm:')
+          ? 'run `npm ci` to install the font packages'
+          : 'put the file in fonts/ or fix the path',
+      }),
+    );
+    return undefined;
+  }
+  // Fonts come from the fonts folder or an installed font package, never from elsewhere on the disk.
+  const real = realpathSync(file);
+  const allowedRoots = [
+    realpathSync(fontsDir),
+    ...(spec.startsWith('npm:') ? [realpathSync(path.dirname(npmPackageJson(spec, fontsDir)!))] : []),
+  ];
+  if (!allowedRoots.some((r) => real === r || real.startsWith(r + path.sep))) {
+    diagnostics.push(
+      error('font:outside', `font file for ${name} ${weight} is outside the fonts folder: ${spec}`, {
+        place: at(p),
+        pointer: p,
+        hint: 'put the font file in fonts/ (or install it as an npm package and use npm:…)',
+      }),
+    );
+    return undefined;
+  }
+  if (/\.ttc$/i.test(file)) {
+    diagnostics.push(
+      error('font:collection', `${path.basename(file)} is a font collection (.ttc)`, {
+        place: at(p),
+        pointer: p,
+        hint: 'use a single-face .ttf or .otf: canvas would take the first face of a collection, which is Japanese in Noto CJK',
+      }),
+    );
+    return undefined;
+  }
+  try {
+    return openFace(file);
+  } catch (e) {
+    diagnostics.push(
+      error('font:unreadable', `cannot read font ${path.basename(file)}: ${(e as Error).message}`, {
+        place: at(p),
+        pointer: p,
+      }),
+    );
+    return undefined;
+  }
+}
+
+/** fonts.yaml's `languages:`: per language tag, which family stands for which; unknown families are warnings. */
+function languageFamilies(
+  config: Record<string, Record<string, string> | null>,
+  families: ReadonlyMap<string, FontFamily>,
+  at: (p: string) => Place,
+  diagnostics: Diagnostic[],
+): Map<string, Map<string, string>> {
   const languages = new Map<string, Map<string, string>>();
-  for (const [tag, map] of Object.entries(cfg?.languages ?? {})) {
+  for (const [tag, map] of Object.entries(config)) {
     const entry = new Map<string, string>();
     for (const [from, to] of Object.entries(map ?? {})) {
       const p = `/languages/${tag}/${from}`;
@@ -284,15 +320,7 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
     }
     languages.set(tag.toLowerCase().replace(/_/g, '-'), entry);
   }
-  return {
-    fonts: {
-      configFile,
-      families,
-      fallback: fallback.filter((f) => families.has(f)),
-      ...(languages.size ? { languages } : {}),
-    },
-    diagnostics,
-  };
+  return languages;
 }
 
 /** The face used for a family and weight, or undefined when the family is not configured. */

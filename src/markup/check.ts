@@ -54,7 +54,13 @@ export function checkElement(el: RawElement, out: Diagnostic[]): void {
   }
   for (const name of attrs)
     if (rule.attrs[name]!.required && !(name in el.attrs))
-      out.push(error('markup:missing-attribute', `<${el.name}> needs a "${name}" attribute`, place));
+      out.push(
+        error(
+          'markup:missing-attribute',
+          `<${el.name}> needs ${/^[aeiou]/.test(name) ? 'an' : 'a'} "${name}" attribute`,
+          place,
+        ),
+      );
   for (const child of el.children) checkChild(el, rule, child, out);
   // Values are checked after the content, so their diagnostics follow those of the children.
   for (const name of attrs) {

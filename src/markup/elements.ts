@@ -1,5 +1,5 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+import type { Block, DocumentTree, Inline, Kpi, Length, Paragraph, TableCell } from '../document/types.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -95,6 +95,14 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
 
 /** The element's language, spread into its node (placed() spreads it too). */
 const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
+
+const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
+
+/** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
+function length(v: string | undefined): Length | undefined {
+  const m = v === undefined ? null : LENGTH.exec(v.trim());
+  return m && Number(m[1]) > 0 ? { value: Number(m[1]), unit: m[2] as Length['unit'] } : undefined;
+}
 
 /** The element children of an element (its text is checked away or is whitespace). */
 const elementsIn = (el: RawElement): RawElement[] =>
@@ -250,7 +258,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       },
     },
     content: 'empty',
-    aliases: ['img', 'chart'],
+    aliases: ['chart'],
     block: (el) => ({
       type: 'figure',
       data: el.attrs.data!,
@@ -258,6 +266,42 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
       ...(el.attrs.span === 'page' ? { span: 'page' as const } : {}),
       ...placed(el),
     }),
+  },
+  image: {
+    kind: 'block',
+    attrs: {
+      src: { required: true },
+      alt: {
+        required: true,
+        value: { valid: (v) => v.trim() !== '', expected: 'expected words saying what the image shows' },
+      },
+      width: {
+        value: {
+          valid: (v) => v === 'column' || length(v) !== undefined,
+          expected: 'expected a length in mm, pt or em (e.g. "30mm") or "column"',
+        },
+      },
+      height: {
+        value: {
+          valid: (v) => length(v) !== undefined,
+          expected: 'expected a length in mm, pt or em (e.g. "12mm")',
+        },
+      },
+    },
+    content: 'empty',
+    aliases: ['img', 'logo', 'picture'],
+    block: (el) => {
+      const width = el.attrs.width === 'column' ? ('column' as const) : length(el.attrs.width);
+      const height = length(el.attrs.height);
+      return {
+        type: 'image',
+        src: el.attrs.src!,
+        alt: el.attrs.alt!.trim(),
+        ...(width ? { width } : {}),
+        ...(height ? { height } : {}),
+        ...placed(el),
+      };
+    },
   },
   table: {
     kind: 'block',

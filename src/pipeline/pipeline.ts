@@ -11,6 +11,7 @@ import { familyFor, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
 import type { RenderedChart } from '../charts/render.js';
+import { loadImages } from '../images/load.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
 import type { Composition } from '../typeset/model.js';
 import { emitPdf } from '../emit/pdf.js';
@@ -249,6 +250,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       chartFont === pack.theme.chart.font
         ? pack.theme
         : { ...pack.theme, chart: { ...pack.theme.chart, font: chartFont } };
+    // The pack's image files, checked and read; their faults are reported with the charts'.
+    const { images } = stage('images', loadImages(tree!.children, pack.dir));
     const drawn = hasFigures(tree!.children)
       ? stage(
           'charts',
@@ -263,7 +266,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = drawn?.stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    const typesetResult = typeset(tree!, theme, fonts, charts, meta, limits);
+    const typesetResult = typeset(tree!, theme, fonts, charts, meta, limits, images);
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),

@@ -1,6 +1,13 @@
 import { error, warning, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import type { Code } from '../diagnostics/codes.js';
-import { plainText, type DocumentTree, type Figure, type TextBlock } from '../document/types.js';
+import {
+  plainText,
+  type DocumentTree,
+  type Figure,
+  type ImageBlock,
+  type TextBlock,
+} from '../document/types.js';
+import type { LoadedImage } from '../images/load.js';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import type { RenderedChart } from '../charts/render.js';
@@ -21,6 +28,8 @@ export interface Ctx {
   fonts: FontSet;
   geo: Geometry;
   charts: ReadonlyMap<Figure, RenderedChart>;
+  /** The `<image>` files, read and checked (images/load.ts). */
+  images: ReadonlyMap<ImageBlock, LoadedImage>;
   diagnostics: Diagnostic[];
   /** Characters already reported as missing from every font. */
   missing: Set<string>;
@@ -60,6 +69,7 @@ export function typeset(
   charts: ReadonlyMap<Figure, RenderedChart>,
   meta: DocumentMeta,
   limits?: BuildLimits,
+  images: ReadonlyMap<ImageBlock, LoadedImage> = new Map(),
 ): { doc?: Composition; diagnostics: Diagnostic[] } {
   const geo = computeGeometry(theme);
   if (!geo)
@@ -71,6 +81,7 @@ export function typeset(
     fonts,
     geo,
     charts,
+    images,
     diagnostics: [],
     missing: new Set(),
     figureNo: 0,

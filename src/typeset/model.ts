@@ -1,6 +1,7 @@
 import type { Place } from '../diagnostics/diagnostic.js';
 import type { RenderedChart } from '../charts/render.js';
 import type { Geometry } from '../page/geometry.js';
+import type { LoadedImage } from '../images/load.js';
 
 /** A face of the document: a family of the font configuration, regular or bold. */
 export interface FaceRef {
@@ -91,6 +92,15 @@ export type Drawn =
       width: number;
       height: number;
       chart: RenderedChart;
+      tag?: StructTag;
+    }
+  | {
+      kind: 'image';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      image: LoadedImage;
       tag?: StructTag;
     }
   | { kind: 'bookmark'; title: string; level: number; y: number };

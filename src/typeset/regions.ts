@@ -3,6 +3,7 @@ import { columnWidthOf } from '../page/geometry.js';
 import { headingBlock, paragraphBlock, pullquoteBlock, setPullquote, type ColumnBlock } from './blocks.js';
 import type { Ctx } from './context.js';
 import { figureFloat, type ColumnFloat } from './figure.js';
+import { imageBlock } from './image.js';
 import { kickerSpan, kpiSpan, leadSpan, mastheadSpan, textSpan, type SpanBlock } from './masthead.js';
 import { tableBlock } from './table.js';
 import { solid } from './blocks.js';
@@ -166,6 +167,9 @@ function flowsOf(
           if (f) flow.floats.push(f);
           break;
         }
+        case 'image':
+          flow.blocks.push(imageBlock(b, ctx, columnWidth));
+          break;
         case 'table':
           flow.blocks.push(tableBlock(b, ctx, columnWidth));
           break;

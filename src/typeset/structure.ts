@@ -37,6 +37,7 @@ export class Structure {
 export function tagOut<T extends Out>(out: T, tag: StructTag | undefined): T {
   if (tag)
     for (const item of out.items)
-      if ((item.kind === 'text' || item.kind === 'chart') && !item.tag) item.tag = tag;
+      if ((item.kind === 'text' || item.kind === 'chart' || item.kind === 'image') && !item.tag)
+        item.tag = tag;
   return out;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../../build/paths.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import { command, EPILOGUE, EXIT } from '../command.js';
 
@@ -31,11 +32,14 @@ export const initCommand = command({
     for (const d of r.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
     if (r.ok) {
       const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+      // The installed reference: docs/templates.md in this repository, the package's own copy elsewhere.
+      const docs = path.join(PACKAGE_ROOT, 'docs', 'templates.md');
+      const shown = rel(docs).startsWith('..') ? docs : rel(docs);
       process.stdout.write(
         `created ${rel(r.dir)} from ${args.from}\n` +
           `  build it:    briefing build ${rel(r.dir)} --data ${rel(r.sample)}\n` +
           `  preview it:  briefing preview ${rel(r.dir)} --data ${rel(r.sample)}\n` +
-          `  reference:   docs/templates.md\n`,
+          `  reference:   ${shown}\n`,
       );
     }
     return r.ok ? EXIT.built : EXIT.inputError;
