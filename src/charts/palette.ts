@@ -1,4 +1,4 @@
-import { lightness, needsOutline, parseHex, tint } from '../theme/color.js';
+import { lightness, needsOutline, parseHex, shade, tint } from '../theme/color.js';
 import type { ShapeOptions } from './plugins.js';
 import type { ChartSpec } from './spec.js';
 import type { ChartTraits } from './traits.js';
@@ -18,22 +18,6 @@ export interface LineStyle {
 export function lineStyleOf(spec: ChartSpec, i: number): LineStyle {
   const n = spec.series.slice(0, i).filter((x) => x.type === 'line').length;
   return { dash: DASHES[n % DASHES.length]!, point: POINTS[n % POINTS.length]! };
-}
-
-/** Mixes a colour with black: share 1 is the colour, 0 is black. */
-function shade(c: string, share: number): string {
-  const rgb = parseHex(c);
-  if (!rgb) return c;
-  return (
-    '#' +
-    rgb
-      .map((v) =>
-        Math.round(v * share)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')
-  );
 }
 
 /** How far apart two colours look: their lightness difference (greyscale) first, then their RGB distance. */

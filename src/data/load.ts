@@ -299,7 +299,8 @@ function indexPositions(
   }
 }
 
-function indexPointers(value: unknown, pointer: string, out: WeakMap<object, string>): void {
+/** Records the JSON pointer of every object and array in a value. */
+export function indexPointers(value: unknown, pointer: string, out: WeakMap<object, string>): void {
   if (value === null || typeof value !== 'object') return;
   out.set(value, pointer);
   if (Array.isArray(value)) value.forEach((v, i) => indexPointers(v, `${pointer}/${i}`, out));

@@ -143,17 +143,7 @@ function draw(
     case 'chart':
       if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });
       else {
-        pdf.save();
-        svgToPdfkit(pdf, sized(d.chart.svg, d.width, d.height), d.x, d.y, {
-          width: d.width,
-          height: d.height,
-          assumePt: true,
-          useCSS: false,
-          // A drawing never opens a file: only images inside it (data: URIs) are drawn, whatever its source.
-          imageCallback: (link) =>
-            /^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : '',
-        });
-        pdf.restore();
+        drawSvg(pdf, svgToPdfkit, d.chart.svg, d);
       }
       return;
     case 'image':
@@ -161,16 +151,7 @@ function draw(
       // SVG like a chart's drawing, never opening a file it names.
       if (d.image.bytes) pdf.image(d.image.bytes, d.x, d.y, { width: d.width, height: d.height });
       else {
-        pdf.save();
-        svgToPdfkit(pdf, sized(d.image.svg!, d.width, d.height), d.x, d.y, {
-          width: d.width,
-          height: d.height,
-          assumePt: true,
-          useCSS: false,
-          imageCallback: (link) =>
-            /^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : '',
-        });
-        pdf.restore();
+        drawSvg(pdf, svgToPdfkit, d.image.svg!, d);
       }
       return;
     case 'bookmark':
@@ -209,4 +190,22 @@ function finish(pdf: PdfKitDoc): Promise<Buffer> {
     pdf.on('error', reject);
     pdf.end();
   });
+}
+
+/** An SVG drawing in its box; it never opens a file: only images inside it (data: URIs) are drawn. */
+function drawSvg(
+  pdf: PdfKitDoc,
+  svgToPdfkit: SvgToPdfkit,
+  svg: string,
+  box: { x: number; y: number; width: number; height: number },
+): void {
+  pdf.save();
+  svgToPdfkit(pdf, sized(svg, box.width, box.height), box.x, box.y, {
+    width: box.width,
+    height: box.height,
+    assumePt: true,
+    useCSS: false,
+    imageCallback: (link) => (/^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : ''),
+  });
+  pdf.restore();
 }

@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { checkText, escapePointerToken, placeIn, type LoadedData, type TablePlace } from '../data/load.js';
+import { checkText, indexPointers, placeIn, type LoadedData, type TablePlace } from '../data/load.js';
 import { rowFieldsAt } from '../schema/lookup.js';
 import { readCsv } from './csv.js';
 import { readTableFile } from './read.js';
@@ -110,13 +110,4 @@ function resolveIn(value: unknown, pointer: string): unknown {
   for (const raw of pointer.slice(1).split('/'))
     cur = (cur as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
   return cur;
-}
-
-/** Records the JSON pointer of every object and array in a value. */
-function indexPointers(value: unknown, pointer: string, out: WeakMap<object, string>): void {
-  if (value === null || typeof value !== 'object') return;
-  out.set(value, pointer);
-  if (Array.isArray(value)) value.forEach((v, i) => indexPointers(v, `${pointer}/${i}`, out));
-  else
-    for (const [k, v] of Object.entries(value)) indexPointers(v, `${pointer}/${escapePointerToken(k)}`, out);
 }

@@ -39,20 +39,25 @@ export function minLightnessGap(colors: readonly string[]): number {
   return gap;
 }
 
-/** Mixes a colour with white: share 1 is the colour, 0 is white. Opaque, so it prints without transparency. */
-export function tint(c: string, share: number): string {
+/** Mixes a colour with another (white or black): share 1 is the colour, 0 is `toward`. */
+function mix(c: string, share: number, toward: 0 | 255): string {
   const rgb = parseHex(c);
   if (!rgb) return c;
-  return (
-    '#' +
-    rgb
-      .map((v) =>
-        Math.round(255 - (255 - v) * share)
-          .toString(16)
-          .padStart(2, '0'),
-      )
-      .join('')
-  );
+  const hex = (v: number) =>
+    Math.round(toward + (v - toward) * share)
+      .toString(16)
+      .padStart(2, '0');
+  return '#' + rgb.map(hex).join('');
+}
+
+/** Mixes a colour with white: share 1 is the colour, 0 is white. Opaque, so it prints without transparency. */
+export function tint(c: string, share: number): string {
+  return mix(c, share, 255);
+}
+
+/** Mixes a colour with black: share 1 is the colour, 0 is black. */
+export function shade(c: string, share: number): string {
+  return mix(c, share, 0);
 }
 
 /** Text colour that reads on a fill: white on dark fills, the text colour on light ones. */
