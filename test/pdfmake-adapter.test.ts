@@ -3,6 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
+import { compactWidths } from '../src/emit/widths.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -86,5 +87,91 @@ describe('pdfmake in the emitter', () => {
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.join('')).toBe(TEXT);
     expect(spans).toContain('第 1 页 / 共 1 页');
+  });
+});
+
+/** The inflated content streams of a PDF, and every font's widths from its DW and W (by the font's BaseFont). */
+function contents(pdf: Buffer): string[] {
+  const raw = pdf.toString('latin1');
+  return [...raw.matchAll(/<<\n\/Length (\d+)\n\/Filter \/FlateDecode\n>>\nstream\n/g)].map((m) => {
+    const start = m.index + m[0].length;
+    return inflateSync(pdf.subarray(start, start + Number(m[1]))).toString('latin1');
+  });
+}
+
+/** Glyph widths of each font resource of the first page (`/F1` …), from its CID font's `DW` and `W` groups. */
+function widthsOf(pdf: Buffer): (font: string, gid: number) => number {
+  const raw = pdf.toString('latin1');
+  const object = (n: string) => new RegExp(`\\n${n} 0 obj\\n([\\s\\S]*?)\\nendobj`).exec(raw)![1]!;
+  const fonts = new Map<string, { dw: number; w: Map<number, number> }>();
+  const resources = /\/Font <<\n([^>]*)>>/.exec(raw)![1]!;
+  for (const [, name, type0] of resources.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+    const cid = object(/\/DescendantFonts \[(\d+) 0 R\]/.exec(object(type0!))![1]!);
+    const w = new Map<number, number>();
+    for (const g of (/\/W \[(.*)\]\n/.exec(cid)?.[1] ?? '').matchAll(/(\d+) \[([^\]]*)\]/g))
+      g[2]!.split(' ').forEach((v, i) => w.set(Number(g[1]) + i, Number(v)));
+    fonts.set(name!, { dw: Number(/\/DW ([\d.]+)/.exec(cid)?.[1] ?? 1000), w });
+  }
+  return (font, gid) => fonts.get(font)!.w.get(gid) ?? fonts.get(font)!.dw;
+}
+
+/** Where each glyph of the page's text objects starts (x in points), by simulating Tf, Tm and TJ. */
+function glyphStarts(
+  content: string,
+  width: (font: string, gid: number) => number,
+): number[] & { tms: number } {
+  const starts: number[] = [];
+  let font = '';
+  let size = 0;
+  let x = 0;
+  let tms = 0;
+  for (const op of content.matchAll(/\/(F\d+) ([\d.]+) Tf|1 0 0 1 ([-\d.]+) [-\d.]+ Tm|\[([^\]]*)\] TJ/g)) {
+    if (op[1]) [font, size] = [op[1], Number(op[2])];
+    else if (op[3]) {
+      x = Number(op[3]);
+      tms++;
+    } else
+      for (const part of op[4]!.matchAll(/<([0-9a-f]+)>|(-?[\d.]+)/g)) {
+        if (part[2]) x -= (Number(part[2]) * size) / 1000;
+        else
+          for (const gid of part[1]!.match(/.{4}/g)!) {
+            starts.push(x);
+            x += (width(font, parseInt(gid, 16)) * size) / 1000;
+          }
+      }
+  }
+  return Object.assign(starts, { tms });
+}
+
+describe('text and fonts in the PDF', () => {
+  it('puts every run where the engine set it, one TJ per line of ideographs, widths as DW and W', async () => {
+    const { doc, fonts } = document();
+    const pdf = await emitPdf(doc, fonts, new BuildLimits());
+    const page = contents(pdf).find((c) => c.includes(' TJ'))!;
+    const starts = glyphStarts(page, widthsOf(pdf));
+    const lines = doc.pages[0]!.items.filter((d) => d.kind === 'text');
+    const runs = lines.flatMap((d) => d.line.runs.filter((r) => r.text).map((r) => d.x + r.x));
+    expect(runs.length).toBeGreaterThan(lines.length * 10);
+    for (const at of runs) expect(Math.min(...starts.map((s) => Math.abs(s - at)))).toBeLessThan(0.01);
+    // A Tm for each line (and each change of font or colour in it), not one for each character.
+    expect(starts.tms).toBeLessThan(lines.length * 4);
+    expect(starts.tms).toBeGreaterThanOrEqual(lines.length);
+  });
+
+  it('writes widths compactly and exactly: the most common as DW, the others in groups', () => {
+    const widths = [1000, 555, 555, 1000, 1000, 224, undefined, 1000, 923];
+    const { DW, W } = compactWidths(widths);
+    expect(DW).toBe(1000);
+    expect(W).toEqual([1, [555, 555], 5, [224], 8, [923]]);
+    const back = (gid: number) => {
+      for (let i = 0; i < W.length; i += 2) {
+        const ws = W[i + 1] as number[];
+        const first = W[i] as number;
+        if (gid >= first && gid < first + ws.length) return ws[gid - first];
+      }
+      return DW;
+    };
+    widths.forEach((w, gid) => w !== undefined && expect(back(gid)).toBe(w));
+    expect(compactWidths([500, 500, 1000]).DW).toBe(500);
   });
 });

@@ -35,10 +35,10 @@ function encode(
 }
 
 /**
- * One TJ operand: glyph hex strings, with numbers for GPOS placement, for advances unlike the glyph's width, and
+ * The parts of a TJ operand: glyph hex strings, with numbers for GPOS placement, for advances unlike the glyph's width, and
  * for letter-spacing (`spacing` thousandths of an em after every glyph but the last).
  */
-function tjOperand(glyphs: string[], positions: ReturnType<PdfKitFont['encode']>[1], spacing = 0): string {
+function tjOperand(glyphs: string[], positions: ReturnType<PdfKitFont['encode']>[1], spacing = 0): string[] {
   const parts: string[] = [];
   let run = '';
   glyphs.forEach((g, i) => {
@@ -62,13 +62,22 @@ function tjOperand(glyphs: string[], positions: ReturnType<PdfKitFont['encode']>
     }
   });
   if (run) parts.push(`<${run}>`);
-  return `[${parts.join(' ')}]`;
+  return parts;
+}
+
+/** Width of a run's TJ operand in thousandths of an em: the glyphs' advances plus the letter-spacing. */
+function tjWidth(positions: ReturnType<PdfKitFont['encode']>[1], spacing: number): number {
+  let w = 0;
+  for (const p of positions) w += p.xAdvance;
+  return w + spacing * Math.max(0, positions.length - 1);
 }
 
 /**
- * Draws a set line as one text object: each run at its x (`Tm`, then one TJ), inside a marked-content span whose
- * ActualText is the line's source text, so that copy and paste and text extraction give back exactly what was
- * written whatever the positioning did. `baseline` is measured from the page's top.
+ * Draws a set line as one text object, inside a marked-content span whose ActualText is the line's source text,
+ * so that copy and paste and text extraction give back exactly what was written whatever the positioning did.
+ * Runs in the same font, size and colour share one TJ: the first is placed with `Tm`, each later one by a
+ * displacement from where the previous run's glyphs left the pen (a justified line of ideographs is one TJ, not a
+ * `Tm` per character). `baseline` is measured from the page's top.
  */
 export function drawText(
   doc: PdfKitDoc,
@@ -85,11 +94,19 @@ export function drawText(
   let inText = false;
   let current = '';
   let color: string | undefined;
+  // The TJ being built: its operand parts, and where its glyphs leave the pen (points, page x).
+  let tj: string[] = [];
+  let pen = 0;
+  const flush = () => {
+    if (tj.length) doc.addContent(`[${tj.join(' ')}] TJ`);
+    tj = [];
+  };
   for (const run of line.runs) {
     if (run.text === '') continue;
     const font = fontFor(run.face);
     if (run.color !== color) {
       // Colour is graphics state, set outside a text object.
+      flush();
       if (inText) doc.addContent('ET');
       doc.fillColor(run.color);
       inText = false;
@@ -102,20 +119,29 @@ export function drawText(
     }
     if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref();
     const tf = `/${font.id} ${num(run.size)} Tf`;
+    const at = x + run.x;
     if (tf !== current) {
+      flush();
       doc.addContent(tf);
       current = tf;
     }
+    if (tj.length) {
+      const gap = ((at - pen) * 1000) / run.size;
+      if (Math.abs(gap) > 1e-3) tj.push(num(-gap));
+    } else {
+      doc.addContent(`1 0 0 1 ${num(at)} ${num(y)} Tm`);
+    }
     const [glyphs, positions] = encode(font, run.text, run.features);
-    doc.addContent(`1 0 0 1 ${num(x + run.x)} ${num(y)} Tm`);
     // Letter-spacing: the line engine counted it after every character but the last; spread over the glyphs.
     const chars = Array.from(run.text).length;
     const spacing =
       run.tracking && glyphs.length > 1
         ? (run.tracking * (chars - 1) * 1000) / run.size / (glyphs.length - 1)
         : 0;
-    doc.addContent(`${tjOperand(glyphs, positions, spacing)} TJ`);
+    tj.push(...tjOperand(glyphs, positions, spacing));
+    pen = at + (tjWidth(positions, spacing) * run.size) / 1000;
   }
+  flush();
   if (inText) doc.addContent('ET');
   if (actual !== undefined) doc.addContent('EMC');
   doc.restore();

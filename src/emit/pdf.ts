@@ -10,6 +10,7 @@ import { installPdfmake } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
+import { embedCompactWidths } from './widths.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -96,7 +97,10 @@ async function emitOne(
   const fontFor = (face: FaceRef): PdfKitFont => {
     const key = `${face.family}|${face.bold}`;
     let f = cache.get(key);
-    if (!f) cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
+    if (!f) {
+      cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
+      embedCompactWidths(f);
+    }
     return f;
   };
   const tagger = new Tagger(pdf);

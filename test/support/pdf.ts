@@ -74,7 +74,8 @@ const mul = (m: Matrix, n: Matrix): Matrix => [
 
 /**
  * Reads every glyph of every page from pdf.js's operator list with a small text-state interpreter (CTM, Tm,
- * Tf, Tc and TJ numbers): positions and advances as drawn, independent of how text extraction joins runs.
+ * Tf, Tc and TJ numbers): positions and advances as drawn, independent of how text extraction joins runs. A TJ
+ * number that moves the pen back narrows the glyph before it; one that moves it on is space after the glyph.
  */
 export async function readGlyphs(bytes: Uint8Array): Promise<Glyph[][]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -117,7 +118,9 @@ export async function readGlyphs(bytes: Uint8Array): Promise<Glyph[][]> {
           if (typeof g === 'number') {
             const d = (-g * size) / 1000;
             x += d;
-            if (last) last.advance += d * m[0];
+            // The pen moved back after a glyph: the glyph is set narrower (a compressed mark). Moving it on is
+            // space after the glyph (justification, the Han–Latin gap), not part of the glyph's advance.
+            if (last && d < 0) last.advance += d * m[0];
             continue;
           }
           const adv = (g.width * size) / 1000 + tc;
