@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
+import { buildCommand } from '../src/cli/commands/build.js';
+import { fastBuildArgs, type BuildArgs } from '../src/cli/fast-build.js';
 import { fastAnswer, yargsLocale } from '../src/cli/fast.js';
 import { renderHelp } from '../src/cli/help-render.js';
 import { HELP_TEXT, HELP_WIDTH } from '../src/cli/help-text.js';
@@ -32,5 +35,76 @@ describe('--help and --version without yargs', () => {
     expect(yargsLocale({ LANG: 'zh_CN.UTF-8', LANGUAGE: 'en' })).toBe('zh_CN');
     expect(yargsLocale({ LC_MESSAGES: 'fr_FR.UTF-8', LANG: 'en_US' })).toBe('fr_FR');
     expect(yargsLocale({})).toBe('en_US');
+  });
+});
+
+/** What yargs gives `build`'s handler for a command line (undefined when it refuses the line). */
+async function viaYargs(argv: string[]): Promise<Record<string, unknown> | undefined> {
+  let got: Record<string, unknown> | undefined;
+  await yargs(argv)
+    .command({ ...buildCommand, handler: (a) => void (got = a as Record<string, unknown>) })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true })
+    .strict()
+    .exitProcess(false)
+    .fail(() => undefined)
+    .parseAsync();
+  return got;
+}
+
+describe('the build line without yargs', () => {
+  const KEYS: (keyof BuildArgs)[] = [
+    'template-dir',
+    'data',
+    'out',
+    'fonts',
+    'format',
+    'verbose',
+    'strict',
+    'quiet',
+    'pdf-standard',
+    'max-pages',
+    'time-limit',
+    'memory-limit',
+    'max-data-mb',
+  ];
+  it.each([
+    ['build', 'templates/annual-briefing', '--data', 'data/x.yaml'],
+    ['build', 'pack', '-d', 'x.json', '-o', 'out/a.pdf', '-v', '-q'],
+    ['build', '--data=x.yaml', 'pack', '--out', 'o.pdf', '--format', 'json', '--strict'],
+    ['build', 'pack', '-d', 'x.yaml', '--max-pages', '3', '--time-limit', '2.5', '--memory-limit', '300'],
+    [
+      'build',
+      'pack',
+      '-d',
+      'x.yaml',
+      '--max-data-mb=1',
+      '--pdf-standard',
+      'none',
+      '--fonts',
+      'f.yaml',
+      '-vq',
+    ],
+  ])('reads %j as yargs does', async (...argv) => {
+    const fast = fastBuildArgs(argv);
+    const slow = await viaYargs(argv);
+    expect(fast).toBeDefined();
+    expect(slow).toBeDefined();
+    for (const k of KEYS) expect([k, fast![k]]).toEqual([k, slow![k]]);
+  });
+
+  it.each([
+    ['build', 'pack'],
+    ['build', 'pack', '-d', 'a.yaml', '-d', 'b.yaml'],
+    ['build', 'pack', '-d', 'a.yaml', '--max-pages', 'abc'],
+    ['build', 'pack', '-d', 'a.yaml', '--max-pages', '-1'],
+    ['build', 'pack', '-d', 'a.yaml', '--no-strict'],
+    ['build', 'pack', '-d', 'a.yaml', '--maxPages', '3'],
+    ['build', 'pack', '-d', 'a.yaml', '--format', 'xml'],
+    ['build', 'pack', '-d', 'a.yaml', '--help'],
+    ['build', 'pack', 'other', '-d', 'a.yaml'],
+    ['build', 'pack', '-d', 'a.yaml', '--', 'x'],
+    ['check', 'pack', '-d', 'a.yaml'],
+  ])('leaves %j to yargs', (...argv) => {
+    expect(fastBuildArgs(argv)).toBeUndefined();
   });
 });

@@ -1,13 +1,26 @@
 #!/usr/bin/env node
 import { fastAnswer } from './fast.js';
+import { fastBuildArgs } from './fast-build.js';
 
-// `--help` and `--version` are answered before yargs and the commands load (fast.ts); the rest goes to main().
+/**
+ * `--help` and `--version` are answered before yargs and the commands load (fast.ts), and the common `build` line
+ * goes straight to its handler (fast-build.ts); everything else goes through yargs in main().
+ */
+async function run(args: string[]): Promise<number> {
+  const build = fastBuildArgs(args);
+  if (build) {
+    const { buildCommand } = await import('./commands/build.js');
+    return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);
+  }
+  const { main } = await import('./main.js');
+  return main(args);
+}
+
 const args = process.argv.slice(2);
 const fast = fastAnswer(args, process.env, process.stdout.isTTY ? process.stdout.columns : undefined);
 if (fast !== undefined) process.stdout.write(fast);
-else {
-  const { main } = await import('./main.js');
-  main(args).then(
+else
+  run(args).then(
     (code) => {
       process.exitCode = code;
     },
@@ -17,4 +30,3 @@ else {
       process.exitCode = 70;
     },
   );
-}
