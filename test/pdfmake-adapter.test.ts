@@ -3,7 +3,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
-import { compactWidths } from '../src/emit/widths.js';
+import { compactWidths } from '../src/emit/embed.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -17,12 +17,15 @@ const require = createRequire(import.meta.url);
 const TEXT = '排版引擎把每一行设成一个文本对象：2020年GDP增长3.0%，“引号”不在行首，标点不在行尾。'.repeat(3);
 
 /** One paragraph typeset in the default theme with Briefing's own fonts. */
-function document(): { doc: Composition; fonts: NonNullable<ReturnType<typeof loadFontSet>['fonts']> } {
+function document(text = TEXT): {
+  doc: Composition;
+  fonts: NonNullable<ReturnType<typeof loadFontSet>['fonts']>;
+} {
   const { fonts } = loadFontSet(DEFAULT_FONTS_CONFIG);
   const tree: DocumentTree = {
     lang: 'zh-CN',
     meta: {},
-    children: [{ type: 'paragraph', indent: true, children: [{ type: 'text', value: TEXT }] }],
+    children: [{ type: 'paragraph', indent: true, children: [{ type: 'text', value: text }] }],
   };
   const { doc } = typeset(tree, DEFAULT_THEME, fonts!, new Map(), { title: 't', creationDate: new Date(0) });
   return { doc: doc!, fonts: fonts! };
@@ -173,5 +176,24 @@ describe('text and fonts in the PDF', () => {
     };
     widths.forEach((w, gid) => w !== undefined && expect(back(gid)).toBe(w));
     expect(compactWidths([500, 500, 1000]).DW).toBe(500);
+  });
+});
+
+describe('fonts kept between documents', () => {
+  it('gives a document the same bytes when its subsets come from the previous build, and never another’s', async () => {
+    const first = document();
+    const a1 = await emitPdf(first.doc, first.fonts, new BuildLimits());
+    const other = document('另一段文字，用的字不同：鸟语花香，风和日丽。');
+    const b1 = await emitPdf(other.doc, other.fonts, new BuildLimits());
+    const again = document();
+    const a2 = await emitPdf(again.doc, again.fonts, new BuildLimits());
+    const b2 = await emitPdf(other.doc, other.fonts, new BuildLimits());
+    expect(a2.equals(a1)).toBe(true);
+    expect(b2.equals(b1)).toBe(true);
+    expect(actualTexts(b2).join('')).toContain('鸟语花香');
+    // Each document's font file holds its own glyphs: the TrueType streams differ.
+    const fontFiles = (pdf: Buffer) => contents(pdf).filter((c) => c.startsWith('true'));
+    expect(fontFiles(a1).length).toBeGreaterThan(0);
+    expect(fontFiles(b1)).not.toEqual(fontFiles(a1));
   });
 });

@@ -10,7 +10,7 @@ import { installPdfmake } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
-import { embedCompactWidths } from './widths.js';
+import { embedCompactWidths } from './embed.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
