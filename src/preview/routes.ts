@@ -63,7 +63,9 @@ export function serve(req: http.IncomingMessage, res: http.ServerResponse, build
       res.end(builds.pdf);
       return;
     case '/sources.json':
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(builds.sources);
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(builds.sources);
       return;
     case '/state':
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(builds.state));

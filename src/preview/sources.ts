@@ -111,7 +111,8 @@ export function sourceBoxes(
   const dataFor = (place: Place): SourceBox['data'] | undefined => {
     if (dataOf.has(place)) return dataOf.get(place);
     const el = elements.get(place);
-    const pointer = el?.pointer ?? (el?.text ? strings.find((s) => el.text.includes(s.text))?.pointer : undefined);
+    const pointer =
+      el?.pointer ?? (el?.text ? strings.find((s) => el.text.includes(s.text))?.pointer : undefined);
     const found =
       pointer === undefined ? undefined : { pointer, place: placeJson(layout.data.placeOf(pointer), cwd) };
     dataOf.set(place, found);
