@@ -178,6 +178,17 @@ describe('the preview follows the tables the data refers to', () => {
     };
     try {
       expect(await until((s) => s.version === 1)).toMatchObject({ ok: true });
+      // A value read from a table is placed at its cell.
+      const map = JSON.parse((await get(preview.url, '/sources.json', host)).body) as { boxes: SourceBox[] };
+      expect(map.boxes.find((b) => b.what === 'paragraph')?.data).toEqual({
+        pointer: '/rows/0/name',
+        place: {
+          file: path.relative(process.cwd(), path.join(dir, 'data/t.csv')),
+          path: path.join(dir, 'data/t.csv'),
+          line: 2,
+          column: 1,
+        },
+      });
       writeFileSync(path.join(dir, 'data/t.csv'), 'name,actual\n门店,2\n');
       expect(await until((s) => s.version === 2)).toMatchObject({ ok: true });
       writeFileSync(path.join(dir, 'data/t.csv'), 'name,actual\n门店,两\n');
