@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreview, type Preview } from '../src/preview/server.js';
+import { editorProblem, startPreview, type Preview } from '../src/preview/server.js';
 import { BuildFailure } from '../src/diagnostics/diagnostic.js';
 import type { SourceBox } from '../src/preview/sources.js';
 import { tempTree } from './support/tmp.js';
@@ -109,6 +109,10 @@ describe('the preview answers only to its own address (DNS rebinding)', () => {
 
   it('maps each page element to its template place and the data it shows (/sources.json)', async () => {
     const r = await get(preview.url, '/sources.json', `127.0.0.1:${port}`);
+    // The page's editor links: VS Code's by default.
+    expect(JSON.parse((await get(preview.url, '/state', `127.0.0.1:${port}`)).body)).toMatchObject({
+      editor: 'vscode://file{path}:{line}:{column}',
+    });
     const map = JSON.parse(r.body) as { version: number; boxes: SourceBox[] };
     expect(map.version).toBe(1);
     const headings = map.boxes.filter((b) => b.what === 'heading');
@@ -230,5 +234,25 @@ describe('a preview whose port is taken', () => {
     } finally {
       await new Promise((r) => other.close(r));
     }
+  });
+});
+
+describe('the preview --editor link', () => {
+  it('takes a URL pattern or none, and refuses one that is no URL or would run code', async () => {
+    expect(editorProblem(undefined)).toBeUndefined();
+    expect(editorProblem('none')).toBeUndefined();
+    expect(editorProblem('idea://open?file={path}&line={line}')).toBeUndefined();
+    for (const bad of ['javascript:alert({path})', 'DATA:text/html,x', 'my editor {path}'])
+      expect(editorProblem(bad)?.code, bad).toBe('preview:editor');
+    const failure = await startPreview({
+      templateDir: path.join(root, 'templates/annual-briefing'),
+      dataFile: path.join(root, 'data/hengyang-2020.yaml'),
+      port: 0,
+      editor: 'javascript:alert(1)',
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((failure as BuildFailure).diagnostics.map((d) => d.code)).toEqual(['preview:editor']);
   });
 });

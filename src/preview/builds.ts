@@ -12,6 +12,11 @@ export interface PreviewOptions {
   fontsConfig?: string;
   /** Port on 127.0.0.1; 0 picks a free one. */
   port?: number;
+  /**
+   * The link a place opens in the editor: a URL with `{path}`, `{line}` and `{column}`; `none` for no links.
+   * Default VS Code's, `vscode://file{path}:{line}:{column}`.
+   */
+  editor?: string;
   /** Milliseconds to wait after the last change before rebuilding (default 20: a save's events come together). */
   debounceMs?: number;
   log?: (line: string) => void;
@@ -32,7 +37,11 @@ export interface BuildState {
   pages: number;
   ms: number;
   diagnostics: DiagnosticEntry[];
+  /** The editor link's pattern (PreviewOptions.editor), '' for none. */
+  editor: string;
 }
+
+export const VSCODE_LINK = 'vscode://file{path}:{line}:{column}';
 
 export function diagnosticEntry(d: Diagnostic): DiagnosticEntry {
   return {
@@ -50,7 +59,7 @@ export class Builds {
   pdf: Buffer | undefined;
   /** The last good PDF's page elements with their template and data places (JSON, for /sources.json). */
   sources = '{"version":0,"boxes":[]}';
-  readonly state: BuildState = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [] };
+  readonly state: BuildState;
   readonly clients = new Set<http.ServerResponse>();
   running: Promise<void> | undefined;
   private again = false;
@@ -61,7 +70,11 @@ export class Builds {
     private readonly options: PreviewOptions,
     private readonly fontsConfig: string,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    const editor = options.editor ?? VSCODE_LINK;
+    this.state = { version: 0, ok: false, building: false, pages: 0, ms: 0, diagnostics: [], editor };
+    if (editor === 'none') this.state.editor = '';
+  }
 
   /** Builds now, or once more after the build in progress. */
   rebuild(): Promise<void> {

@@ -189,11 +189,17 @@ window.addEventListener('resize', () => {
 function where(p) {
   return p.file + (p.cell !== undefined ? '!' + p.cell : p.line ? ':' + p.line + ':' + p.column : '');
 }
+let editor = '';
 function link(a, p) {
   a.textContent = where(p);
-  if (p.path && p.line) a.href = 'vscode://file' + encodeURI(p.path) + ':' + p.line + ':' + p.column;
-  else a.removeAttribute('href');
-  a.title = p.path ? 'open in the editor (vscode://)' : '';
+  if (editor && p.path && p.line) {
+    a.href = editor.replaceAll('{path}', encodeURI(p.path)).replaceAll('{line}', String(p.line))
+      .replaceAll('{column}', String(p.column));
+    a.title = 'open in the editor';
+  } else {
+    a.removeAttribute('href');
+    a.title = '';
+  }
 }
 
 function listDiagnostics(state) {
@@ -237,6 +243,7 @@ function listDiagnostics(state) {
 }
 
 function show(state) {
+  editor = state.editor;
   if (state.building) {
     status.textContent = 'building…';
     status.className = '';

@@ -23,6 +23,8 @@ export interface Preview {
  * the last good PDF and sends its diagnostics, which the page shows over the pages.
  */
 export async function startPreview(options: PreviewOptions): Promise<Preview> {
+  const editorFault = editorProblem(options.editor);
+  if (editorFault) throw new BuildFailure([editorFault]);
   const log = options.log ?? (() => {});
   const fontsConfig = options.fontsConfig ?? DEFAULT_FONTS_CONFIG;
   const builds = new Builds(options, fontsConfig, log);
@@ -106,6 +108,20 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** What is wrong with an --editor link pattern, if anything. */
+export function editorProblem(editor: string | undefined) {
+  if (editor === undefined || editor === 'none') return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(editor)?.[1]?.toLowerCase();
+  if (scheme && !['javascript', 'data', 'vbscript', 'blob'].includes(scheme)) return undefined;
+  return error(
+    'preview:editor',
+    scheme ? `--editor: a ${scheme}: link would run code in the page` : `--editor: "${editor}" is no URL`,
+    {
+      hint: 'give a URL with {path}, {line} and {column}, e.g. vscode://file{path}:{line}:{column} or idea://open?file={path}&line={line}; or none',
+    },
+  );
 }
 
 /** The Host headers the preview answers to: its loopback address and localhost, with its port. */
