@@ -112,6 +112,12 @@ describe.skipIf(!haveBrowser)('briefing preview in a real browser', () => {
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.page')?.dataset.scale === '2');
     // 150 %: an A4 page (595.3 pt) at 96 px an inch, times 1.5.
     expect(Math.round(await width())).toBe(Math.round(595.28 * (96 / 72) * 1.5));
+    // Wider than the window, the page can be scrolled to from its left edge to its right.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(
+      await page.locator('.page[data-page="1"]').evaluate((e) => e.getBoundingClientRect().left),
+    ).toBeGreaterThanOrEqual(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeGreaterThan(1190);
     await page.click('#zoom-out');
     expect(await page.inputValue('#zoom-level')).toBe('1.25');
     await page.mouse.move(450, 500);

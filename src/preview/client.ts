@@ -31,7 +31,7 @@ let queue = Promise.resolve();
 /** CSS pixels per point for a page of this width (points). */
 function scaleFor(widthPt) {
   if (zoom !== 'fit') return Number(zoom) * CSS_PER_PT;
-  return Math.max(0.1, (pages.clientWidth - 32) / widthPt);
+  return Math.max(0.1, (document.documentElement.clientWidth - 32) / widthPt);
 }
 
 /** The reader's place: which page is at the top of the window, and how far into it. */

@@ -15,7 +15,9 @@ export const PREVIEW_PAGE = `<!doctype html>
   #bar .ok { color: #9be39b; } #bar .fail { color: #ff8d8d; }
   #bar button, #bar select { font: inherit; background: #333; color: #ddd; border: 1px solid #555; border-radius: 3px; }
   #zoom { margin-left: auto; display: flex; gap: 4px; align-items: center; }
-  #pages { display: flex; flex-direction: column; align-items: center; gap: 16px; padding: 16px; }
+  /* As wide as the widest page (zoomed in, the window scrolls sideways to every part of it), centred when narrower. */
+  #pages { display: flex; flex-direction: column; align-items: center; gap: 16px; padding: 16px;
+    width: max-content; min-width: 100%; box-sizing: border-box; }
   .page { position: relative; background: white; box-shadow: 0 2px 8px rgba(0,0,0,.5); flex: none; }
   .page canvas { display: block; width: 100%; height: 100%; }
   .page .mark { position: absolute; outline: 2px solid #1a73e8; background: rgba(26,115,232,.08); pointer-events: none; z-index: 2; }
