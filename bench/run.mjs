@@ -10,8 +10,9 @@ import pdf from './sections/pdf.mjs';
 import quality from './sections/quality.mjs';
 import build from './sections/build.mjs';
 import peers from './sections/peers.mjs';
+import preview from './sections/preview.mjs';
 
-const SECTIONS = [build, peers, charts, cache, pdf, quality];
+const SECTIONS = [build, peers, charts, cache, pdf, quality, preview];
 
 function parseArgs(argv) {
   const opts = { json: false, only: undefined, runs: 7 };

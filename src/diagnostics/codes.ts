@@ -34,6 +34,7 @@ export const CODES = {
   'data:table-number': 'a table cell that should be a number and is not one',
   'data:table-cell': 'a workbook cell with an error value (#DIV/0!) or a formula without a saved result',
   'preview:port': 'the preview cannot listen on its port (in use, or not allowed)',
+  'preview:editor': 'the preview --editor link is no URL, or one that runs code (javascript:, data:)',
   // Template packs and templates
   'template:pack-missing': 'the template pack folder does not exist',
   'template:missing': 'the pack has no template.hbs',

@@ -32,6 +32,8 @@ export interface BuildOptions extends ReportRequest {
   checkOnly?: boolean;
   /** Chart render cache folder, or false for none on disk; default BRIEFING_CACHE_DIR or ~/.cache/briefing. */
   cacheDir?: string | false;
+  /** Told the laid-out document, its markup tree and its data once typesetting is done (the preview's map). */
+  onLayout?: (layout: { doc: Composition; tree: DocumentTree; data: LoadedData }) => void;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -276,6 +278,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         if (d.severity === 'warning') diagnostics[i] = { ...d, severity: 'error' };
       });
     stop();
+    options.onLayout?.({ doc: doc!, tree: tree!, data });
     if (options.checkOnly)
       return {
         ok: true,

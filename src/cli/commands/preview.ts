@@ -13,6 +13,11 @@ export const previewCommand = command({
         default: 4173,
         describe: 'port on 127.0.0.1 (0: any free port)',
       })
+      .option('editor', {
+        type: 'string',
+        describe:
+          'link the page opens a place with: a URL with {path}, {line} and {column} (default VS Code), or none',
+      })
       .example('$0 preview templates/my-briefing --data data/2024.yaml', 'then open the address it prints')
       .epilogue(EPILOGUE),
   handler: async (args) => {
@@ -26,6 +31,7 @@ export const previewCommand = command({
         dataFile: args.data,
         ...fontsConfig(args.fonts),
         port: args.port,
+        ...(args.editor !== undefined ? { editor: args.editor } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
     } catch (e) {
