@@ -11,6 +11,7 @@ import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { embedCompactWidths } from './embed.js';
+import { drawRecorded } from './replay.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -196,7 +197,10 @@ function finish(pdf: PdfKitDoc): Promise<Buffer> {
   });
 }
 
-/** An SVG drawing in its box; it never opens a file: only images inside it (data: URIs) are drawn. */
+/**
+ * An SVG drawing in its box; it never opens a file: only images inside it (data: URIs) are drawn. The same
+ * drawing in the same box is parsed once per process: later documents replay its recorded calls (replay.ts).
+ */
 function drawSvg(
   pdf: PdfKitDoc,
   svgToPdfkit: SvgToPdfkit,
@@ -204,12 +208,15 @@ function drawSvg(
   box: { x: number; y: number; width: number; height: number },
 ): void {
   pdf.save();
-  svgToPdfkit(pdf, sized(svg, box.width, box.height), box.x, box.y, {
-    width: box.width,
-    height: box.height,
-    assumePt: true,
-    useCSS: false,
-    imageCallback: (link) => (/^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : ''),
-  });
+  const drawing = sized(svg, box.width, box.height);
+  drawRecorded(pdf, `${box.x},${box.y}|${drawing}`, (doc) =>
+    svgToPdfkit(doc, drawing, box.x, box.y, {
+      width: box.width,
+      height: box.height,
+      assumePt: true,
+      useCSS: false,
+      imageCallback: (link) => (/^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : ''),
+    }),
+  );
   pdf.restore();
 }

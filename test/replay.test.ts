@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { drawRecorded } from '../src/emit/replay.js';
+import type { PdfKitDoc } from '../src/emit/pdfmake/internals.js';
+
+/** As much of a pdfkit document as the drawings below use: chainable calls written to `ops`. */
+class FakeDoc {
+  ops: string[] = [];
+  page = { width: 100, height: 200, fonts: {} as Record<string, unknown> };
+  _ctm = [1, 0, 0, 1, 0, 0];
+  _fillColor: unknown = ['black', 1];
+  moveTo(x: number, y: number) {
+    this.ops.push(`${x} ${y} m`);
+    return this;
+  }
+  dash(pattern: number[]) {
+    this.ops.push(`[${pattern.join(' ')}] d`);
+    return this;
+  }
+  fillColor(c: string) {
+    this._fillColor = [c, 1];
+    this.ops.push(`${c} scn`);
+    return this;
+  }
+  linearGradient() {
+    return { stops: [] };
+  }
+}
+
+const asDoc = (d: FakeDoc) => d as unknown as PdfKitDoc;
+
+describe('drawings recorded once and replayed', () => {
+  it('replays the same calls on the next document without drawing again, the fill colour put back', () => {
+    let drawn = 0;
+    const draw = (doc: PdfKitDoc) => {
+      drawn++;
+      const d = doc as unknown as FakeDoc;
+      const saved = d._fillColor;
+      const pattern = [2, 1];
+      d.moveTo(d.page.width, 1).dash(pattern).fillColor('red');
+      pattern.push(9); // the recording kept a copy
+      d._fillColor = saved;
+    };
+    const a = new FakeDoc();
+    drawRecorded(asDoc(a), 'one', draw);
+    const b = new FakeDoc();
+    drawRecorded(asDoc(b), 'one', draw);
+    expect(drawn).toBe(1);
+    expect(b.ops).toEqual(['100 1 m', '[2 1] d', 'red scn']);
+    expect(b.ops).toEqual(a.ops);
+    expect(b._fillColor).toEqual(['black', 1]);
+    // Another key, another page size or another matrix is another drawing.
+    drawRecorded(asDoc(new FakeDoc()), 'two', draw);
+    const wide = new FakeDoc();
+    wide.page.width = 300;
+    drawRecorded(asDoc(wide), 'one', draw);
+    expect(wide.ops[0]).toBe('300 1 m');
+    const moved = new FakeDoc();
+    moved._ctm = [1, 0, 0, 1, 5, 5];
+    drawRecorded(asDoc(moved), 'one', draw);
+    expect(drawn).toBe(4);
+  });
+
+  it('draws every time what reads the page’s resources or keeps an object pdfkit gave it', () => {
+    let drawn = 0;
+    const fonts = (doc: PdfKitDoc) => {
+      drawn++;
+      (doc as unknown as FakeDoc).page.fonts.F1 = {};
+      (doc as unknown as FakeDoc).moveTo(0, 0);
+    };
+    const gradient = (doc: PdfKitDoc) => {
+      drawn++;
+      (doc as unknown as FakeDoc).linearGradient();
+    };
+    for (let i = 0; i < 3; i++) {
+      const d = new FakeDoc();
+      drawRecorded(asDoc(d), 'fonts', fonts);
+      expect(d.page.fonts.F1).toBeDefined();
+      drawRecorded(asDoc(new FakeDoc()), 'gradient', gradient);
+    }
+    expect(drawn).toBe(6);
+  });
+});
