@@ -34,6 +34,27 @@ describe('Handlebars stage', () => {
     });
   });
 
+  it('compiles a pack once and renders each data with its own helpers and places', () => {
+    const dir = tempTree({
+      'template.hbs': '<briefing>\n{{> body}}\n</briefing>',
+      'partials/body.hbs': '<section>\n  <p>{{title}} {{number n 1}}</p>\n</section>\n',
+    });
+    const { pack } = loadPack(dir);
+    const data = (yaml: string) => {
+      const loaded = parseDataText(path.join(dir, 'd.yaml'), new TextEncoder().encode(yaml));
+      if (!loaded.ok) throw new Error('bad test data');
+      return loaded.data;
+    };
+    expect(renderTemplate(pack!, data('title: 一\nn: 1\n')).markup!.text).toContain('一 1.0');
+    expect(renderTemplate(pack!, data('title: 二\nn: 2.25\n')).markup!.text).toContain('二 2.3');
+    // A later data's mistake is still reported at its template place, through the pack compiled before.
+    const bad = renderTemplate(pack!, data('title: 三\nn: [1]\n'));
+    expect(bad.diagnostics[0]).toMatchObject({
+      place: { file: path.join(dir, 'partials/body.hbs'), start: { line: 2 } },
+    });
+    expect(renderTemplate(loadPack(dir).pack!, data('title: 四\nn: 4\n')).markup!.text).toContain('四 4.0');
+  });
+
   it('points a syntax error at the unclosed block', () => {
     const r = render({ 'template.hbs': '<briefing>\n  {{#each items}}\n  <p>{{this}}</p>\n</briefing>\n' });
     expect(r.diagnostics[0]).toMatchObject({

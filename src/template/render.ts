@@ -183,11 +183,39 @@ function allKeys(value: unknown, out = new Set<string>()): Set<string> {
 
 const FILE_TAG = Symbol('briefing.templateFile');
 
+/** A pack's Handlebars environment with its partials registered, and its main template compiled. */
+interface CompiledPack {
+  hb: typeof Handlebars;
+  template: Handlebars.TemplateDelegate;
+  sources: string[];
+}
+
+/**
+ * Compiled packs by their sources (file names and texts): a preview or worker that renders the same pack again
+ * compiles nothing. Handlebars compiles a template to JavaScript on its first use and keeps it; the helpers,
+ * which hold the build's data places, are registered again for each render.
+ */
+const compiledPacks = new Map<string, CompiledPack>();
+const MAX_COMPILED_PACKS = 16;
+
 /** Compiles the pack (template and partials) and renders it over the data, in Handlebars strict mode. */
 export function renderTemplate(
   pack: TemplatePack,
   data: LoadedData,
 ): { markup?: RenderedMarkup; diagnostics: Diagnostic[] } {
+  const key = JSON.stringify([pack.template, [...pack.partials]]);
+  let compiledPack = compiledPacks.get(key);
+  if (!compiledPack) {
+    const made = compilePack(pack);
+    if (!made.compiled) return { diagnostics: made.diagnostics };
+    compiledPack = made.compiled;
+    compiledPacks.set(key, compiledPack);
+    if (compiledPacks.size > MAX_COMPILED_PACKS) compiledPacks.delete(compiledPacks.keys().next().value!);
+  }
+  return render(compiledPack, pack, data);
+}
+
+function compilePack(pack: TemplatePack): { compiled?: CompiledPack; diagnostics: Diagnostic[] } {
   const hb = guardedHandlebars();
   const sources: string[] = [pack.template.file];
   const diagnostics: Diagnostic[] = [];
@@ -216,9 +244,17 @@ export function renderTemplate(
     hb.registerPartial(name, wrapped as unknown as Handlebars.Template);
   }
   if (diagnostics.length > 0) return { diagnostics };
-
-  hb.registerHelper(makeHelpers(data.pointers));
   const template = hb.compile(main.ast!, { ...options, [FILE_OPTION]: 0 } as CompileOptions);
+  return { compiled: { hb, template, sources }, diagnostics };
+}
+
+function render(
+  { hb, template, sources }: CompiledPack,
+  pack: TemplatePack,
+  data: LoadedData,
+): { markup?: RenderedMarkup; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  hb.registerHelper(makeHelpers(data.pointers));
   try {
     const text = template(data.value, {
       allowProtoPropertiesByDefault: false,
