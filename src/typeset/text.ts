@@ -59,11 +59,64 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
 }
 
 /**
+ * Prepared texts and their settings, kept across builds of a process (preview, workers, the library API): a
+ * paragraph whose runs, faces and measure are as before is not tokenised, measured or broken again. The faces are
+ * keyed by identity (fonts/fonts.ts keeps a parsed face while its file is unchanged), the runs by their content.
+ * What is kept is frozen, so that no later stage can change a line another build will be given.
+ */
+const prepared = new Map<string, PreparedText>();
+const settings = new WeakMap<PreparedText, Map<string, unknown>>();
+const MAX_PREPARED = 2048;
+const faceIds = new WeakMap<FontFace, number>();
+let lastFaceId = 0;
+
+function faceKey(fonts: FontSet, runs: readonly StyledText[]): string {
+  return runs
+    .map((r) => {
+      const face = faceFor(fonts, r.face);
+      if (!face) return '-';
+      let id = faceIds.get(face);
+      if (id === undefined) faceIds.set(face, (id = ++lastFaceId));
+      return id;
+    })
+    .join(',');
+}
+
+/** `make()`'s result for this text and these options, made once while the text is kept. */
+function settled<T>(text: PreparedText, key: string, make: () => T): T {
+  let kept = settings.get(text);
+  if (!kept) settings.set(text, (kept = new Map<string, unknown>()));
+  if (!kept.has(key)) kept.set(key, deepFreeze(make()));
+  return kept.get(key) as T;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+const optionsKey = (o: SetOptions) => `${o.width}|${o.indent ?? 0}|${o.justify ?? false}|${o.align ?? ''}`;
+
+/**
  * Tokenises and measures styled text once (src/cjk): a line break (`\n`, from `<br/>`) ends a line there.
  * The punctuation style (where stops sit in the em box) follows the language of the text's first run.
- * The result can be broken at any width (setLines).
+ * The result can be broken at any width (setLines); it is kept for later builds of the process.
  */
 export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
+  const key = `${faceKey(fonts, runs)}|${JSON.stringify(runs)}`;
+  let text = prepared.get(key);
+  if (!text) {
+    text = prepareUncached(fonts, runs, check);
+    prepared.set(key, text);
+    if (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
+  }
+  return text;
+}
+
+function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
   const tokens = tokenize(
     runs.map((r, i) => ({ text: r.text, style: i, ...(r.lang ? { lang: r.lang } : {}) })),
   );
@@ -81,8 +134,10 @@ export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?:
 
 /** Breaks prepared text into lines of the measure (optimal fit over the whole text) and sets each. */
 export function setLines(text: PreparedText, opts: SetOptions): SetLine[] {
-  const p = fit(text, opts);
-  return layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts));
+  return settled(text, `lines|${optionsKey(opts)}`, () => {
+    const p = fit(text, opts);
+    return layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts));
+  });
 }
 
 /**
@@ -94,6 +149,14 @@ export function setVariants(
   text: PreparedText,
   opts: SetOptions,
   maxLines = 40,
+): { lines: SetLine[]; cost: number }[] {
+  return settled(text, `variants|${maxLines}|${optionsKey(opts)}`, () => variantsOf(text, opts, maxLines));
+}
+
+function variantsOf(
+  text: PreparedText,
+  opts: SetOptions,
+  maxLines: number,
 ): { lines: SetLine[]; cost: number }[] {
   const p = fit(text, opts);
   const eo = engineOptions(opts);
