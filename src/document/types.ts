@@ -105,8 +105,20 @@ export interface PageBreak extends Located {
   type: 'pagebreak';
 }
 
+/**
+ * A printed table of contents: the document's `<heading>`s (and the headline where `headline` says so), each with
+ * the page it lands on, right-aligned after a dotted leader; each entry links to its heading.
+ */
+export interface Toc extends Located {
+  type: 'toc';
+  /** A title set above the entries (`目录`), in the heading style; none when absent. */
+  title?: string;
+  /** The headline is the first entry (the headings then indented 1 em). */
+  headline: boolean;
+}
+
 export type Block =
-  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak;
+  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak | Toc;
 
 /** The parsed document: the tree that the template's markup describes. */
 export interface DocumentTree {

@@ -338,6 +338,23 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     aliases: ['hr'],
     block: (el) => ({ type: 'pagebreak', ...placed(el) }),
   },
+  toc: {
+    kind: 'block',
+    attrs: {
+      title: {},
+      headline: {
+        value: { valid: (v) => v === 'yes' || v === 'no', expected: 'expected "yes" or "no" (the default)' },
+      },
+    },
+    content: 'empty',
+    aliases: ['contents', 'nav'],
+    block: (el) => ({
+      type: 'toc',
+      ...(el.attrs.title?.trim() ? { title: el.attrs.title.trim() } : {}),
+      headline: el.attrs.headline === 'yes',
+      ...placed(el),
+    }),
+  },
   b: {
     kind: 'inline',
     attrs: {},

@@ -13,6 +13,8 @@ import { prepareText, setLines, setVariants } from './text.js';
 export interface ColumnBlock {
   item: FlowItem;
   place?: Place;
+  /** The markup node a table of contents points at (a heading): where the block begins, it landed. */
+  node?: object;
   /** Draws units [from, to) of variant `v`, the first unit's first slot at `y`, the column's left edge at `x`. */
   draw(v: number, from: number, to: number, x: number, y: number, width: number): Out;
   /** Draws what is repeated at the top of a column the block runs on into (a table's header row). */
@@ -117,6 +119,7 @@ export function headingBlock(
       2,
     ),
     ...(b.place ? { place: b.place } : {}),
+    node: b,
     draw: (_v, from, to, x, y, w) => {
       const out = tagOut(gridLines(lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a head'), tag);
       if (from === 0 && bookmark)

@@ -47,7 +47,12 @@ export type StructRole =
   | 'TD'
   | 'L'
   | 'LI'
-  | 'LBody';
+  | 'LBody'
+  | 'TOC'
+  | 'TOCI'
+  | 'Link'
+  | 'Note'
+  | 'Lbl';
 
 /**
  * An element of the document's logical structure (the tagged PDF's structure tree), made once per markup element
@@ -103,7 +108,20 @@ export type Drawn =
       image: LoadedImage;
       tag?: StructTag;
     }
-  | { kind: 'bookmark'; title: string; level: number; y: number };
+  | { kind: 'bookmark'; title: string; level: number; y: number }
+  /** A named destination (a heading a table of contents links to): the view's top left at x, y. */
+  | { kind: 'anchor'; name: string; x: number; y: number }
+  /** A link annotation to a named destination over a box, with its text for assistive technology. */
+  | {
+      kind: 'link';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      dest: string;
+      contents: string;
+      tag?: StructTag;
+    };
 
 /** A drawn thing's box, for the check that nothing leaves its place (with the template place that made it). */
 export interface Box {
