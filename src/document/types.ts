@@ -5,7 +5,9 @@ export type Inline =
   | { type: 'text'; value: string }
   | { type: 'strong'; children: Inline[] }
   | { type: 'emphasis'; children: Inline[] }
-  | { type: 'break' };
+  | { type: 'break' }
+  /** A note: its mark (①) where it stands, its text at the foot of the column that mark lands in. */
+  | { type: 'footnote'; children: Inline[]; place?: Place };
 
 interface Located {
   /** Where the element was written in the template (file:line:col), for diagnostics. */
@@ -128,9 +130,17 @@ export interface DocumentTree {
   children: Block[];
 }
 
-/** The plain text of inline content (what a reader would copy). */
+/** The plain text of inline content (what a reader would copy), without its footnotes. */
 export function plainText(inlines: readonly Inline[]): string {
   return inlines
-    .map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? '\n' : plainText(i.children)))
+    .map((i) =>
+      i.type === 'text'
+        ? i.value
+        : i.type === 'break'
+          ? '\n'
+          : i.type === 'footnote'
+            ? ''
+            : plainText(i.children),
+    )
     .join('');
 }

@@ -107,7 +107,7 @@ export function drawText(
       current = tf;
     }
     const [glyphs, positions] = encode(font, run.text, run.features);
-    doc.addContent(`1 0 0 1 ${num(x + run.x)} ${num(y)} Tm`);
+    doc.addContent(`1 0 0 1 ${num(x + run.x)} ${num(y + (run.rise ?? 0))} Tm`);
     // Letter-spacing: the line engine counted it after every character but the last; spread over the glyphs.
     const chars = Array.from(run.text).length;
     const spacing =

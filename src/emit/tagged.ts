@@ -103,6 +103,8 @@ export class Tagger {
           ...(t.lang ? { lang: t.lang } : {}),
           ...(t.scope ? { scope: t.scope } : {}),
         });
+      // A String object: pdfkit writes a plain string as a name.
+      if (t.id && el.dictionary) el.dictionary.data.ID = new String(t.id);
       const table = inTable || t.role === 'Table';
       for (const k of kids.get(t) ?? []) if (table || live(k)) this.attach(el, make(k, table), k);
       for (const mc of this.contents.get(t) ?? []) el.add(mc);

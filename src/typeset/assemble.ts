@@ -4,6 +4,7 @@ import { layoutWarning, type Ctx } from './context.js';
 import { addOut, type Out } from './lines.js';
 import type { Box, PageOut } from './model.js';
 import type { FlowRegion, Region } from './regions.js';
+import { drawNotes } from './footnote.js';
 
 /**
  * Makes up the pages: spanning blocks stacked from the top of the type area, each flow laid out in its columns
@@ -92,6 +93,17 @@ function drawPlacement(
   const y = top + pl.slot * ctx.geo.pitch;
   const w = pl.what;
   if (w.kind === 'float') return r.floats[w.float]!.draw(x, y, width);
+  if (w.kind === 'notes')
+    return drawNotes(
+      w.refs.map(({ item, unit, note }) => ({
+        height: r.blocks[item]!.item.notes![unit]![note]!,
+        draw: (nx: number, ny: number) => r.blocks[item]!.drawNote!(unit, note, nx, ny, width),
+      })),
+      x,
+      y,
+      width,
+      ctx,
+    );
   const block = r.blocks[w.item]!;
   if (w.kind === 'header') return block.drawHeader?.(x, y, width) ?? { items: [], boxes: [] };
   return block.draw(layout.variants[w.item] ?? 0, w.from, w.to, x, y, width);

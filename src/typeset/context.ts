@@ -35,6 +35,8 @@ export interface Ctx {
   /** Characters already reported as missing from every font. */
   missing: Set<string>;
   figureNo: number;
+  /** Footnotes numbered so far (their marks count through the document). */
+  noteNo: number;
   /** Throws when the build is past its time limit (long loops call it). */
   check: () => void;
   limits: BuildLimits | undefined;
@@ -91,6 +93,7 @@ export function typeset(
     diagnostics: [],
     missing: new Set(),
     figureNo: 0,
+    noteNo: 0,
     check: () => limits?.checkTime(),
     limits,
     families: new Set(),
@@ -159,6 +162,7 @@ function usedFamilies(theme: Theme): Set<string> {
     theme.pullquote,
     theme.caption,
     theme.source,
+    theme.footnote,
     theme.running,
     theme.folio,
   ];

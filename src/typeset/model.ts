@@ -22,6 +22,8 @@ export interface SetRun {
   features: readonly string[];
   /** Extra space after each glyph but the last, in points (letter-spacing, a justified line's last resort). */
   tracking?: number;
+  /** Raised this many points above the baseline (a note's reference mark). */
+  rise?: number;
 }
 
 /** A line of text as set: its runs, its width, and the source text copy and paste must give back. */
@@ -70,6 +72,8 @@ export interface StructTag {
   lang?: string;
   /** A header cell's scope. */
   scope?: 'Column' | 'Row';
+  /** Its ID (a Note's, which PDF/UA requires). */
+  id?: string;
 }
 
 /**

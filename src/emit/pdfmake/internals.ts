@@ -52,6 +52,8 @@ export type PdfStructContent = { readonly refs: unknown[] };
 /** A structure element of the tagged PDF (pdfkit's PDFStructureElement). */
 export interface PdfStructElement {
   add(child: PdfStructElement | PdfStructContent): this;
+  /** Its dictionary (written when the element is flushed). */
+  dictionary?: PdfRef;
   end(): void;
 }
 
