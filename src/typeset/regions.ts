@@ -209,5 +209,6 @@ function flowsOf(
 function displayInColumn(b: TextBlock, ctx: Ctx, width: number): ColumnBlock {
   const tag = ctx.structure.of(b, b.type === 'headline' ? 'H1' : 'P', ctx.parent);
   const block = headingBlock({ ...b, type: 'heading' }, ctx, width, false, tag);
-  return { ...block, item: { ...block.item, keepWithNext: 1 } };
+  // The node itself (not the copy set as a head): a table of contents finds a headline set in a column.
+  return { ...block, node: b, item: { ...block.item, keepWithNext: 1 } };
 }
