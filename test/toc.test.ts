@@ -53,10 +53,14 @@ async function links(pdf: Buffer): Promise<{ on: number; to: number; contents: s
 }
 
 /** A pack whose document is a table of contents and `n` sections of `paras` paragraphs in two columns. */
-function pack(n: number, paras: number, tocAt: 'front' | 'body' = 'front'): { dir: string; data: string } {
-  const toc = '<toc title="目\u3000录" headline="yes"/>';
+function pack(
+  n: number,
+  paras: number,
+  tocAt: 'front' | 'body' | 'page' = 'front',
+): { dir: string; data: string } {
+  const toc = `<toc title="目\u3000录" headline="yes"/>${tocAt === 'page' ? '<pagebreak/>' : ''}`;
   const dir = tempTree({
-    'pack/template.hbs': `<briefing date="2024-05-06"><headline>{{title}}</headline>${tocAt === 'front' ? toc : ''}
+    'pack/template.hbs': `<briefing date="2024-05-06"><headline>{{title}}</headline>${tocAt !== 'body' ? toc : ''}
 <body columns="2">${tocAt === 'body' ? toc : ''}{{#each sections}}<section><heading>第{{inc @index}}节\u3000{{this.title}}</heading>
 {{#each this.paras}}<p>{{this}}</p>{{/each}}</section>{{/each}}</body></briefing>`,
     'data.yaml': stringify({
@@ -121,6 +125,16 @@ describe('<toc/>: a printed table of contents', () => {
     for (const e of entries.slice(1)) expect(pageOf(pages, e.text), e.text).toEqual([e.page]);
     expect((await links(r.pdf!)).map((l) => l.to)).toEqual(entries.map((e) => e.page));
     expect(r.diagnostics.filter((d) => d.code === 'layout:toc-pages')).toEqual([]);
+  });
+
+  it('a page break after it gives it a page of its own, and the numbers follow', async () => {
+    const { dir, data } = pack(6, 3, 'page');
+    const r = await build(dir, data);
+    const pages = await pageLines(r.pdf!);
+    const entries = entriesOf(pages);
+    expect(entries.map((e) => e.on)).toEqual(entries.map(() => 1));
+    expect(entries[1]!.page).toBe(2);
+    for (const e of entries.slice(1)) expect(pageOf(pages, e.text), e.text).toEqual([e.page]);
   });
 
   it('the monthly report prints one when its data asks (contents: true)', async () => {

@@ -65,8 +65,10 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
     for (const [pg, out] of figures) addOut(pageAt(pg), out);
     report(r, layout.problems, ctx);
     page = layout.endPage;
-    pageAt(page);
     y = layout.endSlot * p + (i < regions.length - 1 ? p : 0);
+    // A flow that ends with <pagebreak/> (a contents page, say): what follows begins on the next page.
+    if (r.blocks.at(-1)?.item.pageBreak && i < regions.length - 1) [page, y] = [page + 1, 0];
+    pageAt(page);
   });
   verify(pages, ctx);
   return pages;
