@@ -7,6 +7,11 @@ export interface StyledRun {
   style: number;
   /** Language of the run (BCP 47): picks the hyphenation patterns of its Latin words (English if none). */
   lang?: string;
+  /**
+   * A note's reference mark (①): one token that never begins a line (it stays with the text it follows) and
+   * takes no Han–Latin space at its sides, set as a closing mark of Western text is.
+   */
+  mark?: boolean;
 }
 
 /** One unit of line layout: a Han character or mark, a piece of Western text between break opportunities. */
@@ -93,11 +98,13 @@ export function tokenize(runs: readonly StyledRun[]): Token[] {
   const gs: string[] = [];
   const style: number[] = [];
   const lang: (string | undefined)[] = [];
+  const mark: boolean[] = [];
   for (const run of runs)
     for (const g of graphemes(run.text)) {
       gs.push(g);
       style.push(run.style);
       lang.push(run.lang);
+      mark.push(run.mark === true);
     }
   const n = gs.length;
   const cjk = gs.map((g, i) => isCjk(g, gs[i - 1], gs[i + 1]));
@@ -105,6 +112,13 @@ export function tokenize(runs: readonly StyledRun[]): Token[] {
   let i = 0;
   while (i < n) {
     const g = gs[i]!;
+    if (mark[i]) {
+      let e = i + 1;
+      while (e < n && mark[e] && style[e] === style[i]) e++;
+      tokens.push({ text: gs.slice(i, e).join(''), cls: 'wclose', style: style[i]!, joinNext: false });
+      i = e;
+      continue;
+    }
     if (cjk[i]) {
       if ((g === '—' || g === '…') && gs[i + 1] === g && cjk[i + 1] && style[i + 1] === style[i]) {
         tokens.push({
@@ -121,7 +135,7 @@ export function tokenize(runs: readonly StyledRun[]): Token[] {
       continue;
     }
     let e = i;
-    while (e < n && !cjk[e]) e++;
+    while (e < n && !cjk[e] && !mark[e]) e++;
     westernTokens(gs, style, lang, i, e, tokens);
     i = e;
   }

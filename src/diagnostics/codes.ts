@@ -116,6 +116,10 @@ export const CODES = {
   'layout:keep': 'no column break obeyed the rules (heads with their text, no widows or orphans)',
   'layout:widow': 'a paragraph\u2019s last line alone at a column top',
   'layout:orphan': 'a paragraph\u2019s first line alone at a column foot',
+  'layout:footnote-place':
+    'a footnote where no column foot takes it (the lead): set in parentheses in the text',
+  'layout:toc-pages':
+    'a table of contents whose page numbers did not settle within the layout passes (they may be off by a page)',
   // Limits and output
   'build:pdf-standard': 'a PDF standard Briefing cannot declare (--pdf-standard)',
   'limit:pages': 'the document is longer than the page limit (--max-pages)',

@@ -5,7 +5,9 @@ export type Inline =
   | { type: 'text'; value: string }
   | { type: 'strong'; children: Inline[] }
   | { type: 'emphasis'; children: Inline[] }
-  | { type: 'break' };
+  | { type: 'break' }
+  /** A note: its mark (①) where it stands, its text at the foot of the column that mark lands in. */
+  | { type: 'footnote'; children: Inline[]; place?: Place };
 
 interface Located {
   /** Where the element was written in the template (file:line:col), for diagnostics. */
@@ -105,8 +107,20 @@ export interface PageBreak extends Located {
   type: 'pagebreak';
 }
 
+/**
+ * A printed table of contents: the document's `<heading>`s (and the headline where `headline` says so), each with
+ * the page it lands on, right-aligned after a dotted leader; each entry links to its heading.
+ */
+export interface Toc extends Located {
+  type: 'toc';
+  /** A title set above the entries (`目录`), in the heading style; none when absent. */
+  title?: string;
+  /** The headline is the first entry (the headings then indented 1 em). */
+  headline: boolean;
+}
+
 export type Block =
-  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak;
+  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak | Toc;
 
 /** The parsed document: the tree that the template's markup describes. */
 export interface DocumentTree {
@@ -116,9 +130,17 @@ export interface DocumentTree {
   children: Block[];
 }
 
-/** The plain text of inline content (what a reader would copy). */
+/** The plain text of inline content (what a reader would copy), without its footnotes. */
 export function plainText(inlines: readonly Inline[]): string {
   return inlines
-    .map((i) => (i.type === 'text' ? i.value : i.type === 'break' ? '\n' : plainText(i.children)))
+    .map((i) =>
+      i.type === 'text'
+        ? i.value
+        : i.type === 'break'
+          ? '\n'
+          : i.type === 'footnote'
+            ? ''
+            : plainText(i.children),
+    )
     .join('');
 }

@@ -97,6 +97,7 @@ export function drawText(
   // The TJ being built: its operand parts, and where its glyphs leave the pen (points, page x).
   let tj: string[] = [];
   let pen = 0;
+  let lastRise = 0;
   const flush = () => {
     if (tj.length) doc.addContent(`[${tj.join(' ')}] TJ`);
     tj = [];
@@ -125,12 +126,16 @@ export function drawText(
       doc.addContent(tf);
       current = tf;
     }
+    const rise = run.rise ?? 0;
+    // A raised run (a note's mark) is placed anew, and so is the run after it.
+    if (tj.length && rise !== lastRise) flush();
     if (tj.length) {
       const gap = ((at - pen) * 1000) / run.size;
       if (Math.abs(gap) > 1e-3) tj.push(num(-gap));
     } else {
-      doc.addContent(`1 0 0 1 ${num(at)} ${num(y)} Tm`);
+      doc.addContent(`1 0 0 1 ${num(at)} ${num(y + rise)} Tm`);
     }
+    lastRise = rise;
     const [glyphs, positions] = encode(font, run.text, run.features);
     // Letter-spacing: the line engine counted it after every character but the last; spread over the glyphs.
     const chars = Array.from(run.text).length;

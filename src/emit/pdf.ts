@@ -113,6 +113,7 @@ async function emitOne(
         margins: { top: 0, left: 0, right: 0, bottom: 0 },
       });
     for (const item of page.items) {
+      if (item.kind === 'link') tagger.link(item);
       tagger.enter(item);
       draw(pdf, item, fontFor, svgToPdfkit);
     }
@@ -161,6 +162,10 @@ function draw(
       return;
     case 'bookmark':
       pdf.outline.addItem(d.title, { expanded: false });
+      return;
+    case 'anchor':
+      // Where a table of contents' entry leads: the view's top left at the heading.
+      pdf.addNamedDestination(d.name, 'XYZ', d.x, d.y, null);
   }
 }
 

@@ -14,6 +14,8 @@ type Artifact = 'Pagination' | 'Layout';
 export class Tagger {
   private open: StructTag | Artifact | undefined;
   private readonly contents = new Map<StructTag, PdfStructContent[]>();
+  /** Elements made while drawing (a Link, for its annotation), and the page their annotation is on. */
+  private readonly early = new Map<StructTag, { el: PdfStructElement; page: PdfKitDoc['page'] }>();
 
   constructor(private readonly pdf: PdfKitDoc) {}
 
@@ -25,7 +27,7 @@ export class Tagger {
    * transformation puts the text in the wrong place for pdftotext.)
    */
   enter(d: Drawn): void {
-    if (d.kind === 'bookmark') return;
+    if (d.kind === 'bookmark' || d.kind === 'anchor' || d.kind === 'link') return;
     const want: StructTag | Artifact =
       d.kind === 'text' || d.kind === 'chart' || d.kind === 'image'
         ? (d.tag ?? (d.kind === 'text' && d.furniture ? 'Pagination' : 'Layout'))
@@ -44,6 +46,24 @@ export class Tagger {
     const list = this.contents.get(want);
     if (list) list.push(mc);
     else this.contents.set(want, [mc]);
+  }
+
+  /**
+   * A link annotation to a named destination, with its text as /Contents (PDF/UA), and its OBJR in its Link
+   * element, which is made now: pdfkit writes the annotation's /StructParent when it is made.
+   */
+  link(d: Extract<Drawn, { kind: 'link' }>): void {
+    let structParent: PdfStructElement | undefined;
+    if (d.tag) {
+      let early = this.early.get(d.tag);
+      if (!early) this.early.set(d.tag, (early = { el: this.pdf.struct(d.tag.role), page: this.pdf.page }));
+      structParent = early.el;
+    }
+    this.pdf.goTo(d.x, d.y, d.width, d.height, d.dest, {
+      // A String object: pdfkit writes a plain string as a name.
+      Contents: new String(d.contents),
+      ...(structParent ? { structParent } : {}),
+    });
   }
 
   /** Ends the open sequence (at the end of a page: marked content never spans pages). */
@@ -76,18 +96,42 @@ export class Tagger {
       return v;
     };
     const make = (t: StructTag, inTable: boolean): PdfStructElement => {
-      const el = this.pdf.struct(t.role, {
-        ...(t.alt ? { alt: t.alt } : {}),
-        ...(t.lang ? { lang: t.lang } : {}),
-        ...(t.scope ? { scope: t.scope } : {}),
-      });
+      const el =
+        this.early.get(t)?.el ??
+        this.pdf.struct(t.role, {
+          ...(t.alt ? { alt: t.alt } : {}),
+          ...(t.lang ? { lang: t.lang } : {}),
+          ...(t.scope ? { scope: t.scope } : {}),
+        });
+      // A String object: pdfkit writes a plain string as a name.
+      if (t.id && el.dictionary) el.dictionary.data.ID = new String(t.id);
       const table = inTable || t.role === 'Table';
-      for (const k of kids.get(t) ?? []) if (table || live(k)) el.add(make(k, table));
+      for (const k of kids.get(t) ?? []) if (table || live(k)) this.attach(el, make(k, table), k);
       for (const mc of this.contents.get(t) ?? []) el.add(mc);
       return el;
     };
     const root = this.pdf.struct('Document');
     for (const t of kids.get(undefined) ?? []) if (live(t)) root.add(make(t, false));
     this.pdf.addStructure(root);
+  }
+
+  /**
+   * Adds `child` (the element of `tag`) to `parent`. An element with an annotation is ended and so written right
+   * away, while its annotation's page is the current one: pdfkit takes an OBJR's /Pg from the current page.
+   */
+  private attach(parent: PdfStructElement, child: PdfStructElement, tag: StructTag): void {
+    const early = this.early.get(tag);
+    if (!early) {
+      parent.add(child);
+      return;
+    }
+    child.end();
+    const current = this.pdf.page;
+    this.pdf.page = early.page;
+    try {
+      parent.add(child);
+    } finally {
+      this.pdf.page = current;
+    }
   }
 }

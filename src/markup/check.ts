@@ -20,9 +20,11 @@ function allowedIn(rule: ElementRule): readonly string[] {
 }
 
 /** A content model in words, for hints: "text with <b>, <em> and <br/>". */
-function describeContent(c: Content): string {
+function describeContent(c: Content, except: readonly string[] = []): string {
   if (c === 'inline') {
-    const tags = INLINE.map((n) => (ELEMENTS[n]!.content === 'empty' ? `<${n}/>` : `<${n}>`));
+    const tags = INLINE.filter((n) => !except.includes(n)).map((n) =>
+      ELEMENTS[n]!.content === 'empty' ? `<${n}/>` : `<${n}>`,
+    );
     return `text with ${tags.length > 1 ? `${tags.slice(0, -1).join(', ')} and ` : ''}${tags.at(-1)!}`;
   }
   if (c === 'empty') return 'nothing (write it as <x/>)';
@@ -84,7 +86,7 @@ function checkChild(el: RawElement, rule: ElementRule, child: RawElement | strin
             hint:
               rule.content === 'blocks'
                 ? 'put running text in <p>…</p>'
-                : `<${el.name}> may contain ${describeContent(rule.content)}`,
+                : `<${el.name}> may contain ${describeContent(rule.content, rule.except)}`,
           },
         ),
       );
@@ -104,7 +106,7 @@ function checkChild(el: RawElement, rule: ElementRule, child: RawElement | strin
     out.push(
       error('markup:misplaced', `<${child.name}> is not allowed inside <${el.name}>`, {
         ...(child.place ? { place: child.place } : {}),
-        hint: `<${el.name}> may contain ${describeContent(rule.content)}`,
+        hint: `<${el.name}> may contain ${describeContent(rule.content, rule.except)}`,
       }),
     );
     return;

@@ -1,5 +1,6 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Length, Paragraph, TableCell } from '../document/types.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+import { ALIGN, LANG, length, wholeNumber } from './values.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -69,24 +70,6 @@ export const ROOT = 'briefing';
 
 const META = ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const;
 
-const wholeNumber = (min: number, max: number) => (v: string) =>
-  Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max;
-
-const ALIGN: AttrRule = {
-  value: {
-    valid: (v) => ['left', 'center', 'right'].includes(v),
-    expected: 'expected left, center or right',
-  },
-};
-
-/** A language tag (BCP 47: `zh-Hant`, `zh-TW`, `en`): the fonts, the punctuation style and /Lang follow it. */
-const LANG: AttrRule = {
-  value: {
-    valid: (v) => /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(v),
-    expected: 'expected a language tag such as en, zh-CN or zh-Hant',
-  },
-};
-
 /** The element's place, and its language where it says one, spread into its node. */
 const placed = (el: RawElement): { place?: Place; lang?: string } => ({
   ...(el.place ? { place: el.place } : {}),
@@ -96,13 +79,8 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
 /** The element's language, spread into its node (placed() spreads it too). */
 const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
 
-const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
-
-/** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
-function length(v: string | undefined): Length | undefined {
-  const m = v === undefined ? null : LENGTH.exec(v.trim());
-  return m && Number(m[1]) > 0 ? { value: Number(m[1]), unit: m[2] as Length['unit'] } : undefined;
-}
+/** A footnote stands only in a paragraph's own text (not in heads, tables, <b>, <em> or another footnote). */
+const NOTES = ['footnote'] as const;
 
 /** The element children of an element (its text is checked away or is whitespace). */
 const elementsIn = (el: RawElement): RawElement[] =>
@@ -170,6 +148,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     kind: 'block',
     attrs: { lang: LANG },
     content: 'inline',
+    except: NOTES,
     aliases: ['header'],
     block: textBlock('kicker'),
   },
@@ -177,18 +156,31 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     kind: 'block',
     attrs: { lang: LANG },
     content: 'inline',
+    except: NOTES,
     aliases: ['h1'],
     block: textBlock('headline'),
   },
-  deck: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('deck') },
-  dateline: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('dateline') },
+  deck: { kind: 'block', attrs: { lang: LANG }, content: 'inline', except: NOTES, block: textBlock('deck') },
+  dateline: {
+    kind: 'block',
+    attrs: { lang: LANG },
+    content: 'inline',
+    except: NOTES,
+    block: textBlock('dateline'),
+  },
   lead: {
     kind: 'block',
     attrs: { lang: LANG },
     content: ['p'],
     block: (el, b) => ({ type: 'lead', children: elementsIn(el).map((p) => paragraph(p, b)), ...placed(el) }),
   },
-  byline: { kind: 'block', attrs: { lang: LANG }, content: 'inline', block: textBlock('byline') },
+  byline: {
+    kind: 'block',
+    attrs: { lang: LANG },
+    content: 'inline',
+    except: NOTES,
+    block: textBlock('byline'),
+  },
   kpis: {
     kind: 'block',
     attrs: {},
@@ -226,6 +218,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     kind: 'block',
     attrs: { lang: LANG },
     content: 'inline',
+    except: NOTES,
     aliases: ['h2', 'h3', 'h4'],
     block: textBlock('heading'),
   },
@@ -240,6 +233,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     kind: 'block',
     attrs: { lang: LANG },
     content: 'inline',
+    except: NOTES,
     aliases: ['blockquote', 'quote'],
     block: textBlock('pullquote'),
   },
@@ -329,8 +323,8 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     },
   },
   tr: { kind: 'part', attrs: {}, content: ['td', 'th'] },
-  td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
-  th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
+  td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline', except: NOTES },
+  th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline', except: NOTES },
   pagebreak: {
     kind: 'block',
     attrs: {},
@@ -338,10 +332,28 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     aliases: ['hr'],
     block: (el) => ({ type: 'pagebreak', ...placed(el) }),
   },
+  toc: {
+    kind: 'block',
+    attrs: {
+      title: {},
+      headline: {
+        value: { valid: (v) => v === 'yes' || v === 'no', expected: 'expected "yes" or "no" (the default)' },
+      },
+    },
+    content: 'empty',
+    aliases: ['contents', 'nav'],
+    block: (el) => ({
+      type: 'toc',
+      ...(el.attrs.title?.trim() ? { title: el.attrs.title.trim() } : {}),
+      headline: el.attrs.headline === 'yes',
+      ...placed(el),
+    }),
+  },
   b: {
     kind: 'inline',
     attrs: {},
     content: 'inline',
+    except: NOTES,
     aliases: ['strong'],
     inline: (el, b) => ({ type: 'strong', children: b.inlines(el) }),
   },
@@ -349,8 +361,21 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     kind: 'inline',
     attrs: {},
     content: 'inline',
+    except: NOTES,
     aliases: ['i'],
     inline: (el, b) => ({ type: 'emphasis', children: b.inlines(el) }),
   },
   br: { kind: 'inline', attrs: {}, content: 'empty', inline: () => ({ type: 'break' }) },
+  footnote: {
+    kind: 'inline',
+    attrs: {},
+    content: 'inline',
+    except: NOTES,
+    aliases: ['note', 'fn', 'aside'],
+    inline: (el, b) => ({
+      type: 'footnote',
+      children: b.inlines(el),
+      ...(el.place ? { place: el.place } : {}),
+    }),
+  },
 };

@@ -1,7 +1,14 @@
 import { adjust, applyVariants, Contained, COST } from './adjust.js';
 
 export { COST, gapCost } from './adjust.js';
-import type { Flow, FlowItem, MakeupProblem, Placed } from './types.js';
+import {
+  noteArea,
+  type Flow,
+  type FlowItem,
+  type MakeupProblem,
+  type NoteRef,
+  type Placed,
+} from './types.js';
 
 /** Where a flow stands: the next unit of the next item (`unit` 0: the item has not begun) and its variant. */
 export interface Pos {
@@ -131,6 +138,9 @@ class ColumnWalk {
   readonly variants: [number, number][] = [];
   /** The item that began in this column and is still open. */
   begunHere = -1;
+  /** The footnotes of the units set so far, and their lines: they take the column's foot. */
+  readonly noteRefs: NoteRef[] = [];
+  noteSlots = 0;
 
   constructor(
     private readonly w: Walk,
@@ -184,6 +194,11 @@ class ColumnWalk {
     }
   }
 
+  /** The slots above the column's footnotes. */
+  private get room(): number {
+    return this.w.cap - noteArea(this.noteSlots);
+  }
+
   /** Figures referenced just before `pos`: set here if they fit, else they wait. */
   private setInlineFloats(pos: Pos): void {
     const { floats } = this.w.flow;
@@ -191,7 +206,7 @@ class ColumnWalk {
       const f = floats[this.nf]!;
       if (f.span !== 'column' || f.anchor > pos.item || this.before(f.anchor)) break;
       const gap = this.h > 0 ? Math.max(this.lastSpace, f.space) : 0;
-      if (this.h + gap + f.height > this.w.cap) break;
+      if (this.h + gap + f.height > this.room) break;
       this.entries.push({ slot: this.h + gap, height: f.height, what: { kind: 'float', float: this.nf } });
       this.h += gap + f.height;
       this.lastSpace = f.space;
@@ -214,7 +229,7 @@ class ColumnWalk {
       const f = floats[fnf]!;
       if (f.span !== 'column' || f.anchor > end.item || this.before(f.anchor)) break;
       const gap = fh > 0 ? Math.max(this.lastSpace, f.space) : 0;
-      if (fh + gap + f.height > this.w.cap) break;
+      if (fh + gap + f.height > this.room) break;
       feet.push({ slot: fh + gap, height: f.height, what: { kind: 'float', float: fnf } });
       fcost +=
         COST.floatAway +
@@ -235,15 +250,23 @@ class ColumnWalk {
       // Before a forced break, or at the end of the flow (unless its last page is being balanced), a short
       // column is what is meant.
       const finished = end.item >= items.length && foot.nf >= floats.length;
+      const notes = noteArea(this.noteSlots);
       for (const v of splitVariants) {
         const adjusted = adjust(
           this.contained,
-          this.w.cap - foot.height,
+          this.room - foot.height,
           pageBreak || (finished && !this.w.strict),
         );
         if (!adjusted) continue;
+        const text = foot.height + adjusted.delta;
         this.out.push({
-          entries: applyVariants(items, [...this.entries, ...foot.entries], adjusted.choices),
+          entries: [
+            ...applyVariants(items, [...this.entries, ...foot.entries], adjusted.choices),
+            // The footnotes of the column below its text (the page builder moves them to the foot of a full one).
+            ...(notes
+              ? [{ slot: text, height: notes, what: { kind: 'notes' as const, refs: [...this.noteRefs] } }]
+              : []),
+          ],
           variants: [
             ...this.variants,
             ...(split ? [[end.item, v] as [number, number]] : []),
@@ -251,7 +274,7 @@ class ColumnWalk {
           ],
           end: end.unit > 0 ? { ...end, variant: split ? v : end.variant } : end,
           nextFloat: foot.nf,
-          height: foot.height + adjusted.delta,
+          height: text + notes,
           cost: this.floatCost + foot.cost + adjusted.cost + (split ? items[end.item]!.variantCost[v]! : 0),
           pageBreak,
           mustReach: this.mustReach,
@@ -339,11 +362,19 @@ class ColumnWalk {
           this.entries.pop();
         }
       }
-      if (this.h + units[u]! > this.w.cap + this.contained.shrinkable && (this.h > 0 || u > from)) {
+      // A unit comes with the footnotes it refers to, or goes to the next column with them.
+      const notes = variant === 0 ? (it.notes?.[u] ?? []) : [];
+      const noteSlots = notes.reduce((a, b) => a + b, 0);
+      if (
+        this.h + units[u]! + noteArea(this.noteSlots + noteSlots) > this.w.cap + this.contained.shrinkable &&
+        (this.h > 0 || u > from)
+      ) {
         full = true;
         break;
       }
       this.h += units[u]!;
+      this.noteSlots += noteSlots;
+      notes.forEach((_, note) => this.noteRefs.push({ item: pos.item, unit: u, note }));
     }
     if (u > from)
       this.entries.push({

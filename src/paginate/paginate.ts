@@ -7,6 +7,7 @@ import {
   type Entry,
   type Pos,
 } from './column.js';
+import { emergency } from './emergency.js';
 import type { Flow, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
 
 /** How widely the page builder searches, and a callback that stops a runaway flow (page and time limits). */
@@ -300,38 +301,6 @@ function path(last: State): State[] {
   return out.reverse();
 }
 
-/** When no column break obeys the rules: set what fits (at least one unit), and say which rule gave way. */
-function emergency(flow: Flow, start: Pos, nf: number, cap: number, full: boolean): ColumnFill {
-  const empty: ColumnFill = {
-    entries: [],
-    variants: [],
-    end: start,
-    nextFloat: nf,
-    height: 0,
-    cost: gapCost(cap) + COST.forcedBreak,
-    pageBreak: false,
-    mustReach: -1,
-    problems: [{ code: 'layout:foot-gap' }],
-  };
-  // A column with less than a page's room stays empty: the next may have room enough.
-  if (!full) return empty;
-  const it = flow.items[start.item];
-  if (!it) return empty;
-  const units = it.variants[start.unit > 0 ? start.variant : 0]!;
-  let h = 0;
-  let u = start.unit;
-  while (u < units.length && (h === 0 || h + units[u]! <= cap)) h += units[u++]!;
-  const end = u >= units.length ? { item: start.item + 1, variant: 0, unit: 0 } : { ...start, unit: u };
-  return {
-    ...empty,
-    entries: [{ slot: 0, height: h, what: { kind: 'units', item: start.item, from: start.unit, to: u } }],
-    end,
-    height: h,
-    cost: COST.forcedBreak,
-    problems: [{ code: h > cap ? 'layout:too-tall' : 'layout:keep', item: start.item }],
-  };
-}
-
 function layoutOf(states: State[], frame: Frame, items: number): FlowLayout {
   const n = frame.columns;
   const placements: Placement[] = [];
@@ -357,6 +326,9 @@ function layoutOf(states: State[], frame: Frame, items: number): FlowLayout {
     tallest.set(page, Math.max(tallest.get(page) ?? 0, top + s.reserve + fill.height));
   }
   const endPage = Math.max(frame.startPage, ...tallest.keys());
+  // Footnotes stand at the foot of their column, except on the flow's last page, where they follow its text.
+  for (const pl of placements)
+    if (pl.what.kind === 'notes' && pl.page < endPage) pl.slot = frame.slots - pl.height;
   // What the rules could not give: a column two or more lines short of its foot (not before a forced break,
   // not on the last page), or a last page whose columns differ by more than a line.
   const heights = new Map<string, number>();

@@ -28,7 +28,22 @@ export interface FlowItem {
   repeatHeader: number;
   /** A forced page break: the flow goes on at the top of the next page. */
   pageBreak?: boolean;
+  /**
+   * Footnotes referred to in each unit (of variant 0: an item with notes has no other), their heights in slots:
+   * each is set at the foot of the column its unit lands in, below a slot for the rule over the notes.
+   */
+  notes?: readonly (readonly number[])[];
 }
+
+/** A footnote: the item and unit that refer to it, and which of that unit's notes it is. */
+export interface NoteRef {
+  item: number;
+  unit: number;
+  note: number;
+}
+
+/** Slots the notes of a column take: their lines and one for the rule above them (none without notes). */
+export const noteArea = (slots: number): number => (slots > 0 ? slots + 1 : 0);
 
 /** A figure that floats: anchored where the text refers to it, placed where it fits nearest to that. */
 export interface FlowFloat {
@@ -64,7 +79,8 @@ export interface Frame {
 export type Placed =
   | { kind: 'units'; item: number; from: number; to: number }
   | { kind: 'header'; item: number }
-  | { kind: 'float'; float: number };
+  | { kind: 'float'; float: number }
+  | { kind: 'notes'; refs: readonly NoteRef[] };
 
 /** A placement: on which page, in which column (-1: across the columns), from which slot, how tall. */
 export interface Placement {

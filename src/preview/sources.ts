@@ -73,6 +73,8 @@ function elementOf(b: Block): Omit<Element, 'kind'> {
       return { text: b.alt };
     case 'lead':
       return { text: b.children.map((p) => plainText(p.children)).join('\n') };
+    case 'toc':
+      return { text: b.title ?? '' };
     case 'section':
     case 'columns':
     case 'pagebreak':

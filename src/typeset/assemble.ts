@@ -4,6 +4,7 @@ import { layoutWarning, type Ctx } from './context.js';
 import { addOut, type Out } from './lines.js';
 import type { Box, PageOut } from './model.js';
 import type { FlowRegion, Region } from './regions.js';
+import { drawNotes } from './footnote.js';
 
 /**
  * Makes up the pages: spanning blocks stacked from the top of the type area, each flow laid out in its columns
@@ -25,6 +26,12 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
   };
   let page = 0;
   let y = 0; // points below the type area's top
+  // Where a heading a table of contents lists lands: its page, and a destination its entry links to.
+  const landed = (node: object | undefined, pg: number, x: number, at: number) => {
+    if (!node || !ctx.toc?.dests.has(node)) return;
+    ctx.toc.landed.set(node, pg);
+    pageAt(pg).items.push({ kind: 'anchor', name: ctx.toc.dests.get(node)!, x, y: at });
+  };
   regions.forEach((r, i) => {
     if (r.kind === 'break') {
       // Every break starts a page, as written: two in a row leave a blank page between them.
@@ -36,6 +43,7 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
       if (y > 0 && y + r.height > height) [page, y] = [page + 1, 0];
       if (r.height > height)
         layoutWarning(ctx, 'layout:too-tall', 'this block is taller than a page', r.place, 'shorten it');
+      landed(r.node, page, left, top + y);
       addOut(pageAt(page), r.draw(left, top + y));
       y += r.height + r.spaceAfter;
       return;
@@ -46,14 +54,21 @@ export function assemble(regions: readonly Region[], ctx: Ctx): PageOut[] {
     // Text first, in reading order, then the figures: content order is what text extraction and copy and paste
     // follow, so a paragraph interrupted by a figure at a column top still reads as one.
     const figures: [number, Out][] = [];
-    for (const pl of layout.placements)
+    for (const pl of layout.placements) {
+      if (pl.what.kind === 'units' && pl.what.from === 0) {
+        const x = left + Math.max(0, pl.column) * (r.columnWidth + r.gutter);
+        landed(r.blocks[pl.what.item]!.node, pl.page, x, top + pl.slot * p);
+      }
       if (pl.what.kind === 'float') figures.push([pl.page, drawPlacement(r, layout, pl, ctx)]);
       else addOut(pageAt(pl.page), drawPlacement(r, layout, pl, ctx));
+    }
     for (const [pg, out] of figures) addOut(pageAt(pg), out);
     report(r, layout.problems, ctx);
     page = layout.endPage;
-    pageAt(page);
     y = layout.endSlot * p + (i < regions.length - 1 ? p : 0);
+    // A flow that ends with <pagebreak/> (a contents page, say): what follows begins on the next page.
+    if (r.blocks.at(-1)?.item.pageBreak && i < regions.length - 1) [page, y] = [page + 1, 0];
+    pageAt(page);
   });
   verify(pages, ctx);
   return pages;
@@ -80,6 +95,17 @@ function drawPlacement(
   const y = top + pl.slot * ctx.geo.pitch;
   const w = pl.what;
   if (w.kind === 'float') return r.floats[w.float]!.draw(x, y, width);
+  if (w.kind === 'notes')
+    return drawNotes(
+      w.refs.map(({ item, unit, note }) => ({
+        height: r.blocks[item]!.item.notes![unit]![note]!,
+        draw: (nx: number, ny: number) => r.blocks[item]!.drawNote!(unit, note, nx, ny, width),
+      })),
+      x,
+      y,
+      width,
+      ctx,
+    );
   const block = r.blocks[w.item]!;
   if (w.kind === 'header') return block.drawHeader?.(x, y, width) ?? { items: [], boxes: [] };
   return block.draw(layout.variants[w.item] ?? 0, w.from, w.to, x, y, width);

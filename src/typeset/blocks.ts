@@ -8,15 +8,20 @@ import type { Box, SetLine, StructTag } from './model.js';
 import { tagOut } from './structure.js';
 import { inlineRuns } from './runs.js';
 import { prepareText, setLines, setVariants } from './text.js';
+import { Notes } from './footnote.js';
 
 /** A block set for a column: the page builder's view of it, and how to draw any run of its units. */
 export interface ColumnBlock {
   item: FlowItem;
   place?: Place;
+  /** The markup node a table of contents points at (a heading): where the block begins, it landed. */
+  node?: object;
   /** Draws units [from, to) of variant `v`, the first unit's first slot at `y`, the column's left edge at `x`. */
   draw(v: number, from: number, to: number, x: number, y: number, width: number): Out;
   /** Draws what is repeated at the top of a column the block runs on into (a table's header row). */
   drawHeader?(x: number, y: number, width: number): Out;
+  /** Draws footnote `note` of unit `unit` (item.notes) at the column's foot, its first slot's top at `y`. */
+  drawNote?(unit: number, note: number, x: number, y: number, width: number): Out;
 }
 
 /** The item of an unbreakable block of `units` (heights in slots) with space around it. */
@@ -59,16 +64,25 @@ export function paragraphBlock(b: Paragraph, ctx: Ctx, width: number): ColumnBlo
     tag.lang = b.lang;
     ctx.lang = b.lang;
   }
-  const text = prepareText(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), ctx.check);
-  ctx.lang = outerLang;
-  const variants = setVariants(text, {
+  const notes = new Notes(ctx, width, b.place);
+  const text = prepareText(
+    ctx.fonts,
+    inlineRuns(b.children, style, ctx, b.place, undefined, notes.sink),
+    ctx.check,
+  );
+  const all = setVariants(text, {
     width,
     indent: b.indent ? t.body.indent * t.body.size : 0,
     justify: true,
     check: ctx.check,
   });
+  // A paragraph with footnotes is set in its best way only: where its marks fall decides its columns' feet.
+  const variants = notes.count ? all.slice(0, 1) : all;
+  const perLine = notes.set(variants[0]!.lines);
+  ctx.lang = outerLang;
   return {
     item: {
+      ...(notes.count ? { notes: perLine.map((ks) => ks.map((k) => notes.height(k))) } : {}),
       variants: variants.map((v) => v.lines.map(() => 1)),
       variantCost: variants.map((v) => v.cost),
       breakable: true,
@@ -85,6 +99,7 @@ export function paragraphBlock(b: Paragraph, ctx: Ctx, width: number): ColumnBlo
         gridLines(variants[v]!.lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a paragraph'),
         tag,
       ),
+    drawNote: (unit, note, x, y, w) => notes.draw(perLine[unit]![note]!, x, y, w),
   };
 }
 
@@ -117,6 +132,7 @@ export function headingBlock(
       2,
     ),
     ...(b.place ? { place: b.place } : {}),
+    node: b,
     draw: (_v, from, to, x, y, w) => {
       const out = tagOut(gridLines(lines.slice(from, to), x, y, ctx, frameOf(x, w), b.place, 'a head'), tag);
       if (from === 0 && bookmark)

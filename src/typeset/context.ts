@@ -19,6 +19,7 @@ import { assemble } from './assemble.js';
 import { addFurniture } from './furniture.js';
 import { Structure } from './structure.js';
 import type { StructTag } from './model.js';
+import { tocState, type TocState } from './toc.js';
 
 export type { Composition, DocumentMeta, Furniture } from './model.js';
 
@@ -34,6 +35,8 @@ export interface Ctx {
   /** Characters already reported as missing from every font. */
   missing: Set<string>;
   figureNo: number;
+  /** Footnotes numbered so far (their marks count through the document). */
+  noteNo: number;
   /** Throws when the build is past its time limit (long loops call it). */
   check: () => void;
   limits: BuildLimits | undefined;
@@ -44,7 +47,12 @@ export interface Ctx {
   /** The structure elements (tagged PDF), and the element the blocks being set stand in (a section). */
   structure: Structure;
   parent?: StructTag | undefined;
+  /** The tables of contents' entries and pages (typeset/toc.ts), when the document has a `<toc>`. */
+  toc?: TocState;
 }
+
+/** Layout passes at most for a document with a table of contents (its own length can move the headings). */
+const TOC_PASSES = 4;
 
 /** A layout problem as a warning (`--strict` makes it an error), at the template place of what caused it. */
 export function layoutWarning(
@@ -76,7 +84,7 @@ export function typeset(
     return {
       diagnostics: [warning('theme:page-size', `unknown page size ${JSON.stringify(theme.page.size)}`)],
     };
-  const ctx: Ctx = {
+  const fresh = (): Ctx => ({
     theme,
     fonts,
     geo,
@@ -85,12 +93,15 @@ export function typeset(
     diagnostics: [],
     missing: new Set(),
     figureNo: 0,
+    noteNo: 0,
     check: () => limits?.checkTime(),
     limits,
     families: new Set(),
     lang: tree.lang,
     structure: new Structure(),
-  };
+  });
+  const toc = tocState(tree);
+  let ctx: Ctx = { ...fresh(), ...(toc ? { toc } : {}) };
   for (const family of usedFamilies(theme))
     if (!fonts.families.has(family))
       ctx.diagnostics.push(
@@ -100,7 +111,26 @@ export function typeset(
         }),
       );
   if (ctx.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: ctx.diagnostics };
-  const pages = assemble(regionsOf(tree.children, ctx), ctx);
+  let pages = assemble(regionsOf(tree.children, ctx), ctx);
+  // A table of contents prints the pages its headings landed on in the pass before; the pages are made again
+  // until the numbers printed are where the headings are (its own length may move them), a bounded number of times.
+  for (let pass = 1; toc && !settled(toc); pass++) {
+    if (pass === TOC_PASSES) {
+      layoutWarning(
+        ctx,
+        'layout:toc-pages',
+        `the table of contents' page numbers did not settle in ${TOC_PASSES} passes`,
+        toc.place,
+        'a few lines more or less before the headings settle them',
+      );
+      break;
+    }
+    toc.printed = toc.landed;
+    toc.pages = pages.length;
+    toc.landed = new Map();
+    ctx = { ...fresh(), toc };
+    pages = assemble(regionsOf(tree.children, ctx), ctx);
+  }
   addFurniture(pages, furniture(tree, theme, meta), ctx);
   return {
     doc: {
@@ -132,6 +162,7 @@ function usedFamilies(theme: Theme): Set<string> {
     theme.pullquote,
     theme.caption,
     theme.source,
+    theme.footnote,
     theme.running,
     theme.folio,
   ];
@@ -167,4 +198,10 @@ function furniture(tree: DocumentTree, theme: Theme, meta: DocumentMeta): Furnit
       first: theme.folio.first,
     },
   };
+}
+
+/** Whether every entry of the table of contents printed the page its heading landed on. */
+function settled(toc: TocState): boolean {
+  if (!toc.printed) return false;
+  return toc.entries.every((e) => toc.printed!.get(e.node) === toc.landed.get(e.node));
 }

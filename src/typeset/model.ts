@@ -22,6 +22,8 @@ export interface SetRun {
   features: readonly string[];
   /** Extra space after each glyph but the last, in points (letter-spacing, a justified line's last resort). */
   tracking?: number;
+  /** Raised this many points above the baseline (a note's reference mark). */
+  rise?: number;
 }
 
 /** A line of text as set: its runs, its width, and the source text copy and paste must give back. */
@@ -47,7 +49,12 @@ export type StructRole =
   | 'TD'
   | 'L'
   | 'LI'
-  | 'LBody';
+  | 'LBody'
+  | 'TOC'
+  | 'TOCI'
+  | 'Link'
+  | 'Note'
+  | 'Lbl';
 
 /**
  * An element of the document's logical structure (the tagged PDF's structure tree), made once per markup element
@@ -65,6 +72,8 @@ export interface StructTag {
   lang?: string;
   /** A header cell's scope. */
   scope?: 'Column' | 'Row';
+  /** Its ID (a Note's, which PDF/UA requires). */
+  id?: string;
 }
 
 /**
@@ -103,7 +112,20 @@ export type Drawn =
       image: LoadedImage;
       tag?: StructTag;
     }
-  | { kind: 'bookmark'; title: string; level: number; y: number };
+  | { kind: 'bookmark'; title: string; level: number; y: number }
+  /** A named destination (a heading a table of contents links to): the view's top left at x, y. */
+  | { kind: 'anchor'; name: string; x: number; y: number }
+  /** A link annotation to a named destination over a box, with its text for assistive technology. */
+  | {
+      kind: 'link';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      dest: string;
+      contents: string;
+      tag?: StructTag;
+    };
 
 /** A drawn thing's box, for the check that nothing leaves its place (with the template place that made it). */
 export interface Box {

@@ -6,6 +6,7 @@ import { figureFloat, type ColumnFloat } from './figure.js';
 import { imageBlock } from './image.js';
 import { kickerSpan, kpiSpan, leadSpan, mastheadSpan, textSpan, type SpanBlock } from './masthead.js';
 import { tableBlock } from './table.js';
+import { tocBlocks } from './toc.js';
 import { solid } from './blocks.js';
 
 /** Column text and its figures, set in `columns` columns of `columnWidth` points, `gutter` apart. */
@@ -22,7 +23,10 @@ export interface FlowRegion {
  * The document as the page assembler takes it, top to bottom: blocks across the type area (the masthead's
  * parts, a pull quote that spans the columns), flows of column text, and forced page breaks.
  */
-export type Region = ({ kind: 'span' } & SpanBlock) | FlowRegion | { kind: 'break' };
+export type Region = SpanRegion | FlowRegion | { kind: 'break' };
+
+/** A block across the type area; `node` is the markup node a table of contents points at (the headline). */
+type SpanRegion = { kind: 'span'; node?: object } & SpanBlock;
 
 /** The front page's parts, set across the type area above the columns. */
 const FRONT = new Set(['kicker', 'headline', 'deck', 'dateline', 'lead', 'byline', 'kpis']);
@@ -60,7 +64,7 @@ export function regionsOf(blocks: readonly Block[], ctx: Ctx): Region[] {
         const beside: TextBlock[] = [];
         while (blocks[i + 1] && (blocks[i + 1]!.type === 'deck' || blocks[i + 1]!.type === 'dateline'))
           beside.push(blocks[++i] as TextBlock);
-        out.push({ kind: 'span', ...mastheadSpan(b, beside, ctx) });
+        out.push({ kind: 'span', ...mastheadSpan(b, beside, ctx), node: b });
       } else out.push({ kind: 'span', ...frontSpan(b, ctx) });
     } else loose.push(b);
   }
@@ -76,14 +80,14 @@ export function regionsOf(blocks: readonly Block[], ctx: Ctx): Region[] {
 function fitFront(regions: Region[], ctx: Ctx): Region[] {
   const firstFlow = regions.findIndex((r) => r.kind !== 'span');
   if (firstFlow < 0) return regions;
-  const front = regions.slice(0, firstFlow) as ({ kind: 'span' } & SpanBlock)[];
+  const front = regions.slice(0, firstFlow) as SpanRegion[];
   const height = () => front.reduce((a, r) => a + r.height + r.spaceAfter, 0);
   const budget = (ctx.geo.slots - 3) * ctx.geo.pitch;
   for (let k = 0; k < 40 && height() > budget; k++) {
     const i = front.findIndex((r) => r.smaller);
     if (i < 0) break;
     const smaller = front[i]!.smaller!();
-    if (smaller) front[i] = { kind: 'span', ...smaller };
+    if (smaller) front[i] = { kind: 'span', ...smaller, ...(front[i]!.node ? { node: front[i]!.node } : {}) };
     else delete front[i]!.smaller;
   }
   return [...front, ...regions.slice(firstFlow)];
@@ -173,6 +177,9 @@ function flowsOf(
         case 'table':
           flow.blocks.push(tableBlock(b, ctx, columnWidth));
           break;
+        case 'toc':
+          flow.blocks.push(...tocBlocks(b, ctx, columnWidth));
+          break;
         case 'pagebreak':
           flow.blocks.push({
             item: { ...solid([], 0, 0), variants: [[]], pageBreak: true },
@@ -202,5 +209,6 @@ function flowsOf(
 function displayInColumn(b: TextBlock, ctx: Ctx, width: number): ColumnBlock {
   const tag = ctx.structure.of(b, b.type === 'headline' ? 'H1' : 'P', ctx.parent);
   const block = headingBlock({ ...b, type: 'heading' }, ctx, width, false, tag);
-  return { ...block, item: { ...block.item, keepWithNext: 1 } };
+  // The node itself (not the copy set as a head): a table of contents finds a headline set in a column.
+  return { ...block, node: b, item: { ...block.item, keepWithNext: 1 } };
 }

@@ -103,13 +103,21 @@ export function fontRuns(text: string, style: RunStyle, ctx: Ctx, place: Place |
   return runs;
 }
 
-/** The runs of a block's inline content in `style`: bold for `<strong>`, the accent colour for `<em>`. */
+/** A footnote of inline content. */
+export type FootnoteInline = Extract<Inline, { type: 'footnote' }>;
+
+/**
+ * The runs of a block's inline content in `style`: bold for `<strong>`, the accent colour for `<em>`. A footnote
+ * gives the runs `notes` makes of it (its reference mark); where a block takes none (the lead, across the page),
+ * its text follows in parentheses, with a warning.
+ */
 export function inlineRuns(
   inlines: readonly Inline[],
   style: TextStyle,
   ctx: Ctx,
   place: Place | undefined,
   accent?: string,
+  notes?: (note: FootnoteInline, color: string) => StyledText[],
 ): StyledText[] {
   const out: StyledText[] = [];
   const base = resolveColor(ctx.theme, style.color);
@@ -125,7 +133,22 @@ export function inlineRuns(
           color,
         });
       else if (x.type === 'strong') walk(x.children, true, color);
-      else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
+      else if (x.type === 'footnote') {
+        if (notes) out.push(...notes(x, color));
+        else {
+          ctx.diagnostics.push(
+            warning(
+              'layout:footnote-place',
+              'a footnote outside the columns is set in parentheses in the text',
+              {
+                ...(x.place ? { place: x.place } : place ? { place } : {}),
+                hint: 'footnotes are set at the foot of a column: put the paragraph in <body>',
+              },
+            ),
+          );
+          walk([{ type: 'text', value: '（' }, ...x.children, { type: 'text', value: '）' }], bold, color);
+        }
+      } else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
     }
   };
   walk(inlines, style.bold, base);

@@ -17,6 +17,8 @@ export interface StyledText {
   tracking?: number;
   /** Language (BCP 47) of the run: its Latin words hyphenate by that language's patterns (English if none). */
   lang?: string;
+  /** A note's reference mark, raised this many points above the baseline (the engine keeps it with its text). */
+  rise?: number;
 }
 
 /** How to set lines: the measure, the first-line indent, justified or aligned, and the limits' check. */
@@ -118,7 +120,12 @@ export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?:
 
 function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
   const tokens = tokenize(
-    runs.map((r, i) => ({ text: r.text, style: i, ...(r.lang ? { lang: r.lang } : {}) })),
+    runs.map((r, i) => ({
+      text: r.text,
+      style: i,
+      ...(r.lang ? { lang: r.lang } : {}),
+      ...(r.rise !== undefined ? { mark: true } : {}),
+    })),
   );
   const hard = new Set<number>();
   tokens.forEach((t, k) => {
@@ -210,6 +217,7 @@ function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts
       features: t.features,
     };
     if (t.tracking) run.tracking = t.tracking;
+    if (s.rise !== undefined) run.rise = s.rise;
     runs.push(run);
     // A hyphenated line ends with a hyphen the text does not have: drawn, but not in the copy-paste text.
     if (t.hyphen) {

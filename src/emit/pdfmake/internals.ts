@@ -52,6 +52,8 @@ export type PdfStructContent = { readonly refs: unknown[] };
 /** A structure element of the tagged PDF (pdfkit's PDFStructureElement). */
 export interface PdfStructElement {
   add(child: PdfStructElement | PdfStructContent): this;
+  /** Its dictionary (written when the element is flushed). */
+  dictionary?: PdfRef;
   end(): void;
 }
 
@@ -66,6 +68,18 @@ export interface PdfStructOptions {
 /** The pdfkit document as pdfmake makes it (its PDFDocument subclass), as much of it as the emitter draws with. */
 export interface PdfKitDoc extends NodeJS.ReadableStream {
   page: { width: number; height: number; fonts: Record<string, unknown> };
+  /** A named destination on the current page (`XYZ`: its left and top, from the page's top left). */
+  addNamedDestination(name: string, fit: 'XYZ', x: number, y: number, zoom: null): void;
+  /** A link annotation on the current page to a named destination (`Contents`: a `String` object, as pdfkit writes
+   * text strings; a plain string is written as a name); `structParent` gets its OBJR. */
+  goTo(
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    name: string,
+    options: { Contents?: object; structParent?: PdfStructElement },
+  ): this;
   outline: OutlineItem;
   /** pdfmake's: the pdfkit font of a family of the font dictionary, regular or bold. */
   provideFont(family: string, bold: boolean, italics: boolean): PdfKitFont;
