@@ -33,21 +33,45 @@ const round = (w: number) => Math.round(w * 1000) / 1000;
 
 const patched = new WeakSet<object>();
 
+/**
+ * Shaped runs (fontkit's layout, scaled by pdfkit) by face, features and text, for every document of the process:
+ * pdfkit keeps them per document and not at all for runs with features (a mark with halt), so each build shaped
+ * the same punctuation and Latin words again. pdfkit only reads a run it is given.
+ */
+const shaped = new WeakMap<object, Map<string, unknown>>();
+const SHAPED_PER_FACE = 20_000;
+
 /** Compressed font files by face and glyph list: a rebuild that uses the same glyphs makes none of it again. */
 const subsets = new WeakMap<object, Map<string, Buffer>>();
 /** Per face; a preview or worker session edits one document, so a few glyph sets are all that repeat. */
 const SUBSETS_PER_FACE = 8;
 
 /**
- * Makes pdfkit embed fonts (this font's class) the compact way: the descendant font dictionary gets `DW` and a
+ * Makes pdfkit's fonts (this font's class) shape through the process's cache of shaped runs, and embed the
+ * compact way: the descendant font dictionary gets `DW` and a
  * compact `W` in place of pdfkit's full array (same widths, fewer bytes), and the subset's file, encoded and
  * compressed, is kept by face and glyph list for the next document of the process that uses the same glyphs
  * (the same bytes, without decoding and deflating the glyphs again).
  */
-export function embedCompactWidths(font: PdfKitFont): void {
-  const proto = Object.getPrototypeOf(font) as { embed: (this: EmbedFont) => unknown };
+export function patchEmbeddedFont(font: PdfKitFont): void {
+  const proto = Object.getPrototypeOf(font) as {
+    embed: (this: EmbedFont) => unknown;
+    layoutRun: (this: EmbedFont, text: string, features?: unknown) => unknown;
+  };
   if (patched.has(proto)) return;
   patched.add(proto);
+  const layoutRun = proto.layoutRun;
+  proto.layoutRun = function (this: EmbedFont, text: string, features?: unknown) {
+    let kept = shaped.get(this.font);
+    if (!kept) shaped.set(this.font, (kept = new Map<string, unknown>()));
+    const key = features ? `${JSON.stringify(features)}|${text}` : text;
+    let run = kept.get(key);
+    if (run === undefined) {
+      if (kept.size >= SHAPED_PER_FACE) kept.clear();
+      kept.set(key, (run = layoutRun.call(this, text, features)));
+    }
+    return run;
+  };
   const embed = proto.embed;
   proto.embed = function (this: EmbedFont) {
     const doc = this.document;

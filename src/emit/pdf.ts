@@ -10,7 +10,7 @@ import { installPdfmake } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
-import { embedCompactWidths } from './embed.js';
+import { patchEmbeddedFont } from './embed.js';
 import { drawRecorded } from './replay.js';
 
 /**
@@ -100,7 +100,7 @@ async function emitOne(
     let f = cache.get(key);
     if (!f) {
       cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
-      embedCompactWidths(f);
+      patchEmbeddedFont(f);
     }
     return f;
   };
