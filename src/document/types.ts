@@ -5,6 +5,8 @@ export type Inline =
   | { type: 'text'; value: string }
   | { type: 'strong'; children: Inline[] }
   | { type: 'emphasis'; children: Inline[] }
+  /** `<link href>`: its text in the theme's link colour, a link annotation over it in the PDF. */
+  | { type: 'link'; href: string; children: Inline[] }
   | { type: 'break' };
 
 interface Located {

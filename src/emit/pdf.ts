@@ -10,6 +10,7 @@ import { installPdfmake } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
+import { Links } from './links.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -99,7 +100,8 @@ async function emitOne(
     if (!f) cache.set(key, (f = pdf.provideFont(face.family, face.bold, false)));
     return f;
   };
-  const tagger = new Tagger(pdf);
+  const links = new Links(pdf);
+  const tagger = new Tagger(pdf, links);
   doc.pages.forEach((page, i) => {
     limits.checkPages(i + 1);
     if (i > 0)
@@ -110,6 +112,10 @@ async function emitOne(
     for (const item of page.items) {
       tagger.enter(item);
       draw(pdf, item, fontFor, svgToPdfkit);
+      if (item.kind === 'text' && item.line.links) {
+        const size = Math.max(0, ...item.line.runs.map((r) => r.size));
+        links.annotate({ x: item.x, baseline: item.baseline, size, links: item.line.links, tag: item.tag });
+      }
     }
     tagger.close();
   });

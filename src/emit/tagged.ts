@@ -1,5 +1,6 @@
 import type { Drawn, StructTag } from '../typeset/model.js';
 import type { PdfKitDoc, PdfStructContent, PdfStructElement } from './pdfmake/internals.js';
+import type { Links } from './links.js';
 
 type Artifact = 'Pagination' | 'Layout';
 
@@ -15,7 +16,10 @@ export class Tagger {
   private open: StructTag | Artifact | undefined;
   private readonly contents = new Map<StructTag, PdfStructContent[]>();
 
-  constructor(private readonly pdf: PdfKitDoc) {}
+  constructor(
+    private readonly pdf: PdfKitDoc,
+    private readonly links?: Links,
+  ) {}
 
   /**
    * Before `d` is drawn: ends the sequence of the item before when `d` belongs elsewhere, and opens its own. A
@@ -70,7 +74,7 @@ export class Tagger {
     const live = (t: StructTag): boolean => {
       let v = liveMemo.get(t);
       if (v === undefined) {
-        v = this.contents.has(t) || (kids.get(t) ?? []).some(live);
+        v = this.contents.has(t) || (kids.get(t) ?? []).some(live) || (this.links?.of(t).length ?? 0) > 0;
         liveMemo.set(t, v);
       }
       return v;
@@ -84,6 +88,8 @@ export class Tagger {
       const table = inTable || t.role === 'Table';
       for (const k of kids.get(t) ?? []) if (table || live(k)) el.add(make(k, table));
       for (const mc of this.contents.get(t) ?? []) el.add(mc);
+      // Its links (each a Link with its annotations), after its text.
+      for (const link of this.links?.of(t) ?? []) el.add(link);
       return el;
     };
     const root = this.pdf.struct('Document');

@@ -96,6 +96,9 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
 /** The element's language, spread into its node (placed() spreads it too). */
 const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
 
+/** What `<link href>` may point at: a web address or an e-mail address (no file, no script, no relative path). */
+const LINK_HREF = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$/i;
+
 const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
 
 /** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
@@ -351,6 +354,21 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     content: 'inline',
     aliases: ['i'],
     inline: (el, b) => ({ type: 'emphasis', children: b.inlines(el) }),
+  },
+  link: {
+    kind: 'inline',
+    attrs: {
+      href: {
+        required: true,
+        value: {
+          valid: (v) => LINK_HREF.test(v.trim()),
+          expected: 'expected an http:// or https:// address or a mailto: address',
+        },
+      },
+    },
+    content: 'inline',
+    aliases: ['a'],
+    inline: (el, b) => ({ type: 'link', href: el.attrs.href!.trim(), children: b.inlines(el) }),
   },
   br: { kind: 'inline', attrs: {}, content: 'empty', inline: () => ({ type: 'break' }) },
 };

@@ -52,6 +52,8 @@ export interface Theme {
   pullquote: TextStyle & { rule: string; span: boolean };
   caption: TextStyle;
   source: TextStyle;
+  /** `<link>` text: its colour, and whether a hairline underlines it. */
+  link: { color: string; underline: boolean };
   running: TextStyle;
   /**
    * The page number: `format` with `{page}` and `{pages}` ('' for none), and whether the first page (a cover)
@@ -102,6 +104,7 @@ export const DEFAULT_THEME: Theme = {
   pullquote: { ...style('serif', 21, { bold: true, color: 'accent' }), rule: 'accent', span: false },
   caption: style('sans', 9, { bold: true }),
   source: style('sans', 7.875, { color: 'muted' }),
+  link: { color: '#1d4e89', underline: true },
   running: style('sans', 8.5, { color: 'muted' }),
   folio: { ...style('sans', 8.5, { color: 'muted' }), format: '第 {page} 页 / 共 {pages} 页', first: true },
   chart: {

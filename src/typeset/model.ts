@@ -24,12 +24,28 @@ export interface SetRun {
   tracking?: number;
 }
 
+/** The target of a `<link>`: one object per link element, so that its pieces on several lines are one link. */
+export interface LinkTarget {
+  href: string;
+  /** The link's text, for the annotation's /Contents (what a screen reader says for it). */
+  text: string;
+}
+
+/** The part of a set line that a link covers, from the line's start, in points. */
+export interface LinkSpan {
+  target: LinkTarget;
+  x: number;
+  width: number;
+}
+
 /** A line of text as set: its runs, its width, and the source text copy and paste must give back. */
 export interface SetLine {
   runs: SetRun[];
   width: number;
   /** The line's source text when positioning opened gaps in it (written as the PDF's ActualText). */
   actual?: string;
+  /** The parts of the line that are links (`<link href>`): the emitter puts a link annotation over each. */
+  links?: LinkSpan[];
 }
 
 /** The standard structure types (ISO 32000-1, 14.8.4) an element of the tagged PDF may have. */
@@ -47,7 +63,8 @@ export type StructRole =
   | 'TD'
   | 'L'
   | 'LI'
-  | 'LBody';
+  | 'LBody'
+  | 'Div';
 
 /**
  * An element of the document's logical structure (the tagged PDF's structure tree), made once per markup element

@@ -2,6 +2,8 @@ import { warning, type Place } from '../diagnostics/diagnostic.js';
 import type { Inline } from '../document/types.js';
 import { faceOf, familyFor } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle } from '../theme/theme.js';
+import { plainText } from '../document/types.js';
+import type { LinkTarget } from './model.js';
 import { WESTERN_PART } from '../cjk/classes.js';
 import type { Ctx } from './context.js';
 import type { StyledText } from './text.js';
@@ -113,10 +115,16 @@ export function inlineRuns(
 ): StyledText[] {
   const out: StyledText[] = [];
   const base = resolveColor(ctx.theme, style.color);
-  const walk = (xs: readonly Inline[], bold: boolean, color: string) => {
+  const walk = (xs: readonly Inline[], bold: boolean, color: string, link?: LinkTarget) => {
     for (const x of xs) {
       const run = { font: style.font, bold, size: style.size, color, tracking: style.tracking };
-      if (x.type === 'text') out.push(...fontRuns(x.value, run, ctx, place));
+      if (x.type === 'text')
+        out.push(...fontRuns(x.value, run, ctx, place).map((r) => (link ? { ...r, link } : r)));
+      else if (x.type === 'link')
+        walk(x.children, bold, resolveColor(ctx.theme, ctx.theme.link.color), {
+          href: x.href,
+          text: plainText(x.children),
+        });
       else if (x.type === 'break')
         out.push({
           text: '\n',
@@ -124,8 +132,8 @@ export function inlineRuns(
           size: style.size,
           color,
         });
-      else if (x.type === 'strong') walk(x.children, true, color);
-      else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
+      else if (x.type === 'strong') walk(x.children, true, color, link);
+      else walk(x.children, bold, link ? color : resolveColor(ctx.theme, accent ?? 'accent'), link);
     }
   };
   walk(inlines, style.bold, base);

@@ -65,7 +65,7 @@ export interface PdfStructOptions {
 
 /** The pdfkit document as pdfmake makes it (its PDFDocument subclass), as much of it as the emitter draws with. */
 export interface PdfKitDoc extends NodeJS.ReadableStream {
-  page: { width: number; height: number; fonts: Record<string, unknown> };
+  page: { width: number; height: number; fonts: Record<string, unknown>; dictionary: PdfRef };
   outline: OutlineItem;
   /** pdfmake's: the pdfkit font of a family of the font dictionary, regular or bold. */
   provideFont(family: string, bold: boolean, italics: boolean): PdfKitFont;
@@ -85,6 +85,16 @@ export interface PdfKitDoc extends NodeJS.ReadableStream {
   lineTo(x: number, y: number): this;
   stroke(): this;
   image(src: Buffer, x: number, y: number, options: { width: number; height: number }): this;
+  /** A URI link annotation over the box (top-left origin); `structParent` makes it an OBJR of that element. */
+  link(
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    url: string,
+    // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
+    options?: { Contents?: String; structParent?: PdfStructElement },
+  ): this;
   end(): void;
   /** Tagged PDF (pdfkit's markings mixin): marked content, structure elements, the structure tree's root. */
   markContent(
