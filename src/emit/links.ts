@@ -36,7 +36,6 @@ export class Links {
         asciiUri(l.target.href),
         {
           // A String object: pdfkit writes it as a PDF text string (UTF-16 for Chinese).
-          // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
           Contents: new String(l.target.text || l.target.href),
           ...(el ? { structParent: el } : {}),
         },
