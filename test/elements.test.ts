@@ -13,13 +13,13 @@ const monthly = path.join(root, 'templates/monthly-report');
 const dataFile = path.join(root, 'data/monthly-sample.yaml');
 
 /** The monthly report pack with `body` at the start of its body, and `theme` appended to its theme. */
-export function monthlyWith(body: string, theme = ''): string {
+export function monthlyWith(body: string, theme = '', columns = 1): string {
   const pack = path.join(tempTree({}), 'pack');
   cpSync(monthly, pack, { recursive: true });
   const template = readFileSync(path.join(pack, 'template.hbs'), 'utf8');
   writeFileSync(
     path.join(pack, 'template.hbs'),
-    template.replace('<body columns="1">', `<body columns="1">${body}`),
+    template.replace('<body columns="1">', `<body columns="${columns}">${body}`),
   );
   if (theme)
     writeFileSync(path.join(pack, 'theme.yaml'), readFileSync(path.join(pack, 'theme.yaml'), 'utf8') + theme);
@@ -90,6 +90,81 @@ describe('the theme of links', () => {
     const r = parseTheme('theme.yaml', bytes);
     expect(r.diagnostics.map((d) => [d.code, d.place?.start?.line])).toEqual([
       ['theme:type-mismatch', 3],
+      ['theme:color', 2],
+    ]);
+  });
+});
+
+describe('<box>', () => {
+  const para = '本月各项工作按计划推进，主要指标保持平稳增长，经营质量总体稳定。'.repeat(3);
+  const sidebar =
+    '<box background="#eef2f6" border="1pt" border-color="accent" padding="6pt"><heading>编者按</heading>' +
+    `<p>${para}</p></box>`;
+
+  it('frames its blocks, takes whole body lines, and keeps the columns beside it on the grid', async () => {
+    const pack = monthlyWith(`${sidebar}<p>${para}</p><p>${para}</p>`, '', 2);
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const pdf = r.pdf!;
+    const page = (await readPdf(pdf)).pages[0]!;
+    // Every line of body text on page 1 (10.5 pt), in both columns, inside the box or not, sits on the grid.
+    const pitch = 10.5 * 1.75;
+    const body = page.filter((t) => Math.abs(t.size - 10.5) < 0.01 && t.str.trim() !== '');
+    const y0 = body[0]!.y;
+    for (const t of body) {
+      const k = (y0 - t.y) / pitch;
+      expect(Math.abs(k - Math.round(k))).toBeLessThan(0.01);
+    }
+    // The box's text is set inside the frame: its lines start 1 pt + 6 pt right of the column's edge.
+    const xs = new Set(body.map((t) => Math.round(t.x * 10) / 10));
+    const left = Math.min(...xs);
+    expect([...xs].some((x) => Math.abs(x - left - 7) < 0.05 || Math.abs(x - left - 7 - 21) < 0.05)).toBe(
+      true,
+    );
+    // The frame: a filled rectangle in the background colour, and a stroked one in the accent colour.
+    const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+    const ops = await (await doc.getPage(1)).getOperatorList();
+    const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const colours = ops.fnArray
+      .map((f, i) =>
+        f === OPS.setFillRGBColor || f === OPS.setStrokeRGBColor ? String(ops.argsArray[i]) : '',
+      )
+      .filter(Boolean);
+    expect(colours).toContain('#eef2f6');
+    expect(colours).toContain('#1f4e79');
+    // In the tags, a Div holding the box's head and paragraph.
+    expect((await roles(pdf)).filter((x) => x.startsWith('Div'))).toEqual(['Div>H2', 'Div>P']);
+  });
+
+  it('is one unbreakable piece: moved whole to the next page when it does not fit', async () => {
+    const filler = `<p>${para.repeat(6)}</p>`.repeat(6);
+    const pack = monthlyWith(`${filler}${sidebar}`);
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const pages = (await readPdf(r.pdf!)).pages.map((p) => p.map((t) => t.str).join(''));
+    const at = pages.findIndex((p) => p.includes('编者按'));
+    // The box's heading and its paragraph's last words are on one page.
+    expect(pages[at]).toContain('经营质量总体稳定。');
+    expect(pages[at]!.indexOf('编者按')).toBeLessThan(pages[at]!.lastIndexOf('经营质量总体稳定。'));
+  });
+
+  it('reports a colour the palette lacks at the box, with a did-you-mean', async () => {
+    const pack = monthlyWith('<box background="stel"><p>文字</p></box>');
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.ok).toBe(false);
+    const d = r.diagnostics.find((x) => x.code === 'markup:attribute-value')!;
+    expect(d.message).toMatch(/palette has no colour "stel"/);
+    expect(d.place?.start?.line).toBe(11);
+    expect(d.hint).toMatch(/did you mean "steel"/);
+  });
+
+  it("checks the theme's box style", async () => {
+    const { parseTheme } = await import('../src/theme/theme.js');
+    const bytes = new TextEncoder().encode('box:\n  background: lightblue\n  padding: 3mm\n  border: 100\n');
+    const r = parseTheme('theme.yaml', bytes);
+    expect(r.theme.box.padding).toBeCloseTo((3 * 72) / 25.4);
+    expect(r.diagnostics.map((d) => [d.code, d.place?.start?.line])).toEqual([
+      ['theme:type-mismatch', 4],
       ['theme:color', 2],
     ]);
   });

@@ -103,12 +103,38 @@ export interface ImageBlock extends Located {
   height?: Length;
 }
 
+/**
+ * `<box>`: blocks in a frame (a border, a background, padding), set as one piece on the body grid. Its own
+ * attributes, where given, override the theme's `box` style; colours are still unresolved (palette names).
+ */
+export interface BoxBlock extends Located {
+  type: 'box';
+  children: Block[];
+  /** Border width in points (0: none). */
+  border?: number;
+  borderColor?: string;
+  /** Fill colour, or `none`. */
+  background?: string;
+  /** Space between the border and the content, in points. */
+  padding?: number;
+}
+
 export interface PageBreak extends Located {
   type: 'pagebreak';
 }
 
 export type Block =
-  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak;
+  | TextBlock
+  | Paragraph
+  | Lead
+  | Kpis
+  | Columns
+  | Section
+  | Figure
+  | ImageBlock
+  | Table
+  | BoxBlock
+  | PageBreak;
 
 /** The parsed document: the tree that the template's markup describes. */
 export interface DocumentTree {

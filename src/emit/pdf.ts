@@ -11,6 +11,7 @@ import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { Links } from './links.js';
+import { drawRect } from './shapes.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -145,6 +146,9 @@ function draw(
         .lineTo(d.x2, d.y2)
         .stroke()
         .restore();
+      return;
+    case 'rect':
+      drawRect(pdf, d);
       return;
     case 'chart':
       if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });

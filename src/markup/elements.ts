@@ -1,5 +1,6 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Length, Paragraph, TableCell } from '../document/types.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
+import { ALIGN, COLOR, LANG, length, LINK_HREF, THICK, thickness, wholeNumber } from './values.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -69,24 +70,6 @@ export const ROOT = 'briefing';
 
 const META = ['title', 'author', 'subject', 'keywords', 'date', 'running'] as const;
 
-const wholeNumber = (min: number, max: number) => (v: string) =>
-  Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max;
-
-const ALIGN: AttrRule = {
-  value: {
-    valid: (v) => ['left', 'center', 'right'].includes(v),
-    expected: 'expected left, center or right',
-  },
-};
-
-/** A language tag (BCP 47: `zh-Hant`, `zh-TW`, `en`): the fonts, the punctuation style and /Lang follow it. */
-const LANG: AttrRule = {
-  value: {
-    valid: (v) => /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(v),
-    expected: 'expected a language tag such as en, zh-CN or zh-Hant',
-  },
-};
-
 /** The element's place, and its language where it says one, spread into its node. */
 const placed = (el: RawElement): { place?: Place; lang?: string } => ({
   ...(el.place ? { place: el.place } : {}),
@@ -95,17 +78,6 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
 
 /** The element's language, spread into its node (placed() spreads it too). */
 const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
-
-/** What `<link href>` may point at: a web address or an e-mail address (no file, no script, no relative path). */
-const LINK_HREF = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$/i;
-
-const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
-
-/** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
-function length(v: string | undefined): Length | undefined {
-  const m = v === undefined ? null : LENGTH.exec(v.trim());
-  return m && Number(m[1]) > 0 ? { value: Number(m[1]), unit: m[2] as Length['unit'] } : undefined;
-}
 
 /** The element children of an element (its text is checked away or is whitespace). */
 const elementsIn = (el: RawElement): RawElement[] =>
@@ -334,6 +306,26 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   tr: { kind: 'part', attrs: {}, content: ['td', 'th'] },
   td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
   th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
+  box: {
+    kind: 'block',
+    attrs: { border: THICK, 'border-color': COLOR, background: COLOR, padding: THICK },
+    content: ['heading', 'p', 'table', 'image', 'pullquote'],
+    aliases: ['aside', 'sidebar', 'frame'],
+    block: (el, b) => {
+      const a = el.attrs;
+      const border = thickness(a.border);
+      const padding = thickness(a.padding);
+      return {
+        type: 'box',
+        children: b.blocks(el),
+        ...(border !== undefined ? { border } : {}),
+        ...(a['border-color'] ? { borderColor: a['border-color'].trim() } : {}),
+        ...(a.background ? { background: a.background.trim() } : {}),
+        ...(padding !== undefined ? { padding } : {}),
+        ...placed(el),
+      };
+    },
+  },
   pagebreak: {
     kind: 'block',
     attrs: {},

@@ -103,6 +103,19 @@ export type Drawn =
       furniture?: boolean;
     }
   | {
+      /** A box's background and border (`<box>`, a table cell's fill): fill first, then the border inside it. */
+      kind: 'rect';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      fill?: string;
+      stroke?: string;
+      /** Border width; the border is drawn inside the rectangle. */
+      lineWidth: number;
+      furniture?: boolean;
+    }
+  | {
       kind: 'chart';
       x: number;
       y: number;

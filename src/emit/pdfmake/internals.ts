@@ -83,7 +83,9 @@ export interface PdfKitDoc extends NodeJS.ReadableStream {
   lineCap(c: 'butt' | 'round' | 'square'): this;
   moveTo(x: number, y: number): this;
   lineTo(x: number, y: number): this;
-  stroke(): this;
+  stroke(color?: string): this;
+  rect(x: number, y: number, w: number, h: number): this;
+  fill(color?: string): this;
   image(src: Buffer, x: number, y: number, options: { width: number; height: number }): this;
   /** A URI link annotation over the box (top-left origin); `structParent` makes it an OBJR of that element. */
   link(
