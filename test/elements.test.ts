@@ -169,3 +169,62 @@ describe('<box>', () => {
     ]);
   });
 });
+
+describe('table cells spanning rows and columns, and cell fills', () => {
+  it('places spanning cells on the grid, fills them, and tags their RowSpan and ColSpan', async () => {
+    const { placeCells } = await import('../src/document/grid.js');
+    const g = placeCells([[{ rowspan: 2 }, { colspan: 2 }], [{}, {}], [{ colspan: 3 }]]);
+    expect(g.columns).toBe(3);
+    expect(g.problems).toEqual([]);
+    expect(g.cells.map((c) => [c.row, c.col, c.rowspan, c.colspan])).toEqual([
+      [0, 0, 2, 1],
+      [0, 1, 1, 2],
+      [1, 1, 1, 1],
+      [1, 2, 1, 1],
+      [2, 0, 1, 3],
+    ]);
+    // A table without spans keeps short rows, padded with empty cells.
+    expect(placeCells([[{}, {}, {}], [{}]]).cells).toHaveLength(6);
+  });
+
+  it('sets the monthly pack’s two-row header and its filled 合计 row', async () => {
+    const r = await buildReport({ templateDir: monthly, dataFile, write: false, cacheDir: false });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const pdf = r.pdf!;
+    const { pages } = await readPdf(pdf);
+    const at = pages.findIndex((p) => p.some((t) => t.str === '上年同月'));
+    const items = pages[at]!;
+    const find = (s: string) => items.find((t) => t.str === s)!;
+    // 部门 spans two rows: it stands in the first header row; 本月 is centred over its three columns, whose
+    // heads (完成, 目标, 完成率) are in the second row, one body line lower.
+    const pitch = 10.5 * 1.75;
+    expect(find('部门').y).toBeCloseTo(find('本月').y, 1);
+    expect(find('本月').y - find('目标').y).toBeCloseTo(pitch, 1);
+    const done = items.filter((t) => t.str === '完成');
+    expect(done).toHaveLength(2);
+    const centre = find('本月').x + find('本月').width / 2;
+    expect(centre).toBeGreaterThan(done[0]!.x);
+    expect(centre).toBeLessThan(find('完成率').x + find('完成率').width);
+    // The tags: RowSpan 2 on 部门's TH, ColSpan 3 and 2 on 本月's and 上年同月's.
+    const raw = pdf.toString('latin1');
+    expect(raw.match(/\/RowSpan 2/g)).toHaveLength(1);
+    expect(raw.match(/\/ColSpan 3/g)).toHaveLength(1);
+    expect(raw.match(/\/ColSpan 2/g)).toHaveLength(1);
+    // The 合计 row's fill, the theme's band colour, is drawn on the table's page.
+    const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false }).promise;
+    const ops = await (await doc.getPage(at + 1)).getOperatorList();
+    const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const fills = ops.fnArray.map((f, i) => (f === OPS.setFillRGBColor ? String(ops.argsArray[i]) : ''));
+    expect(fills).toContain('#eef2f6');
+  });
+
+  it('reports a fill the palette lacks at the cell', async () => {
+    const pack = monthlyWith('<table><tr><th>a</th></tr><tr><td fill="bnad">b</td></tr></table>');
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.ok).toBe(false);
+    const d = r.diagnostics.find((x) => x.code === 'markup:attribute-value')!;
+    expect(d.message).toBe('<td fill="bnad">: the theme\'s palette has no colour "bnad"');
+    expect(d.place?.start?.line).toBe(11);
+    expect(d.hint).toMatch(/did you mean "band"/);
+  });
+});

@@ -60,6 +60,8 @@ export const CODES = {
   'markup:attribute-value': 'an attribute\u2019s value is not one it takes',
   'markup:misplaced': 'an element where it may not stand',
   'markup:stray-text': 'text where only elements may stand',
+  'markup:table-span':
+    'a table cell\u2019s rowspan or colspan runs past the table\u2019s edge or over another cell',
   // Images (<image src=… alt=…>: src/images/)
   'image:missing': 'an <image> file that does not exist in the template pack, or is not a regular file',
   'image:outside-pack':

@@ -70,11 +70,17 @@ export interface Figure extends Located {
   span?: 'page';
 }
 
-/** A table cell: its content, whether it is a header cell (`<th>`), and its alignment. */
+/** A table cell: its content, whether it is a header cell (`<th>`), its alignment, spans and fill. */
 export interface TableCell {
   children: Inline[];
   header: boolean;
   align?: 'left' | 'center' | 'right';
+  /** Rows and columns it spans (`rowspan`, `colspan`; 1 when absent). */
+  rowspan?: number;
+  colspan?: number;
+  /** Its background (`fill`): `#rrggbb`, `#rgb` or a palette name, resolved when the table is set. */
+  fill?: string;
+  place?: Place;
 }
 
 export interface Table extends Located {

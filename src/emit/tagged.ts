@@ -85,6 +85,16 @@ export class Tagger {
         ...(t.lang ? { lang: t.lang } : {}),
         ...(t.scope ? { scope: t.scope } : {}),
       });
+      // A table cell's spans: the Table attributes RowSpan and ColSpan (pdfkit writes only Scope itself).
+      if (t.rowSpan || t.colSpan) {
+        const data = el.dictionary.data;
+        data.A = {
+          ...(data.A as object | undefined),
+          O: 'Table',
+          ...(t.rowSpan ? { RowSpan: t.rowSpan } : {}),
+          ...(t.colSpan ? { ColSpan: t.colSpan } : {}),
+        };
+      }
       const table = inTable || t.role === 'Table';
       for (const k of kids.get(t) ?? []) if (table || live(k)) el.add(make(k, table));
       for (const mc of this.contents.get(t) ?? []) el.add(mc);

@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
-import { ALIGN, COLOR, LANG, length, LINK_HREF, THICK, thickness, wholeNumber } from './values.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph } from '../document/types.js';
+import { COLOR, elementsIn, LANG, length, LINK_HREF, THICK, thickness, wholeNumber } from './values.js';
+import { CELL, checkSpans, rowsOf, tableCell } from './table.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -30,6 +31,8 @@ export interface Build {
 }
 
 interface RuleBase {
+  /** Checks of the element as a whole, after its attributes and content (a table's spans). */
+  check?: (el: RawElement) => Diagnostic[];
   /** Its attributes, in the order hints list them. */
   attrs: Readonly<Record<string, AttrRule>>;
   content: Content;
@@ -79,10 +82,6 @@ const placed = (el: RawElement): { place?: Place; lang?: string } => ({
 /** The element's language, spread into its node (placed() spreads it too). */
 const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: el.attrs.lang } : {});
 
-/** The element children of an element (its text is checked away or is whitespace). */
-const elementsIn = (el: RawElement): RawElement[] =>
-  el.children.filter((x): x is RawElement => typeof x !== 'string');
-
 const textBlock =
   (type: 'kicker' | 'headline' | 'deck' | 'dateline' | 'byline' | 'heading' | 'pullquote') =>
   (el: RawElement, b: Build): Block => ({ type, children: b.inlines(el), ...placed(el) });
@@ -94,15 +93,6 @@ function paragraph(el: RawElement, b: Build): Paragraph {
     indent: el.attrs.indent !== 'no',
     ...langOf(el),
     ...placed(el),
-  };
-}
-
-function tableCell(cell: RawElement, b: Build): TableCell {
-  const align = cell.attrs.align;
-  return {
-    children: b.inlines(cell),
-    header: cell.name === 'th',
-    ...(align === 'left' || align === 'center' || align === 'right' ? { align } : {}),
   };
 }
 
@@ -291,8 +281,9 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     },
     content: ['tr'],
     aliases: ['tbody', 'thead'],
+    check: checkSpans,
     block: (el, b) => {
-      const rows = elementsIn(el).map((tr) => elementsIn(tr).map((cell) => tableCell(cell, b)));
+      const rows = rowsOf(el).map((r) => r.map((cell) => tableCell(cell, b)));
       const widths = el.attrs.widths?.split(',').map((w) => Number(w.trim()));
       return {
         type: 'table',
@@ -304,8 +295,8 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     },
   },
   tr: { kind: 'part', attrs: {}, content: ['td', 'th'] },
-  td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
-  th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline' },
+  td: { kind: 'part', attrs: CELL, content: 'inline' },
+  th: { kind: 'part', attrs: CELL, content: 'inline' },
   box: {
     kind: 'block',
     attrs: { border: THICK, 'border-color': COLOR, background: COLOR, padding: THICK },

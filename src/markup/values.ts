@@ -1,5 +1,5 @@
 import type { Length } from '../document/types.js';
-import type { AttrRule } from './elements.js';
+import type { AttrRule, RawElement } from './elements.js';
 
 // The values attributes take, shared by the element rules (elements.ts).
 
@@ -59,3 +59,7 @@ export const THICK: AttrRule = {
     expected: 'expected a length in pt or mm up to 72 pt, e.g. "0.75pt", "3mm" or "0"',
   },
 };
+
+/** The element children of an element (its text is checked away or is whitespace). */
+export const elementsIn = (el: RawElement): RawElement[] =>
+  el.children.filter((x): x is RawElement => typeof x !== 'string');

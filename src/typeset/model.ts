@@ -82,6 +82,9 @@ export interface StructTag {
   lang?: string;
   /** A header cell's scope. */
   scope?: 'Column' | 'Row';
+  /** A table cell's spans, where more than one row or column. */
+  rowSpan?: number;
+  colSpan?: number;
 }
 
 /**

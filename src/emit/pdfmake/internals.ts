@@ -51,6 +51,8 @@ export type PdfStructContent = { readonly refs: unknown[] };
 
 /** A structure element of the tagged PDF (pdfkit's PDFStructureElement). */
 export interface PdfStructElement {
+  /** Its dictionary, written when the tree is (attributes may be added to `data` until then). */
+  dictionary: PdfRef;
   add(child: PdfStructElement | PdfStructContent): this;
   end(): void;
 }
