@@ -1,9 +1,9 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../src/pipeline/pipeline.js';
-import { readPdf } from './support/pdf.js';
+import { poppler, readPdf } from './support/pdf.js';
 import { tempTree } from './support/tmp.js';
 
 // Builds with the elements of issue 17's designer's kit: <link>, <box>, spanning table cells.
@@ -226,5 +226,82 @@ describe('table cells spanning rows and columns, and cell fills', () => {
     expect(d.message).toBe('<td fill="bnad">: the theme\'s palette has no colour "bnad"');
     expect(d.place?.start?.line).toBe(11);
     expect(d.hint).toMatch(/did you mean "band"/);
+  });
+});
+
+describe("a pack's own fonts", () => {
+  const liberation = path.join(root, 'node_modules/pdfjs-dist/standard_fonts');
+  /** The monthly pack with `files` added (fonts/…) and `theme` appended to its theme. */
+  function packWith(files: Record<string, string | Buffer>, theme = ''): string {
+    const pack = monthlyWith('', theme);
+    for (const [rel, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(pack, rel)), { recursive: true });
+      writeFileSync(path.join(pack, rel), content);
+    }
+    return pack;
+  }
+  const regular = () => readFileSync(path.join(liberation, 'LiberationSans-Regular.ttf'));
+  const bold = () => readFileSync(path.join(liberation, 'LiberationSans-Bold.ttf'));
+
+  it('sets text in the families its fonts/fonts.yaml declares, embedded in the PDF', async () => {
+    const pack = packWith({
+      'fonts/fonts.yaml':
+        'families:\n  figures:\n    regular: LiberationSans-Regular.ttf\n    bold: LiberationSans-Bold.ttf\n',
+      'fonts/LiberationSans-Regular.ttf': regular(),
+      'fonts/LiberationSans-Bold.ttf': bold(),
+    });
+    const themeFile = path.join(pack, 'theme.yaml');
+    const theme = readFileSync(themeFile, 'utf8');
+    expect(theme).toContain('value: { font: sans,');
+    writeFileSync(themeFile, theme.replace('value: { font: sans,', 'value: { font: figures,'));
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const fonts = await poppler('pdffonts', r.pdf!);
+    expect(fonts).toMatch(/LiberationSans-Bold/);
+    expect(fonts).not.toMatch(/LiberationSans-Regular/); // only what is used is embedded
+    // The KPI figures are set in it; the Chinese around them still in Briefing's fonts.
+    const page = (await readPdf(r.pdf!)).pages[0]!;
+    expect(page.find((t) => t.str === '3,602.5')!.fontName).not.toBe(
+      page.find((t) => t.str.includes('分公司'))!.fontName,
+    );
+  });
+
+  it('refuses fonts from outside its fonts/ folder, a family of Briefing\u2019s name and files that are no fonts', async () => {
+    const outside = tempTree({ 'x.ttf': regular() });
+    const pack = packWith({
+      'fonts/fonts.yaml': [
+        'families:',
+        '  serif: { regular: LiberationSans-Regular.ttf }',
+        '  a: { regular: npm:@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf }',
+        `  b: { regular: ${path.join(outside, 'x.ttf')} }`,
+        '  c: { regular: ../template.hbs }',
+        '  d: { regular: notes.ttf }',
+        '  e: { regular: missing.otf }',
+        '',
+      ].join('\n'),
+      'fonts/LiberationSans-Regular.ttf': regular(),
+      'fonts/notes.ttf': 'not a font at all, just some text',
+    });
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.ok).toBe(false);
+    const fontErrors = r.diagnostics.filter((d) => d.code.startsWith('font:'));
+    expect(fontErrors.map((d) => [d.code, d.place?.start?.line])).toEqual([
+      ['font:pack-family', 2],
+      ['font:outside', 3],
+      ['font:outside', 4],
+      ['font:outside', 5],
+      ['font:unreadable', 6],
+      ['font:file-missing', 7],
+    ]);
+    for (const d of fontErrors) expect(d.place?.file).toBe(path.join(pack, 'fonts/fonts.yaml'));
+  });
+
+  it('warns of font files no fonts.yaml declares', async () => {
+    const pack = packWith({ 'fonts/Brand.otf': regular() });
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.filter((d) => d.code === 'font:pack-undeclared').map((d) => d.message)).toEqual([
+      "the pack's fonts/ folder holds Brand.otf but no fonts.yaml",
+    ]);
   });
 });
