@@ -87,8 +87,10 @@ export const CODES = {
   'font:collection': 'a font collection (.ttc), which canvas would read wrongly',
   'font:outside': 'a font path outside the fonts folder and the installed font packages',
   'font:unknown-family': 'a fallback or per-language family (fonts.yaml) the configuration does not define',
-  'font:pack-family': 'a family of a pack\u2019s fonts/fonts.yaml with the name of one Briefing\u2019s fonts define',
-  'font:pack-undeclared': 'font files in a pack\u2019s fonts/ folder without a fonts/fonts.yaml declaring them',
+  'font:pack-family':
+    'a family of a pack\u2019s fonts/fonts.yaml with the name of one Briefing\u2019s fonts define',
+  'font:pack-undeclared':
+    'font files in a pack\u2019s fonts/ folder without a fonts/fonts.yaml declaring them',
   'font:missing-glyph': 'a character no configured font has (it would print as an empty box)',
   // Charts
   'chart:data-missing': 'a figure points at data that is not there',
