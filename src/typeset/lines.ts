@@ -1,7 +1,6 @@
 import type { Place } from '../diagnostics/diagnostic.js';
 import type { Box, Drawn, SetLine } from './model.js';
 import type { Ctx } from './context.js';
-import { resolveColor } from '../theme/theme.js';
 
 /** What drawing a block gives: the things drawn and their boxes (for the check that nothing leaves its place). */
 export interface Out {
@@ -52,19 +51,20 @@ export function gridLines(
     const baseline = y + k * ctx.geo.pitch + base;
     out.items.push({ kind: 'text', x, baseline, line });
     out.boxes.push({ x, ...emBox(x, baseline, line), frame, ...(place ? { place } : {}), what });
-    underlineLinks(out, line, x, baseline, ctx);
+    underlineLinks(out, line, x, baseline);
   });
   return out;
 }
 
 /** A hairline under each link of a line, just below the em box (theme `link.underline`). */
-function underlineLinks(out: Out, line: SetLine, x: number, baseline: number, ctx: Ctx): void {
-  if (!line.links || !ctx.theme.link.underline) return;
+function underlineLinks(out: Out, line: SetLine, x: number, baseline: number): void {
   const size = Math.max(0, ...line.runs.map((r) => r.size));
   const y = baseline + 0.14 * size;
-  const color = resolveColor(ctx.theme, ctx.theme.link.color);
-  for (const l of line.links)
-    out.items.push({ kind: 'rule', x1: x + l.x, y1: y, x2: x + l.x + l.width, y2: y, width: 0.5, color });
+  for (const l of line.links ?? []) {
+    const color = l.target.underline;
+    if (color)
+      out.items.push({ kind: 'rule', x1: x + l.x, y1: y, x2: x + l.x + l.width, y2: y, width: 0.5, color });
+  }
 }
 
 /**
@@ -87,6 +87,7 @@ export function stackLines(
     const baseline = y + 0.88 * size + k * pitch;
     out.items.push({ kind: 'text', x, baseline, line });
     out.boxes.push({ x, ...emBox(x, baseline, line), frame, ...(place ? { place } : {}), what });
+    underlineLinks(out, line, x, baseline);
     bottom = baseline + 0.12 * size;
   });
   return { ...out, bottom };

@@ -29,6 +29,8 @@ export interface LinkTarget {
   href: string;
   /** The link's text, for the annotation's /Contents (what a screen reader says for it). */
   text: string;
+  /** The colour of a hairline under it (theme `link.underline`), or none. */
+  underline?: string;
 }
 
 /** The part of a set line that a link covers, from the line's start, in points. */

@@ -120,11 +120,14 @@ export function inlineRuns(
       const run = { font: style.font, bold, size: style.size, color, tracking: style.tracking };
       if (x.type === 'text')
         out.push(...fontRuns(x.value, run, ctx, place).map((r) => (link ? { ...r, link } : r)));
-      else if (x.type === 'link')
-        walk(x.children, bold, resolveColor(ctx.theme, ctx.theme.link.color), {
+      else if (x.type === 'link') {
+        const linkColor = resolveColor(ctx.theme, ctx.theme.link.color);
+        walk(x.children, bold, linkColor, {
           href: x.href,
           text: plainText(x.children),
+          ...(ctx.theme.link.underline ? { underline: linkColor } : {}),
         });
+      }
       else if (x.type === 'break')
         out.push({
           text: '\n',
