@@ -127,8 +127,7 @@ export function inlineRuns(
           text: plainText(x.children),
           ...(ctx.theme.link.underline ? { underline: linkColor } : {}),
         });
-      }
-      else if (x.type === 'break')
+      } else if (x.type === 'break')
         out.push({
           text: '\n',
           face: { family: familyFor(ctx.fonts, style.font, ctx.lang), bold },
