@@ -167,6 +167,17 @@ function drawRows(
     if (r === L.b.rows.length - 1 && r >= L.headerRows) continue;
     const firm = r === L.headerRows - 1;
     const y1 = top(r) + L.heights[r]! * p;
+    if (r < L.headerRows - 1) {
+      // Inside a header of several rows, a hairline under each head that ends here, apart from its neighbours
+      // (本月 over its three columns, 上年同月 over its two).
+      for (const c of cells.filter((x) => x.row + x.rowspan - 1 === r)) {
+        const end = c.col + c.colspan - 1;
+        const x1 = left(c.col) + (c.col === 0 ? 0 : GAP / 4);
+        const x2 = right(end) - (end === L.cols - 1 ? 0 : GAP / 4);
+        out.items.push({ kind: 'rule', x1, y1, x2, y2: y1, width: 0.5, color: rule });
+      }
+      continue;
+    }
     const across = (col: number) =>
       L.cells.some((c) => c.col <= col && col < c.col + c.colspan && c.row <= r && r < c.row + c.rowspan - 1);
     for (let col = 0; col < L.cols;) {
