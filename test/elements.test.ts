@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
@@ -294,6 +294,15 @@ describe("a pack's own fonts", () => {
       ['font:file-missing', 7],
     ]);
     for (const d of fontErrors) expect(d.place?.file).toBe(path.join(pack, 'fonts/fonts.yaml'));
+  });
+
+  it('refuses a fonts/ folder that is a link out of the pack', async () => {
+    const outside = tempTree({ 'fonts.yaml': 'families:\n  x: { regular: a.ttf }\n', 'a.ttf': regular() });
+    const pack = monthlyWith('');
+    symlinkSync(outside, path.join(pack, 'fonts'));
+    const r = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toContain('font:outside');
   });
 
   it('warns of font files no fonts.yaml declares', async () => {
