@@ -196,16 +196,32 @@ describe('tables and standards', () => {
     });
     const pdf = await build(monthly, path.join(dir, 'long.yaml'));
     const last = await pdftotext(pdf, '-raw', '-f', '4', '-l', '4');
-    expect(last).toContain('部门 本月完成'); // the header repeated on the table's second page
+    expect(last).toContain('部门 本月 上年同月\n完成 目标 完成率 完成 同比'); // the two-row header repeated on the table's second page
     const tree = await structText(pdf);
     const [table, ...more] = ofRole(tree, 'Table');
     expect(more).toEqual([]);
-    expect(table!.children.map((r) => r.role)).toEqual(Array.from({ length: 22 }, () => 'TR'));
-    expect(table!.children.every((r) => r.children.length === 6)).toBe(true);
+    expect(table!.children.map((r) => r.role)).toEqual(Array.from({ length: 23 }, () => 'TR'));
+    // The header's first row: 部门 (two rows high), 本月 over three columns, 上年同月 over two; every other row six.
+    expect(table!.children.map((r) => r.children.length)).toEqual([
+      3,
+      5,
+      ...Array.from({ length: 21 }, () => 6),
+    ]);
     const ths = ofRole(table!, 'TH');
-    expect(ths.map(structString)).toEqual(['部门', '本月完成', '月度目标', '完成率', '上年同月', '同比']);
+    expect(ths.map(structString)).toEqual([
+      '部门',
+      '本月',
+      '上年同月',
+      '完成',
+      '目标',
+      '完成率',
+      '完成',
+      '同比',
+    ]);
     for (const th of ths) expect(th.attributes).toContain('/Scope /Column');
-    expect(structString(table!.children[21]!)).toMatch(/^合计/);
+    expect(ths[0]!.attributes).toContain('/RowSpan 2');
+    expect(ths[1]!.attributes).toContain('/ColSpan 3');
+    expect(structString(table!.children[22]!)).toMatch(/^合计/);
   });
 
   it('declares nothing with --pdf-standard none, and is still tagged', async () => {

@@ -112,7 +112,7 @@ const registered = new Set<string>();
 
 /** The canvas family name a font family is registered under: ours and unique, so no system font answers. */
 export function canvasFamily(fam: FontFamily): string {
-  return `Briefing ${fam.name}`;
+  return fam.canvasName ?? `Briefing ${fam.name}`;
 }
 
 /** The theme's chart family, or the first configured family. */

@@ -61,6 +61,8 @@ export const CODES = {
   'markup:attribute-value': 'an attribute\u2019s value is not one it takes',
   'markup:misplaced': 'an element where it may not stand',
   'markup:stray-text': 'text where only elements may stand',
+  'markup:table-span':
+    'a table cell\u2019s rowspan or colspan runs past the table\u2019s edge or over another cell',
   // Images (<image src=… alt=…>: src/images/)
   'image:missing': 'an <image> file that does not exist in the template pack, or is not a regular file',
   'image:outside-pack':
@@ -86,6 +88,10 @@ export const CODES = {
   'font:collection': 'a font collection (.ttc), which canvas would read wrongly',
   'font:outside': 'a font path outside the fonts folder and the installed font packages',
   'font:unknown-family': 'a fallback or per-language family (fonts.yaml) the configuration does not define',
+  'font:pack-family':
+    'a family of a pack\u2019s fonts/fonts.yaml with the name of one Briefing\u2019s fonts define',
+  'font:pack-undeclared':
+    'font files in a pack\u2019s fonts/ folder without a fonts/fonts.yaml declaring them',
   'font:missing-glyph': 'a character no configured font has (it would print as an empty box)',
   // Charts
   'chart:data-missing': 'a figure points at data that is not there',

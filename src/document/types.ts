@@ -5,6 +5,8 @@ export type Inline =
   | { type: 'text'; value: string }
   | { type: 'strong'; children: Inline[] }
   | { type: 'emphasis'; children: Inline[] }
+  /** `<link href>`: its text in the theme's link colour, a link annotation over it in the PDF. */
+  | { type: 'link'; href: string; children: Inline[] }
   | { type: 'break' }
   /** A note: its mark (①) where it stands, its text at the foot of the column that mark lands in. */
   | { type: 'footnote'; children: Inline[]; place?: Place };
@@ -70,11 +72,17 @@ export interface Figure extends Located {
   span?: 'page';
 }
 
-/** A table cell: its content, whether it is a header cell (`<th>`), and its alignment. */
+/** A table cell: its content, whether it is a header cell (`<th>`), its alignment, spans and fill. */
 export interface TableCell {
   children: Inline[];
   header: boolean;
   align?: 'left' | 'center' | 'right';
+  /** Rows and columns it spans (`rowspan`, `colspan`; 1 when absent). */
+  rowspan?: number;
+  colspan?: number;
+  /** Its background (`fill`): `#rrggbb`, `#rgb` or a palette name, resolved when the table is set. */
+  fill?: string;
+  place?: Place;
 }
 
 export interface Table extends Located {
@@ -103,6 +111,22 @@ export interface ImageBlock extends Located {
   height?: Length;
 }
 
+/**
+ * `<box>`: blocks in a frame (a border, a background, padding), set as one piece on the body grid. Its own
+ * attributes, where given, override the theme's `box` style; colours are still unresolved (palette names).
+ */
+export interface BoxBlock extends Located {
+  type: 'box';
+  children: Block[];
+  /** Border width in points (0: none). */
+  border?: number;
+  borderColor?: string;
+  /** Fill colour, or `none`. */
+  background?: string;
+  /** Space between the border and the content, in points. */
+  padding?: number;
+}
+
 export interface PageBreak extends Located {
   type: 'pagebreak';
 }
@@ -120,7 +144,18 @@ export interface Toc extends Located {
 }
 
 export type Block =
-  TextBlock | Paragraph | Lead | Kpis | Columns | Section | Figure | ImageBlock | Table | PageBreak | Toc;
+  | TextBlock
+  | Paragraph
+  | Lead
+  | Kpis
+  | Columns
+  | Section
+  | Figure
+  | ImageBlock
+  | Table
+  | BoxBlock
+  | PageBreak
+  | Toc;
 
 /** The parsed document: the tree that the template's markup describes. */
 export interface DocumentTree {

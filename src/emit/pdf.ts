@@ -12,6 +12,8 @@ import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { patchEmbeddedFont } from './embed.js';
 import { drawRecorded } from './replay.js';
+import { Links } from './links.js';
+import { drawRect } from './shapes.js';
 
 /**
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
@@ -104,7 +106,8 @@ async function emitOne(
     }
     return f;
   };
-  const tagger = new Tagger(pdf);
+  const links = new Links(pdf);
+  const tagger = new Tagger(pdf, links);
   doc.pages.forEach((page, i) => {
     limits.checkPages(i + 1);
     if (i > 0)
@@ -116,6 +119,10 @@ async function emitOne(
       if (item.kind === 'link') tagger.link(item);
       tagger.enter(item);
       draw(pdf, item, fontFor, svgToPdfkit);
+      if (item.kind === 'text' && item.line.links) {
+        const size = Math.max(0, ...item.line.runs.map((r) => r.size));
+        links.annotate({ x: item.x, baseline: item.baseline, size, links: item.line.links, tag: item.tag });
+      }
     }
     tagger.close();
   });
@@ -145,6 +152,9 @@ function draw(
         .lineTo(d.x2, d.y2)
         .stroke()
         .restore();
+      return;
+    case 'rect':
+      drawRect(pdf, d);
       return;
     case 'chart':
       if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });

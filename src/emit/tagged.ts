@@ -1,5 +1,6 @@
 import type { Drawn, StructTag } from '../typeset/model.js';
 import type { PdfKitDoc, PdfStructContent, PdfStructElement } from './pdfmake/internals.js';
+import type { Links } from './links.js';
 
 type Artifact = 'Pagination' | 'Layout';
 
@@ -17,7 +18,10 @@ export class Tagger {
   /** Elements made while drawing (a Link, for its annotation), and the page their annotation is on. */
   private readonly early = new Map<StructTag, { el: PdfStructElement; page: PdfKitDoc['page'] }>();
 
-  constructor(private readonly pdf: PdfKitDoc) {}
+  constructor(
+    private readonly pdf: PdfKitDoc,
+    private readonly links?: Links,
+  ) {}
 
   /**
    * Before `d` is drawn: ends the sequence of the item before when `d` belongs elsewhere, and opens its own. A
@@ -90,7 +94,7 @@ export class Tagger {
     const live = (t: StructTag): boolean => {
       let v = liveMemo.get(t);
       if (v === undefined) {
-        v = this.contents.has(t) || (kids.get(t) ?? []).some(live);
+        v = this.contents.has(t) || (kids.get(t) ?? []).some(live) || (this.links?.of(t).length ?? 0) > 0;
         liveMemo.set(t, v);
       }
       return v;
@@ -104,10 +108,22 @@ export class Tagger {
           ...(t.scope ? { scope: t.scope } : {}),
         });
       // A String object: pdfkit writes a plain string as a name.
-      if (t.id && el.dictionary) el.dictionary.data.ID = new String(t.id);
+      if (t.id) el.dictionary.data.ID = new String(t.id);
+      // A table cell's spans: the Table attributes RowSpan and ColSpan (pdfkit writes only Scope itself).
+      if (t.rowSpan || t.colSpan) {
+        const data = el.dictionary.data;
+        data.A = {
+          ...(data.A as object | undefined),
+          O: 'Table',
+          ...(t.rowSpan ? { RowSpan: t.rowSpan } : {}),
+          ...(t.colSpan ? { ColSpan: t.colSpan } : {}),
+        };
+      }
       const table = inTable || t.role === 'Table';
       for (const k of kids.get(t) ?? []) if (table || live(k)) this.attach(el, make(k, table), k);
       for (const mc of this.contents.get(t) ?? []) el.add(mc);
+      // Its links (each a Link with its annotations), after its text.
+      for (const link of this.links?.of(t) ?? []) el.add(link);
       return el;
     };
     const root = this.pdf.struct('Document');

@@ -44,6 +44,13 @@ export interface FontFamily {
   name: string;
   regular: FontFace;
   bold: FontFace;
+  /** The name canvas knows it by, for a pack's own family (unique to its files: packs may share a name). */
+  canvasName?: string;
+}
+
+/** How a pack's own fonts/fonts.yaml is read: only files of its folder, no family of Briefing's names. */
+export interface PackFontsOptions {
+  reserved: ReadonlySet<string>;
 }
 
 /** The configured fonts: families by name and the order in which to look for a missing character. */
@@ -177,7 +184,10 @@ export function resolveFontPath(spec: string, fontsDir: string): string | undefi
  * Loads `fonts/fonts.yaml`: `families: {name: {regular: path, bold: path}}` and `fallback: [name, …]`.
  * Every problem (missing file, a .ttc, an unknown family in the fallback list) is a diagnostic.
  */
-export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics: Diagnostic[] } {
+export function loadFontSet(
+  configFile: string,
+  pack?: PackFontsOptions,
+): { fonts?: FontSet; diagnostics: Diagnostic[] } {
   const fontsDir = path.dirname(configFile);
   if (!existsSync(configFile))
     return {
@@ -199,13 +209,24 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
   } | null;
   const families = new Map<string, FontFamily>();
   for (const [name, faces] of Object.entries(cfg?.families ?? {})) {
+    if (pack?.reserved.has(name)) {
+      diagnostics.push(
+        error('font:pack-family', `the pack's font family "${name}" has the name of one of Briefing's`, {
+          place: at(`/families/${name}`),
+          pointer: `/families/${name}`,
+          hint: `give it a name of its own (e.g. "${name}-pack") and use that name in theme.yaml; Briefing's families: ${[...pack.reserved].join(', ')}`,
+        }),
+      );
+      continue;
+    }
     const open = (weight: 'regular' | 'bold') =>
-      openConfigured(faces?.[weight], name, weight, fontsDir, at, diagnostics);
+      openConfigured(faces?.[weight], name, weight, fontsDir, at, diagnostics, pack !== undefined);
     const regular = open('regular');
     const bold = open('bold') ?? regular;
     if (regular && bold) families.set(name, { name, regular, bold });
   }
-  const fallback = cfg?.fallback ?? [...families.keys()];
+  // A pack's fonts are looked through for a missing character only where its fonts.yaml says so.
+  const fallback = cfg?.fallback ?? (pack ? [] : [...families.keys()]);
   fallback.forEach((f, i) => {
     if (!families.has(f))
       diagnostics.push(
@@ -214,7 +235,7 @@ export function loadFontSet(configFile: string): { fonts?: FontSet; diagnostics:
         }),
       );
   });
-  if (families.size === 0 && !diagnostics.length)
+  if (families.size === 0 && !diagnostics.length && !pack)
     diagnostics.push(
       error('font:no-families', 'no font families configured', { place: { file: configFile } }),
     );
@@ -238,9 +259,20 @@ function openConfigured(
   fontsDir: string,
   at: (p: string) => Place,
   diagnostics: Diagnostic[],
+  inPack = false,
 ): FontFace | undefined {
   if (spec === undefined) return undefined;
   const p = `/families/${name}/${weight}`;
+  if (inPack && (typeof spec !== 'string' || spec.startsWith('npm:') || path.isAbsolute(spec))) {
+    diagnostics.push(
+      error('font:outside', `a pack's font file must be in its fonts/ folder: ${String(spec)}`, {
+        place: at(p),
+        pointer: p,
+        hint: "copy the .ttf or .otf file into the pack's fonts/ folder and give its name (e.g. brand-bold.otf)",
+      }),
+    );
+    return undefined;
+  }
   const file = typeof spec === 'string' ? resolveFontPath(spec, fontsDir) : undefined;
   if (!file || !existsSync(file)) {
     diagnostics.push(

@@ -71,6 +71,7 @@ export function checkElement(el: RawElement, out: Diagnostic[]): void {
     if (value !== undefined && expect && !expect.valid(value))
       out.push(error('markup:attribute-value', `<${el.name} ${name}="${value}">: ${expect.expected}`, place));
   }
+  if (rule.check) out.push(...rule.check(el));
 }
 
 /** Checks one piece of an element's content: text, an unknown element, a misplaced one, or a known one. */

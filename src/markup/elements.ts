@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
-import type { Block, DocumentTree, Inline, Kpi, Paragraph, TableCell } from '../document/types.js';
-import { ALIGN, LANG, length, wholeNumber } from './values.js';
+import type { Block, DocumentTree, Inline, Kpi, Paragraph } from '../document/types.js';
+import { COLOR, elementsIn, LANG, length, LINK_HREF, THICK, thickness, wholeNumber } from './values.js';
+import { CELL, checkSpans, rowsOf, tableCell } from './table.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
 export interface RawElement {
@@ -30,6 +31,8 @@ export interface Build {
 }
 
 interface RuleBase {
+  /** Checks of the element as a whole, after its attributes and content (a table's spans). */
+  check?: (el: RawElement) => Diagnostic[];
   /** Its attributes, in the order hints list them. */
   attrs: Readonly<Record<string, AttrRule>>;
   content: Content;
@@ -82,10 +85,6 @@ const langOf = (el: RawElement): { lang?: string } => (el.attrs.lang ? { lang: e
 /** A footnote stands only in a paragraph's own text (not in heads, tables, <b>, <em> or another footnote). */
 const NOTES = ['footnote'] as const;
 
-/** The element children of an element (its text is checked away or is whitespace). */
-const elementsIn = (el: RawElement): RawElement[] =>
-  el.children.filter((x): x is RawElement => typeof x !== 'string');
-
 const textBlock =
   (type: 'kicker' | 'headline' | 'deck' | 'dateline' | 'byline' | 'heading' | 'pullquote') =>
   (el: RawElement, b: Build): Block => ({ type, children: b.inlines(el), ...placed(el) });
@@ -97,15 +96,6 @@ function paragraph(el: RawElement, b: Build): Paragraph {
     indent: el.attrs.indent !== 'no',
     ...langOf(el),
     ...placed(el),
-  };
-}
-
-function tableCell(cell: RawElement, b: Build): TableCell {
-  const align = cell.attrs.align;
-  return {
-    children: b.inlines(cell),
-    header: cell.name === 'th',
-    ...(align === 'left' || align === 'center' || align === 'right' ? { align } : {}),
   };
 }
 
@@ -310,8 +300,9 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     },
     content: ['tr'],
     aliases: ['tbody', 'thead'],
+    check: checkSpans,
     block: (el, b) => {
-      const rows = elementsIn(el).map((tr) => elementsIn(tr).map((cell) => tableCell(cell, b)));
+      const rows = rowsOf(el).map((r) => r.map((cell) => tableCell(cell, b)));
       const widths = el.attrs.widths?.split(',').map((w) => Number(w.trim()));
       return {
         type: 'table',
@@ -323,8 +314,28 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     },
   },
   tr: { kind: 'part', attrs: {}, content: ['td', 'th'] },
-  td: { kind: 'part', attrs: { align: ALIGN }, content: 'inline', except: NOTES },
-  th: { kind: 'part', attrs: { align: ALIGN }, content: 'inline', except: NOTES },
+  td: { kind: 'part', attrs: CELL, content: 'inline', except: NOTES },
+  th: { kind: 'part', attrs: CELL, content: 'inline', except: NOTES },
+  box: {
+    kind: 'block',
+    attrs: { border: THICK, 'border-color': COLOR, background: COLOR, padding: THICK },
+    content: ['heading', 'p', 'table', 'image', 'pullquote'],
+    aliases: ['aside', 'sidebar', 'frame'],
+    block: (el, b) => {
+      const a = el.attrs;
+      const border = thickness(a.border);
+      const padding = thickness(a.padding);
+      return {
+        type: 'box',
+        children: b.blocks(el),
+        ...(border !== undefined ? { border } : {}),
+        ...(a['border-color'] ? { borderColor: a['border-color'].trim() } : {}),
+        ...(a.background ? { background: a.background.trim() } : {}),
+        ...(padding !== undefined ? { padding } : {}),
+        ...placed(el),
+      };
+    },
+  },
   pagebreak: {
     kind: 'block',
     attrs: {},
@@ -365,13 +376,29 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
     aliases: ['i'],
     inline: (el, b) => ({ type: 'emphasis', children: b.inlines(el) }),
   },
+  link: {
+    kind: 'inline',
+    attrs: {
+      href: {
+        required: true,
+        value: {
+          valid: (v) => LINK_HREF.test(v.trim()),
+          expected: 'expected an http:// or https:// address or a mailto: address',
+        },
+      },
+    },
+    content: 'inline',
+    except: NOTES,
+    aliases: ['a'],
+    inline: (el, b) => ({ type: 'link', href: el.attrs.href!.trim(), children: b.inlines(el) }),
+  },
   br: { kind: 'inline', attrs: {}, content: 'empty', inline: () => ({ type: 'break' }) },
   footnote: {
     kind: 'inline',
     attrs: {},
     content: 'inline',
     except: NOTES,
-    aliases: ['note', 'fn', 'aside'],
+    aliases: ['note', 'fn'],
     inline: (el, b) => ({
       type: 'footnote',
       children: b.inlines(el),

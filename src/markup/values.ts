@@ -1,7 +1,7 @@
 import type { Length } from '../document/types.js';
-import type { AttrRule } from './elements.js';
+import type { AttrRule, RawElement } from './elements.js';
 
-/** Attribute values the element rules check (markup/elements.ts). */
+// The values attributes take, shared by the element rules (elements.ts).
 
 export const wholeNumber = (min: number, max: number) => (v: string) =>
   Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max;
@@ -21,6 +21,9 @@ export const LANG: AttrRule = {
   },
 };
 
+/** What `<link href>` may point at: a web address or an e-mail address (no file, no script, no relative path). */
+export const LINK_HREF = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$/i;
+
 const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
 
 /** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */
@@ -28,3 +31,35 @@ export function length(v: string | undefined): Length | undefined {
   const m = v === undefined ? null : LENGTH.exec(v.trim());
   return m && Number(m[1]) > 0 ? { value: Number(m[1]), unit: m[2] as Length['unit'] } : undefined;
 }
+
+/**
+ * A colour: `#rgb`, `#rrggbb` or the name of a palette entry of the theme (checked against the palette when the
+ * document is typeset, where the theme is known: `markup:attribute-value` with the element's place).
+ */
+export const COLOR_VALUE = /^(#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?|[A-Za-z][\w-]*)$/;
+
+export const COLOR: AttrRule = {
+  value: {
+    valid: (v) => COLOR_VALUE.test(v.trim()),
+    expected: 'expected a colour: "#rrggbb", "#rgb" or a palette name such as "accent"',
+  },
+};
+
+const THICKNESS = /^(\d+(?:\.\d+)?)(mm|pt)?$/;
+
+/** A border width or padding (`0.5pt`, `1mm`, `6`: points; `0` for none) in points, or undefined. */
+export function thickness(v: string | undefined): number | undefined {
+  const m = v === undefined ? null : THICKNESS.exec(v.trim());
+  return m ? Number(m[1]) * (m[2] === 'mm' ? 72 / 25.4 : 1) : undefined;
+}
+
+export const THICK: AttrRule = {
+  value: {
+    valid: (v) => thickness(v) !== undefined && thickness(v)! <= 72,
+    expected: 'expected a length in pt or mm up to 72 pt, e.g. "0.75pt", "3mm" or "0"',
+  },
+};
+
+/** The element children of an element (its text is checked away or is whitespace). */
+export const elementsIn = (el: RawElement): RawElement[] =>
+  el.children.filter((x): x is RawElement => typeof x !== 'string');

@@ -8,6 +8,7 @@ import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
 import { familyFor, loadFontSet, type FontSet } from '../fonts/fonts.js';
+import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
 import type { RenderedChart } from '../charts/render.js';
@@ -220,7 +221,11 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
 
   try {
     const { pack } = stage('pack', loadPack(options.templateDir));
-    const { fonts } = stage('fonts', loadFontSet(options.fontsConfig ?? DEFAULT_FONTS_CONFIG));
+    // Briefing's fonts (or --fonts), and the pack's own (its fonts/ folder).
+    const { fonts } = stage(
+      'fonts',
+      withPackFonts(loadFontSet(options.fontsConfig ?? DEFAULT_FONTS_CONFIG), pack?.dir),
+    );
     if (pack && fonts)
       stage('theme', {
         diagnostics: checkThemeFonts(pack.theme, [...fonts.families.keys()], pack.themePlace, pack.themeFile),

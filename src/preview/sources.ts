@@ -75,6 +75,8 @@ function elementOf(b: Block): Omit<Element, 'kind'> {
       return { text: b.children.map((p) => plainText(p.children)).join('\n') };
     case 'toc':
       return { text: b.title ?? '' };
+    case 'box':
+      return { text: b.children.map((c) => elementOf(c).text).join('\n') };
     case 'section':
     case 'columns':
     case 'pagebreak':

@@ -5,7 +5,7 @@ import type { At, Theme } from './theme.js';
 // Checks of a theme's colours and font families, each at its place in theme.yaml.
 
 /** Keys whose values are colours: a palette name or #rgb/#rrggbb. */
-const COLOR_KEYS = new Set(['color', 'rule', 'grid']);
+const COLOR_KEYS = new Set(['color', 'rule', 'grid', 'background']);
 
 /**
  * Every colour the theme uses is a palette name or a hex colour: a misspelt name, `rgb(…)` or a CSS colour name
@@ -17,6 +17,7 @@ export function checkColors(theme: Theme, at: At): Diagnostic[] {
   const check = (v: unknown, pointer: string) => {
     if (
       typeof v !== 'string' ||
+      (v === 'none' && pointer.endsWith('/background')) ||
       theme.palette[v] !== undefined ||
       /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/.test(v)
     )

@@ -54,6 +54,10 @@ export interface Theme {
   source: TextStyle;
   /** The text of `<footnote>`s, at the foot of their column. */
   footnote: TextStyle;
+  /** `<box>`: border width and colour, background (`none`: no fill), padding; lengths in points. */
+  box: { border: number; color: string; background: string; padding: number };
+  /** `<link>` text: its colour, and whether a hairline underlines it. */
+  link: { color: string; underline: boolean };
   running: TextStyle;
   /**
    * The page number: `format` with `{page}` and `{pages}` ('' for none), and whether the first page (a cover)
@@ -105,6 +109,8 @@ export const DEFAULT_THEME: Theme = {
   caption: style('sans', 9, { bold: true }),
   source: style('sans', 7.875, { color: 'muted' }),
   footnote: style('serif', 9),
+  box: { border: 0.75, color: 'rule', background: 'none', padding: 8 },
+  link: { color: '#1d4e89', underline: true },
   running: style('sans', 8.5, { color: 'muted' }),
   folio: { ...style('sans', 8.5, { color: 'muted' }), format: '第 {page} 页 / 共 {pages} 页', first: true },
   chart: {
@@ -230,9 +236,12 @@ function themeValue(
   cur: unknown,
   pointer: string,
 ): { ok: unknown } | { problem: string; hint?: string; code?: Code } {
-  if (LENGTH_KEYS.has(k) && pointer.endsWith('/margins')) {
+  if (
+    (LENGTH_KEYS.has(k) && pointer.endsWith('/margins')) ||
+    (pointer === '/box' && (k === 'border' || k === 'padding'))
+  ) {
     const len = parseLength(v);
-    return len === undefined || len < 0
+    return len === undefined || len < 0 || (pointer === '/box' && len > 72)
       ? {
           problem: `expected a length, got ${JSON.stringify(v)}`,
           hint: 'write lengths as points (42) or with a unit: "15mm", "1.5cm", "0.6in"',

@@ -51,8 +51,20 @@ export function gridLines(
     const baseline = y + k * ctx.geo.pitch + base;
     out.items.push({ kind: 'text', x, baseline, line });
     out.boxes.push({ x, ...emBox(x, baseline, line), frame, ...(place ? { place } : {}), what });
+    underlineLinks(out, line, x, baseline);
   });
   return out;
+}
+
+/** A hairline under each link of a line, just below the em box (theme `link.underline`). */
+function underlineLinks(out: Out, line: SetLine, x: number, baseline: number): void {
+  const size = Math.max(0, ...line.runs.map((r) => r.size));
+  const y = baseline + 0.14 * size;
+  for (const l of line.links ?? []) {
+    const color = l.target.underline;
+    if (color)
+      out.items.push({ kind: 'rule', x1: x + l.x, y1: y, x2: x + l.x + l.width, y2: y, width: 0.5, color });
+  }
 }
 
 /**
@@ -75,6 +87,7 @@ export function stackLines(
     const baseline = y + 0.88 * size + k * pitch;
     out.items.push({ kind: 'text', x, baseline, line });
     out.boxes.push({ x, ...emBox(x, baseline, line), frame, ...(place ? { place } : {}), what });
+    underlineLinks(out, line, x, baseline);
     bottom = baseline + 0.12 * size;
   });
   return { ...out, bottom };

@@ -26,12 +26,30 @@ export interface SetRun {
   rise?: number;
 }
 
+/** The target of a `<link>`: one object per link element, so that its pieces on several lines are one link. */
+export interface LinkTarget {
+  href: string;
+  /** The link's text, for the annotation's /Contents (what a screen reader says for it). */
+  text: string;
+  /** The colour of a hairline under it (theme `link.underline`), or none. */
+  underline?: string;
+}
+
+/** The part of a set line that a link covers, from the line's start, in points. */
+export interface LinkSpan {
+  target: LinkTarget;
+  x: number;
+  width: number;
+}
+
 /** A line of text as set: its runs, its width, and the source text copy and paste must give back. */
 export interface SetLine {
   runs: SetRun[];
   width: number;
   /** The line's source text when positioning opened gaps in it (written as the PDF's ActualText). */
   actual?: string;
+  /** The parts of the line that are links (`<link href>`): the emitter puts a link annotation over each. */
+  links?: LinkSpan[];
 }
 
 /** The standard structure types (ISO 32000-1, 14.8.4) an element of the tagged PDF may have. */
@@ -54,7 +72,8 @@ export type StructRole =
   | 'TOCI'
   | 'Link'
   | 'Note'
-  | 'Lbl';
+  | 'Lbl'
+  | 'Div';
 
 /**
  * An element of the document's logical structure (the tagged PDF's structure tree), made once per markup element
@@ -74,6 +93,9 @@ export interface StructTag {
   scope?: 'Column' | 'Row';
   /** Its ID (a Note's, which PDF/UA requires). */
   id?: string;
+  /** A table cell's spans, where more than one row or column. */
+  rowSpan?: number;
+  colSpan?: number;
 }
 
 /**
@@ -92,6 +114,19 @@ export type Drawn =
       y2: number;
       width: number;
       color: string;
+      furniture?: boolean;
+    }
+  | {
+      /** A box's background and border (`<box>`, a table cell's fill): fill first, then the border inside it. */
+      kind: 'rect';
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+      fill?: string;
+      stroke?: string;
+      /** Border width; the border is drawn inside the rectangle. */
+      lineWidth: number;
       furniture?: boolean;
     }
   | {

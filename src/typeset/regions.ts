@@ -8,6 +8,7 @@ import { kickerSpan, kpiSpan, leadSpan, mastheadSpan, textSpan, type SpanBlock }
 import { tableBlock } from './table.js';
 import { tocBlocks } from './toc.js';
 import { solid } from './blocks.js';
+import { boxBlock } from './box.js';
 
 /** Column text and its figures, set in `columns` columns of `columnWidth` points, `gutter` apart. */
 export interface FlowRegion {
@@ -180,6 +181,9 @@ function flowsOf(
         case 'toc':
           flow.blocks.push(...tocBlocks(b, ctx, columnWidth));
           break;
+        case 'box':
+          flow.blocks.push(boxBlock(b, ctx, columnWidth, (inner, w) => inner.map((x) => boxed(x, ctx, w))));
+          break;
         case 'pagebreak':
           flow.blocks.push({
             item: { ...solid([], 0, 0), variants: [[]], pageBreak: true },
@@ -203,6 +207,22 @@ function flowsOf(
   visit(blocks);
   out.push(flow);
   return out.filter((r) => r.kind !== 'flow' || r.blocks.length > 0 || r.floats.length > 0);
+}
+
+/** A block inside a `<box>` (its content model: heading, p, table, image, pullquote) set at the box's measure. */
+function boxed(b: Block, ctx: Ctx, width: number): ColumnBlock {
+  switch (b.type) {
+    case 'paragraph':
+      return paragraphBlock(b, ctx, width);
+    case 'table':
+      return tableBlock(b, ctx, width);
+    case 'image':
+      return imageBlock(b, ctx, width);
+    case 'pullquote':
+      return pullquoteBlock(b, ctx, width);
+    default:
+      return headingBlock(b as TextBlock, ctx, width);
+  }
 }
 
 /** A kicker, deck, dateline or byline written inside a body: its lines on the grid, kept with what follows. */

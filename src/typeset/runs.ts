@@ -2,6 +2,8 @@ import { warning, type Place } from '../diagnostics/diagnostic.js';
 import type { Inline } from '../document/types.js';
 import { faceOf, familyFor } from '../fonts/fonts.js';
 import { resolveColor, type TextStyle } from '../theme/theme.js';
+import { plainText } from '../document/types.js';
+import type { LinkTarget } from './model.js';
 import { WESTERN_PART } from '../cjk/classes.js';
 import type { Ctx } from './context.js';
 import type { StyledText } from './text.js';
@@ -121,18 +123,26 @@ export function inlineRuns(
 ): StyledText[] {
   const out: StyledText[] = [];
   const base = resolveColor(ctx.theme, style.color);
-  const walk = (xs: readonly Inline[], bold: boolean, color: string) => {
+  const walk = (xs: readonly Inline[], bold: boolean, color: string, link?: LinkTarget) => {
     for (const x of xs) {
       const run = { font: style.font, bold, size: style.size, color, tracking: style.tracking };
-      if (x.type === 'text') out.push(...fontRuns(x.value, run, ctx, place));
-      else if (x.type === 'break')
+      if (x.type === 'text')
+        out.push(...fontRuns(x.value, run, ctx, place).map((r) => (link ? { ...r, link } : r)));
+      else if (x.type === 'link') {
+        const linkColor = resolveColor(ctx.theme, ctx.theme.link.color);
+        walk(x.children, bold, linkColor, {
+          href: x.href,
+          text: plainText(x.children),
+          ...(ctx.theme.link.underline ? { underline: linkColor } : {}),
+        });
+      } else if (x.type === 'break')
         out.push({
           text: '\n',
           face: { family: familyFor(ctx.fonts, style.font, ctx.lang), bold },
           size: style.size,
           color,
         });
-      else if (x.type === 'strong') walk(x.children, true, color);
+      else if (x.type === 'strong') walk(x.children, true, color, link);
       else if (x.type === 'footnote') {
         if (notes) out.push(...notes(x, color));
         else {
@@ -146,9 +156,14 @@ export function inlineRuns(
               },
             ),
           );
-          walk([{ type: 'text', value: '（' }, ...x.children, { type: 'text', value: '）' }], bold, color);
+          walk(
+            [{ type: 'text', value: '（' }, ...x.children, { type: 'text', value: '）' }],
+            bold,
+            color,
+            link,
+          );
         }
-      } else walk(x.children, bold, resolveColor(ctx.theme, accent ?? 'accent'));
+      } else walk(x.children, bold, link ? color : resolveColor(ctx.theme, accent ?? 'accent'), link);
     }
   };
   walk(inlines, style.bold, base);

@@ -6,7 +6,7 @@ import { tokenize } from '../cjk/tokens.js';
 import { breakVariants } from '../cjk/variants.js';
 import { punctuationStyle } from '../cjk/lang.js';
 import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
-import type { FaceRef, SetLine, SetRun } from './model.js';
+import type { FaceRef, LinkSpan, LinkTarget, SetLine, SetRun } from './model.js';
 
 /** A run of text in one style, as the engine takes it: a face, a size, a colour and tracking (points a token). */
 export interface StyledText {
@@ -19,6 +19,8 @@ export interface StyledText {
   lang?: string;
   /** A note's reference mark, raised this many points above the baseline (the engine keeps it with its text). */
   rise?: number;
+  /** The `<link>` the run is the text of. */
+  link?: LinkTarget;
 }
 
 /** How to set lines: the measure, the first-line indent, justified or aligned, and the limits' check. */
@@ -205,9 +207,17 @@ function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts
   const shift =
     opts.align === 'center' ? (opts.width - l.width) / 2 : opts.align === 'right' ? opts.width - l.width : 0;
   const runs: SetRun[] = [];
+  const links: LinkSpan[] = [];
   for (const t of l.tokens) {
     const token = p.tokens[t.index]!;
     const s = styles[token.style]!;
+    if (s.link) {
+      // A link covers its tokens from the first's start to the last's end (the spaces between them too).
+      const end = t.x + shift + p.measurer.width(token.text, token.style, t.features);
+      const span = links.at(-1);
+      if (span?.target === s.link) span.width = end - span.x;
+      else links.push({ target: s.link, x: t.x + shift, width: end - t.x - shift });
+    }
     const run: SetRun = {
       text: token.text,
       x: t.x + shift,
@@ -231,7 +241,7 @@ function toSetLine(p: Prepared, styles: readonly StyledText[], l: LaidLine, opts
       delete runs.at(-1)!.tracking;
     }
   }
-  const line: SetLine = { runs, width: l.width + shift };
+  const line: SetLine = { runs, width: l.width + shift, ...(links.length ? { links } : {}) };
   if (l.tokens.length > 0) {
     const first = l.tokens[0]!.index;
     let last = l.tokens.at(-1)!.index;

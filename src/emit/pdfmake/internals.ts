@@ -51,9 +51,9 @@ export type PdfStructContent = { readonly refs: unknown[] };
 
 /** A structure element of the tagged PDF (pdfkit's PDFStructureElement). */
 export interface PdfStructElement {
+  /** Its dictionary, written when the tree is (attributes may be added to `data` until then). */
+  dictionary: PdfRef;
   add(child: PdfStructElement | PdfStructContent): this;
-  /** Its dictionary (written when the element is flushed). */
-  dictionary?: PdfRef;
   end(): void;
 }
 
@@ -67,7 +67,7 @@ export interface PdfStructOptions {
 
 /** The pdfkit document as pdfmake makes it (its PDFDocument subclass), as much of it as the emitter draws with. */
 export interface PdfKitDoc extends NodeJS.ReadableStream {
-  page: { width: number; height: number; fonts: Record<string, unknown> };
+  page: { width: number; height: number; fonts: Record<string, unknown>; dictionary: PdfRef };
   /** A named destination on the current page (`XYZ`: its left and top, from the page's top left). */
   addNamedDestination(name: string, fit: 'XYZ', x: number, y: number, zoom: null): void;
   /** A link annotation on the current page to a named destination (`Contents`: a `String` object, as pdfkit writes
@@ -97,8 +97,20 @@ export interface PdfKitDoc extends NodeJS.ReadableStream {
   lineCap(c: 'butt' | 'round' | 'square'): this;
   moveTo(x: number, y: number): this;
   lineTo(x: number, y: number): this;
-  stroke(): this;
+  stroke(color?: string): this;
+  rect(x: number, y: number, w: number, h: number): this;
+  fill(color?: string): this;
   image(src: Buffer, x: number, y: number, options: { width: number; height: number }): this;
+  /** A URI link annotation over the box (top-left origin); `structParent` makes it an OBJR of that element. */
+  link(
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    url: string,
+    // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
+    options?: { Contents?: String; structParent?: PdfStructElement },
+  ): this;
   end(): void;
   /** Tagged PDF (pdfkit's markings mixin): marked content, structure elements, the structure tree's root. */
   markContent(
