@@ -1,6 +1,6 @@
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import type { Block, DocumentTree, Inline, Kpi, Paragraph } from '../document/types.js';
-import { COLOR, elementsIn, LANG, length, LINK_HREF, THICK, thickness, wholeNumber } from './values.js';
+import { COLOR, elementsIn, HREF, LANG, length, THICK, thickness, wholeNumber } from './values.js';
 import { CELL, checkSpans, rowsOf, tableCell } from './table.js';
 
 /** An element as the markup wrote it, before it is checked: its name, attributes, template place and content. */
@@ -378,15 +378,7 @@ export const ELEMENTS: Readonly<Record<string, ElementRule>> = {
   },
   link: {
     kind: 'inline',
-    attrs: {
-      href: {
-        required: true,
-        value: {
-          valid: (v) => LINK_HREF.test(v.trim()),
-          expected: 'expected an http:// or https:// address or a mailto: address',
-        },
-      },
-    },
+    attrs: { href: HREF },
     content: 'inline',
     except: NOTES,
     aliases: ['a'],

@@ -24,6 +24,15 @@ export const LANG: AttrRule = {
 /** What `<link href>` may point at: a web address or an e-mail address (no file, no script, no relative path). */
 export const LINK_HREF = /^(https?:\/\/[^\s/?#]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$/i;
 
+/** `<link href>`: required, and one of LINK_HREF's addresses. */
+export const HREF: AttrRule = {
+  required: true,
+  value: {
+    valid: (v) => LINK_HREF.test(v.trim()),
+    expected: 'expected an http:// or https:// address or a mailto: address',
+  },
+};
+
 const LENGTH = /^(\d+(?:\.\d+)?)(mm|pt|em)$/;
 
 /** An `<image>` length (`30mm`, `48pt`, `3em`), or undefined. */

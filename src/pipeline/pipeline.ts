@@ -195,6 +195,12 @@ function limitDiagnostic(e: LimitExceeded, dataFile: string): Diagnostic {
   });
 }
 
+/** The theme with its charts drawn in the document language's family (fonts.yaml `languages:`): Noto Sans TC for zh-Hant. */
+function chartTheme(theme: Theme, fonts: FontSet, lang: string | undefined): Theme {
+  const font = familyFor(fonts, theme.chart.font, lang);
+  return font === theme.chart.font ? theme : { ...theme, chart: { ...theme.chart, font } };
+}
+
 /**
  * The pipeline, in order: template pack and fonts → data → tables → schema → Handlebars → markup → charts →
  * typeset → PDF → atomic write. Each stage collects all its diagnostics; the build stops between stages on errors.
@@ -251,12 +257,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();
-    // Charts are drawn in the document language's family (fonts.yaml `languages:`): Noto Sans TC for zh-Hant.
-    const chartFont = familyFor(fonts, pack.theme.chart.font, tree!.lang);
-    const theme =
-      chartFont === pack.theme.chart.font
-        ? pack.theme
-        : { ...pack.theme, chart: { ...pack.theme.chart, font: chartFont } };
+    const theme = chartTheme(pack.theme, fonts, tree!.lang);
     // The pack's image files, checked and read; their faults are reported with the charts'.
     const { images } = stage('images', loadImages(tree!.children, pack.dir));
     const drawn = hasFigures(tree!.children)
