@@ -28,7 +28,7 @@ function runTimed(args, env = {}) {
 
 export default {
   name: 'build',
-  title: 'Cold, warm and batch builds (issue 6 targets)',
+  title: 'Cold, warm and batch builds (issue 18 targets)',
   async run(ctx) {
     const dir = tempDir();
     const env = { BRIEFING_CACHE_DIR: path.join(dir, 'cache') };

@@ -70,7 +70,7 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
  */
 const prepared = new Map<string, PreparedText>();
 const settings = new WeakMap<PreparedText, Map<string, unknown>>();
-const MAX_PREPARED = 2048;
+const MAX_PREPARED = 512;
 const faceIds = new WeakMap<FontFace, number>();
 let lastFaceId = 0;
 
