@@ -19,7 +19,7 @@ import { drawRect } from './shapes.js';
  * Font files go to pdfmake through its virtual file system, as bytes: pdfmake then reads no file itself, and
  * pdfkit gets the same Buffer for a face in every document, so it parses each face once (fonts/shared.ts).
  */
-function fontDictionary(pdfmake: Pdfmake, fonts: FontSet): TFontDictionary {
+function fontDictionary(pdfmake: Pdfmake, fonts: FontSet, used: ReadonlySet<string>): TFontDictionary {
   const vfs = pdfmake.virtualfs;
   const virtual = (file: string): string => {
     const bytes = fontBuffer(file);
@@ -30,14 +30,28 @@ function fontDictionary(pdfmake: Pdfmake, fonts: FontSet): TFontDictionary {
     return name;
   };
   const dict: TFontDictionary = {};
-  for (const [name, fam] of fonts.families)
+  // Only the families the document sets text in (and the first, pdfmake's default): a Simplified Chinese
+  // document does not read the Traditional faces' files.
+  const first = [...fonts.families.keys()][0];
+  for (const [name, fam] of fonts.families) {
+    if (name !== first && !used.has(name)) continue;
     dict[name] = {
       normal: virtual(fam.regular.file),
       bold: virtual(fam.bold.file),
       italics: virtual(fam.regular.file),
       bolditalics: virtual(fam.bold.file),
     };
+  }
   return dict;
+}
+
+/** The font families the document's text is set in. */
+function familiesOf(doc: Composition): Set<string> {
+  const used = new Set<string>();
+  for (const page of doc.pages)
+    for (const item of page.items)
+      if (item.kind === 'text') for (const r of item.line.runs) used.add(r.face.family);
+  return used;
 }
 
 /** Documents wait here for their turn: pdfmake (its font dictionary) is one per process. */
@@ -69,7 +83,7 @@ async function emitOne(
   standards: PdfStandards,
 ): Promise<Buffer> {
   const { pdfmake, svgToPdfkit } = installPdfmake();
-  pdfmake.setFonts(fontDictionary(pdfmake, fonts));
+  pdfmake.setFonts(fontDictionary(pdfmake, fonts, familiesOf(doc)));
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
   const { geometry: geo, meta } = doc;
