@@ -90,16 +90,18 @@ function faceKey(fonts: FontSet, runs: readonly StyledText[]): string {
 function settled<T>(text: PreparedText, key: string, make: () => T): T {
   let kept = settings.get(text);
   if (!kept) settings.set(text, (kept = new Map<string, unknown>()));
-  if (!kept.has(key)) kept.set(key, deepFreeze(make()));
+  if (!kept.has(key)) kept.set(key, make());
   return kept.get(key) as T;
 }
 
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
+/** Lines kept for later builds, frozen down to their runs (faces and feature lists are shared constants). */
+function freezeLines(lines: SetLine[]): SetLine[] {
+  for (const line of lines) {
+    for (const run of line.runs) Object.freeze(run);
+    Object.freeze(line.runs);
+    Object.freeze(line);
   }
-  return v;
+  return Object.freeze(lines) as SetLine[];
 }
 
 const optionsKey = (o: SetOptions) => `${o.width}|${o.indent ?? 0}|${o.justify ?? false}|${o.align ?? ''}`;
@@ -145,7 +147,9 @@ function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: ()
 export function setLines(text: PreparedText, opts: SetOptions): SetLine[] {
   return settled(text, `lines|${optionsKey(opts)}`, () => {
     const p = fit(text, opts);
-    return layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts));
+    return freezeLines(
+      layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts)),
+    );
   });
 }
 
@@ -159,7 +163,16 @@ export function setVariants(
   opts: SetOptions,
   maxLines = 40,
 ): { lines: SetLine[]; cost: number }[] {
-  return settled(text, `variants|${maxLines}|${optionsKey(opts)}`, () => variantsOf(text, opts, maxLines));
+  return settled(
+    text,
+    `variants|${maxLines}|${optionsKey(opts)}`,
+    () =>
+      Object.freeze(
+        variantsOf(text, opts, maxLines).map((v) =>
+          Object.freeze({ lines: freezeLines(v.lines), cost: v.cost }),
+        ),
+      ) as { lines: SetLine[]; cost: number }[],
+  );
 }
 
 function variantsOf(
