@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -127,5 +127,44 @@ describe('briefing start-up', () => {
         args.join(' '),
       ).toEqual([]);
     }
+  });
+});
+
+describe("V8's code cache for the CommonJS modules", () => {
+  const build = (cache: string, out: string, extra: Record<string, string> = {}) =>
+    run(
+      process.execPath,
+      [cli, 'build', 'templates/annual-briefing', '--data', 'data/hengyang-2020.yaml', '--out', out],
+      { cwd: root, env: { ...process.env, BRIEFING_CACHE_DIR: cache, ...extra } },
+    );
+  const codeFiles = (cache: string) => {
+    const dir = path.join(cache, 'code');
+    return existsSync(dir) ? readdirSync(dir).flatMap((v) => readdirSync(path.join(dir, v))) : [];
+  };
+
+  it('is written by the first build, read by the next (the same PDF), and can be turned off', async () => {
+    const dir = tempTree({});
+    const cache = path.join(dir, 'cache');
+    await build(cache, path.join(dir, 'a.pdf'));
+    const files = codeFiles(cache);
+    // pdfmake, pdfkit, fontkit, ajv, handlebars … : a cache for each CommonJS file a build loads.
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
+    await build(cache, path.join(dir, 'b.pdf'));
+    expect(readFileSync(path.join(dir, 'b.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
+    expect(codeFiles(cache)).toEqual(files);
+    const off = path.join(dir, 'off');
+    await build(off, path.join(dir, 'c.pdf'), { BRIEFING_CODE_CACHE: '0' });
+    expect(codeFiles(off)).toEqual([]);
+  });
+
+  it('is not used in a folder others may write to', async () => {
+    const dir = tempTree({});
+    const cache = path.join(dir, 'cache');
+    mkdirSync(path.join(cache, 'code'), { recursive: true });
+    chmodSync(path.join(cache, 'code'), 0o777);
+    await build(cache, path.join(dir, 'a.pdf'));
+    expect(codeFiles(cache)).toEqual([]);
+    expect(existsSync(path.join(dir, 'a.pdf'))).toBe(true);
   });
 });

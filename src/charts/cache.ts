@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -17,6 +16,7 @@ import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './render.js';
 import type { ChartSpec } from './spec.js';
+import { cacheDirFor } from '../build/cache-dir.js';
 
 /**
  * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
@@ -148,17 +148,7 @@ export function chartCacheKey(
     .digest('hex');
 }
 
-/**
- * The disk cache folder: `BRIEFING_CACHE_DIR` if set (`off`, `false`, `0` or `no` turn the disk cache off),
- * else the user's cache folder (`$XDG_CACHE_HOME/briefing`, or `~/.cache/briefing`), so that Briefing never
- * leaves files beside the user's own. Entries are keyed by content; sharing them between projects is safe.
- */
-export function cacheDirFor(_outFile?: string): string | false {
-  const env = process.env.BRIEFING_CACHE_DIR?.trim();
-  if (env) return /^(off|false|0|no)$/i.test(env) ? false : path.resolve(env);
-  const xdg = process.env.XDG_CACHE_HOME?.trim();
-  return path.join(xdg ? path.resolve(xdg) : path.join(os.homedir(), '.cache'), 'briefing');
-}
+export { cacheDirFor } from '../build/cache-dir.js';
 
 /** The disk cache folder when the caller names none: see cacheDirFor. */
 export function defaultCacheDir(): string | false {

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { fastAnswer } from './fast.js';
 import { fastBuildArgs } from './fast-build.js';
+import { installCodeCache } from './code-cache.js';
+import { cacheDirFor } from '../build/cache-dir.js';
 
 /**
  * `--help` and `--version` are answered before yargs and the commands load (fast.ts), and the common `build` line
  * goes straight to its handler (fast-build.ts); everything else goes through yargs in main().
  */
 async function run(args: string[]): Promise<number> {
+  installCodeCache(cacheDirFor());
   const build = fastBuildArgs(args);
   if (build) {
     const { buildCommand } = await import('./commands/build.js');

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
+interface CjsModule {
+  exports: unknown;
+  filename: string;
+  require(id: string): unknown;
+  _compile: (this: CjsModule, content: string, filename: string) => unknown;
+}
+interface CjsStatics {
+  wrap(source: string): string;
+  _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: object): string;
+  _resolveLookupPaths(request: string, parent: CjsModule): string[] | null;
+  _extensions: object;
+  _cache: object;
+}
+
+const SEP = `${path.sep}node_modules${path.sep}`;
+let installed = false;
+
+/**
+ * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …): each is
+ * compiled once with V8's cache from a previous run (`<cache>/code/<node version>/`, keyed by the file's path and
+ * text), and the cache of what a run compiled — functions compiled lazily while it ran included — is written when
+ * the process exits. V8 checks each cache against the source and its own version and flags, and compiles afresh
+ * when it does not match. A cache folder others may write to is not used (its code would run in every build).
+ * `BRIEFING_CODE_CACHE=0` turns it off. Node 22's `module.enableCompileCache()` does the same, natively.
+ */
+export function installCodeCache(cacheDir: string | false): boolean {
+  if (installed || !cacheDir || /^(0|off|false|no)$/i.test(process.env.BRIEFING_CODE_CACHE ?? ''))
+    return false;
+  const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const d of [dir, path.dirname(dir)]) {
+      const st = statSync(d);
+      if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return false;
+    }
+  } catch {
+    return false;
+  }
+  installed = true;
+  const statics = Module as unknown as CjsStatics;
+  const proto = Module.prototype as unknown as CjsModule;
+  const compile = proto._compile;
+  const fresh: { script: vm.Script; file: string }[] = [];
+  proto._compile = function (this: CjsModule, content: string, filename: string) {
+    if (!filename.includes(SEP)) return compile.call(this, content, filename);
+    const file = path.join(
+      dir,
+      createHash('sha1').update(filename).update('\0').update(content).digest('hex'),
+    );
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(statics.wrap(content), {
+      filename,
+      ...(cachedData ? { cachedData } : {}),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    if (!cachedData || script.cachedDataRejected) fresh.push({ script, file });
+    const fn = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;
+    return fn.call(
+      this.exports,
+      this.exports,
+      requireFor(this, statics),
+      this,
+      filename,
+      path.dirname(filename),
+    );
+  };
+  process.once('exit', () => {
+    for (const { script, file } of fresh) {
+      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        renameSync(tmp, file);
+      } catch {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          // nothing was written
+        }
+      }
+    }
+  });
+  return true;
+}
+
+/** The `require` a module's code is given (Node's own makes the same from the module). */
+function requireFor(mod: CjsModule, statics: CjsStatics): NodeJS.Require {
+  const require = ((id: string) => mod.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: object) =>
+    statics._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => statics._resolveLookupPaths(request, mod);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = statics._extensions as NodeJS.Require['extensions'];
+  require.cache = statics._cache as NodeJS.Require['cache'];
+  return require;
+}
