@@ -9,7 +9,7 @@ import { cacheDirFor } from '../build/cache-dir.js';
  * goes straight to its handler (fast-build.ts); everything else goes through yargs in main().
  */
 async function run(args: string[]): Promise<number> {
-  installCodeCache(cacheDirFor());
+  if (args[0] === 'build' || args[0] === 'check') installCodeCache(cacheDirFor());
   const build = fastBuildArgs(args);
   if (build) {
     const { buildCommand } = await import('./commands/build.js');

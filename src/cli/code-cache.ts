@@ -9,7 +9,7 @@ interface CjsModule {
   exports: unknown;
   filename: string;
   require(id: string): unknown;
-  _compile: (this: CjsModule, content: string, filename: string) => unknown;
+  _compile: (this: CjsModule, content: string, filename: string, format?: string) => unknown;
 }
 interface CjsStatics {
   wrap(source: string): string;
@@ -28,7 +28,8 @@ let installed = false;
  * text), and the cache of what a run compiled — functions compiled lazily while it ran included — is written when
  * the process exits. V8 checks each cache against the source and its own version and flags, and compiles afresh
  * when it does not match. A cache folder others may write to is not used (its code would run in every build).
- * `BRIEFING_CODE_CACHE=0` turns it off. Node 22's `module.enableCompileCache()` does the same, natively.
+ * `BRIEFING_CODE_CACHE=0` turns it off. Only the one-shot commands (`build`, `check`) use it: a long-running one
+ * would write at exit, when whoever stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
  */
 export function installCodeCache(cacheDir: string | false): boolean {
   if (installed || !cacheDir || /^(0|off|false|no)$/i.test(process.env.BRIEFING_CODE_CACHE ?? ''))
@@ -48,8 +49,14 @@ export function installCodeCache(cacheDir: string | false): boolean {
   const proto = Module.prototype as unknown as CjsModule;
   const compile = proto._compile;
   const fresh: { script: vm.Script; file: string }[] = [];
-  proto._compile = function (this: CjsModule, content: string, filename: string) {
-    if (!filename.includes(SEP)) return compile.call(this, content, filename);
+  proto._compile = function (this: CjsModule, content: string, filename: string, format?: string) {
+    // Node's own way for everything else: our files, and ES modules that `require()` loads (format 'module').
+    if (
+      !filename.includes(SEP) ||
+      (format !== undefined && format !== 'commonjs') ||
+      filename.endsWith('.mjs')
+    )
+      return compile.call(this, content, filename, format);
     const file = path.join(
       dir,
       createHash('sha1').update(filename).update('\0').update(content).digest('hex'),
@@ -60,11 +67,17 @@ export function installCodeCache(cacheDir: string | false): boolean {
     } catch {
       cachedData = undefined;
     }
-    const script = new vm.Script(statics.wrap(content), {
-      filename,
-      ...(cachedData ? { cachedData } : {}),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    let script: vm.Script;
+    try {
+      script = new vm.Script(statics.wrap(content), {
+        filename,
+        ...(cachedData ? { cachedData } : {}),
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+    } catch {
+      // What the wrapper cannot compile, Node's loader can (or reports as it always does).
+      return compile.call(this, content, filename, format);
+    }
     if (!cachedData || script.cachedDataRejected) fresh.push({ script, file });
     const fn = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;
     return fn.call(
