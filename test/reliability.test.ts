@@ -10,6 +10,21 @@ const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli/bin.js');
 const run = promisify(execFile);
 const sample = readFileSync(path.join(root, 'data/hengyang-2020.yaml'), 'utf8');
+const SERIF = readFileSync(
+  path.join(root, 'node_modules/@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf'),
+);
+
+/** A copy of a TrueType file with one table's bytes overwritten (its directory still right). */
+function withTableOverwritten(font: Buffer, tag: string): Buffer {
+  const copy = Buffer.from(font);
+  for (let i = 0; i < copy.readUInt16BE(4); i++) {
+    const at = 12 + 16 * i;
+    if (copy.toString('latin1', at, at + 4) !== tag) continue;
+    const offset = copy.readUInt32BE(at + 8);
+    copy.fill(0xa7, offset, offset + copy.readUInt32BE(at + 12));
+  }
+  return copy;
+}
 const json = JSON.stringify(
   {
     kicker: '年度热词',
@@ -202,6 +217,30 @@ const CASES: Case[] = [
     code: 1,
     diagnostic: 'font:unreadable',
     where: /fonts\.yaml:2:\d+/,
+  },
+  {
+    name: 'a font file cut short',
+    files: {
+      'd.json': json,
+      'fonts/cut.ttf': SERIF.subarray(0, SERIF.length >> 2),
+      'fonts/fonts.yaml': 'families:\n  serif: { regular: cut.ttf }\n  sans: { regular: cut.ttf }\n',
+    },
+    args: ['--data', 'd.json', '--fonts', 'fonts/fonts.yaml'],
+    code: 1,
+    diagnostic: 'font:unreadable',
+    where: /fonts\.yaml:2:\d+/,
+  },
+  {
+    name: 'a font file whose character map is overwritten',
+    files: {
+      'd.json': json,
+      'fonts/cmap.ttf': withTableOverwritten(SERIF, 'cmap'),
+      'fonts/fonts.yaml': 'families:\n  serif: { regular: cmap.ttf }\n  sans: { regular: cmap.ttf }\n',
+    },
+    args: ['--data', 'd.json', '--fonts', 'fonts/fonts.yaml'],
+    code: 1,
+    diagnostic: 'font:unreadable',
+    where: /cmap\.ttf/,
   },
   {
     name: 'a font outside the fonts folder',

@@ -81,22 +81,56 @@ export function familyFor(fonts: FontSet, family: string, lang: string | undefin
 const faceCache = new Map<string, FontFace>();
 
 /**
- * A font file's header is a TrueType or OpenType one, with as many table records as it says: a file that is no
- * font is refused when the font configuration loads, before the font itself is parsed (on first use).
+ * A font file's header is a TrueType or OpenType one, whose table directory lies inside the file and names the
+ * tables a font needs, with a `head` table that says it is one: a file that is no font, or one cut short or
+ * overwritten, is refused when the font configuration loads, before the font itself is parsed (on first use).
  */
 function checkSfnt(file: string, size: number): void {
-  const head = Buffer.alloc(12);
   const fd = openSync(file, 'r');
+  const read = (length: number, at: number) => {
+    const b = Buffer.alloc(length);
+    return readSync(fd, b, 0, length, at) === length ? b : undefined;
+  };
   try {
-    readSync(fd, head, 0, 12, 0);
+    const head = read(12, 0);
+    const tag = head?.readUInt32BE(0);
+    const count = head?.readUInt16BE(4) ?? 0;
+    const sfnt = tag === 0x00010000 || tag === 0x4f54544f /* OTTO */ || tag === 0x74727565; /* true */
+    if (!sfnt || count === 0 || size < 12 + 16 * count)
+      throw new Error('not a TrueType or OpenType font file');
+    const dir = read(16 * count, 12)!;
+    const tables = new Map<string, { offset: number; length: number }>();
+    for (let i = 0; i < count; i++) {
+      const name = dir.toString('latin1', 16 * i, 16 * i + 4);
+      const offset = dir.readUInt32BE(16 * i + 8);
+      const length = dir.readUInt32BE(16 * i + 12);
+      if (offset + length > size)
+        throw new Error(
+          `damaged font file: its "${name.trim()}" table runs past the end of the file (cut short?)`,
+        );
+      tables.set(name, { offset, length });
+    }
+    const outlines = tables.has('glyf') ? ['glyf', 'loca'] : tables.has('CFF2') ? ['CFF2'] : ['CFF '];
+    const missing = ['head', 'cmap', 'hhea', 'hmtx', 'maxp', ...outlines].filter((t) => !tables.has(t));
+    if (missing.length)
+      throw new Error(`damaged font file: no ${missing.map((t) => `"${t.trim()}"`).join(', ')} table`);
+    // The head table's magic number (0x5F0F3CF5), 12 bytes in.
+    const h = tables.get('head')!;
+    if (h.length < 16 || read(4, h.offset + 12)?.readUInt32BE(0) !== 0x5f0f3cf5)
+      throw new Error('damaged font file: its "head" table is not a font header');
   } finally {
     closeSync(fd);
   }
-  const tag = head.readUInt32BE(0);
-  const tables = head.readUInt16BE(4);
-  const sfnt = tag === 0x00010000 || tag === 0x4f54544f /* OTTO */ || tag === 0x74727565; /* true */
-  if (!sfnt || tables === 0 || size < 12 + 16 * tables)
-    throw new Error('not a TrueType or OpenType font file');
+}
+
+/** A font file that failed while it was read (parsed on first use), with the reader's complaint. */
+export class FontDamaged extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`damaged font file ${path.basename(file)}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
 }
 
 function openFace(file: string): FontFace {
@@ -111,34 +145,43 @@ function openFace(file: string): FontFace {
   const font = () => (parsed ??= sharedFont(file));
   // Widths by text and features, kept for the process (a warm build measures mostly what it measured before).
   const widths = new Map<string, number>();
+  // A file whose tables are damaged past what the load checked fails when first read: say which file.
+  const guard = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (e) {
+      throw new FontDamaged(file, e);
+    }
+  };
   const face: FontFace = {
     file,
     get postscriptName() {
-      return font().postscriptName;
+      return guard(() => font().postscriptName);
     },
     get ascender() {
-      return font().ascent / font().unitsPerEm;
+      return guard(() => font().ascent / font().unitsPerEm);
     },
     get descender() {
-      return font().descent / font().unitsPerEm;
+      return guard(() => font().descent / font().unitsPerEm);
     },
-    has: (cp) => font().hasGlyphForCodePoint(cp),
-    advance: (text, features) => {
-      const k = features?.length ? `${features.join(',')}\u0000${text}` : text;
-      let w = widths.get(k);
-      if (w === undefined) {
-        if (widths.size > 200_000) widths.clear();
-        const f = font();
-        const upm = f.unitsPerEm;
-        const cp = text.codePointAt(0)!;
-        w =
-          !features?.length && UNSHAPED.test(text) && f.hasGlyphForCodePoint(cp)
-            ? f.glyphForCodePoint(cp).advanceWidth / upm
-            : f.layout(text, features?.length ? [...features] : undefined).advanceWidth / upm;
-        widths.set(k, w);
-      }
-      return w;
-    },
+    has: (cp) => guard(() => font().hasGlyphForCodePoint(cp)),
+    advance: (text, features) => guard(() => advance(text, features)),
+  };
+  const advance = (text: string, features?: readonly string[]): number => {
+    const k = features?.length ? `${features.join(',')}\u0000${text}` : text;
+    let w = widths.get(k);
+    if (w === undefined) {
+      if (widths.size > 200_000) widths.clear();
+      const f = font();
+      const upm = f.unitsPerEm;
+      const cp = text.codePointAt(0)!;
+      w =
+        !features?.length && UNSHAPED.test(text) && f.hasGlyphForCodePoint(cp)
+          ? f.glyphForCodePoint(cp).advanceWidth / upm
+          : f.layout(text, features?.length ? [...features] : undefined).advanceWidth / upm;
+      widths.set(k, w);
+    }
+    return w;
   };
   faceCache.set(key, face);
   return face;

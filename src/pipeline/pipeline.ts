@@ -7,7 +7,7 @@ import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
-import { familyFor, loadFontSet, type FontSet } from '../fonts/fonts.js';
+import { familyFor, FontDamaged, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
@@ -313,15 +313,18 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   } catch (e) {
     if (e instanceof BuildFailure)
       return { ok: false, outFile, diagnostics: [...e.diagnostics], timings, tables };
-    // A runaway document, stopped by a limit in whichever stage it was (typeset, page make-up, drawing).
-    if (e instanceof LimitExceeded)
-      return {
-        ok: false,
-        outFile,
-        diagnostics: [...diagnostics, limitDiagnostic(e, options.dataFile)],
-        timings,
-        tables,
-      };
+    // A runaway document, stopped by a limit in whichever stage it was (typeset, page make-up, drawing), or a
+    // font file damaged past what its load checked.
+    const stopped =
+      e instanceof LimitExceeded
+        ? limitDiagnostic(e, options.dataFile)
+        : e instanceof FontDamaged
+          ? error('font:unreadable', e.message, {
+              place: { file: e.file },
+              hint: 'replace the file with a good copy (reinstall its package, or download it again)',
+            })
+          : undefined;
+    if (stopped) return { ok: false, outFile, diagnostics: [...diagnostics, stopped], timings, tables };
     throw e;
   }
 }
