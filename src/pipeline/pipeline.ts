@@ -195,6 +195,20 @@ function limitDiagnostic(e: LimitExceeded, dataFile: string): Diagnostic {
   });
 }
 
+/**
+ * The diagnostic of a build stopped midway: a runaway document, stopped by a limit in whichever stage it was
+ * (typeset, page make-up, drawing), or a font file damaged past what its load checked; undefined for a bug.
+ */
+function stoppedBy(e: unknown, dataFile: string): Diagnostic | undefined {
+  if (e instanceof LimitExceeded) return limitDiagnostic(e, dataFile);
+  if (e instanceof FontDamaged)
+    return error('font:unreadable', e.message, {
+      place: { file: e.file },
+      hint: 'replace the file with a good copy (reinstall its package, or download it again)',
+    });
+  return undefined;
+}
+
 /** The theme with its charts drawn in the document language's family (fonts.yaml `languages:`): Noto Sans TC for zh-Hant. */
 function chartTheme(theme: Theme, fonts: FontSet, lang: string | undefined): Theme {
   const font = familyFor(fonts, theme.chart.font, lang);
@@ -313,17 +327,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   } catch (e) {
     if (e instanceof BuildFailure)
       return { ok: false, outFile, diagnostics: [...e.diagnostics], timings, tables };
-    // A runaway document, stopped by a limit in whichever stage it was (typeset, page make-up, drawing), or a
-    // font file damaged past what its load checked.
-    const stopped =
-      e instanceof LimitExceeded
-        ? limitDiagnostic(e, options.dataFile)
-        : e instanceof FontDamaged
-          ? error('font:unreadable', e.message, {
-              place: { file: e.file },
-              hint: 'replace the file with a good copy (reinstall its package, or download it again)',
-            })
-          : undefined;
+    const stopped = stoppedBy(e, options.dataFile);
     if (stopped) return { ok: false, outFile, diagnostics: [...diagnostics, stopped], timings, tables };
     throw e;
   }
