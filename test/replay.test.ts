@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { drawRecorded } from '../src/emit/replay.js';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { drawRecorded, forgetRecordings } from '../src/emit/replay.js';
+import { diskDrawings, isDrawing } from '../src/emit/drawing-store.js';
+import { tempTree } from './support/tmp.js';
 import type { PdfKitDoc } from '../src/emit/pdfmake/internals.js';
 
 /** As much of a pdfkit document as the drawings below use: chainable calls written to `ops`. */
@@ -78,5 +82,46 @@ describe('drawings recorded once and replayed', () => {
       drawRecorded(asDoc(new FakeDoc()), 'gradient', gradient);
     }
     expect(drawn).toBe(6);
+  });
+});
+
+describe('drawings kept on disk for later processes', () => {
+  const draw = (count: { n: number }) => (doc: PdfKitDoc) => {
+    count.n++;
+    (doc as unknown as FakeDoc).moveTo(3, 4).dash([1, 2]);
+  };
+
+  it('replays a drawing a previous process recorded, without drawing it', () => {
+    const dir = tempTree({});
+    const count = { n: 0 };
+    const first = new FakeDoc();
+    drawRecorded(asDoc(first), 'disk', draw(count), diskDrawings(dir, 'v1'));
+    forgetRecordings();
+    const next = new FakeDoc();
+    drawRecorded(asDoc(next), 'disk', draw(count), diskDrawings(dir, 'v1'));
+    expect(count.n).toBe(1);
+    expect(next.ops).toEqual(first.ops);
+    // Another svg-to-pdfkit version is another drawing.
+    forgetRecordings();
+    drawRecorded(asDoc(new FakeDoc()), 'disk', draw(count), diskDrawings(dir, 'v2'));
+    expect(count.n).toBe(2);
+  });
+
+  it('draws afresh when a kept file calls anything but drawing operations, or is damaged', () => {
+    const dir = tempTree({});
+    const count = { n: 0 };
+    drawRecorded(asDoc(new FakeDoc()), 'tampered', draw(count), diskDrawings(dir, 'v1'));
+    const [file] = readdirSync(path.join(dir, 'drawings'));
+    for (const bad of ['[["end",[]]]', '[["addContent",["0 0 m"]]]', '[["moveTo",[{"x":[1]}]]] junk', '{}']) {
+      writeFileSync(path.join(dir, 'drawings', file!), bad);
+      forgetRecordings();
+      const doc = new FakeDoc();
+      drawRecorded(asDoc(doc), 'tampered', draw(count), diskDrawings(dir, 'v1'));
+      expect(doc.ops).toEqual(['3 4 m', '[1 2] d']);
+    }
+    expect(count.n).toBe(5);
+    expect(isDrawing([['moveTo', [1, 2]], ['restoreFill']])).toBe(true);
+    expect(isDrawing([['fillColor', [() => 0]]])).toBe(false);
+    expect(isDrawing([['pipe', []]])).toBe(false);
   });
 });

@@ -6,12 +6,13 @@ import type { BuildLimits } from '../build/limits.js';
 import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
 import { drawText } from './draw-text.js';
 import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';
-import { installPdfmake } from './pdfmake/install.js';
+import { installPdfmake, PDFMAKE_VERSION } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { patchEmbeddedFont } from './embed.js';
 import { drawRecorded } from './replay.js';
+import { diskDrawings, type DrawingStore } from './drawing-store.js';
 import { Links } from './links.js';
 import { drawRect } from './shapes.js';
 
@@ -70,8 +71,9 @@ export function emitPdf(
   fonts: FontSet,
   limits: BuildLimits,
   standards: PdfStandards = DEFAULT_STANDARDS,
+  cacheDir: string | false = false,
 ): Promise<Buffer> {
-  const mine = turn.then(() => emitOne(doc, fonts, limits, standards));
+  const mine = turn.then(() => emitOne(doc, fonts, limits, standards, cacheDir));
   turn = mine.catch(() => undefined);
   return mine;
 }
@@ -81,8 +83,13 @@ async function emitOne(
   fonts: FontSet,
   limits: BuildLimits,
   standards: PdfStandards,
+  cacheDir: string | false,
 ): Promise<Buffer> {
   const { pdfmake, svgToPdfkit } = installPdfmake();
+  const svg: SvgDrawer = {
+    toPdfkit: svgToPdfkit,
+    ...(cacheDir ? { store: diskDrawings(cacheDir, PDFMAKE_VERSION) } : {}),
+  };
   pdfmake.setFonts(fontDictionary(pdfmake, fonts, familiesOf(doc)));
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy(() => false);
@@ -132,7 +139,7 @@ async function emitOne(
     for (const item of page.items) {
       if (item.kind === 'link') tagger.link(item);
       tagger.enter(item);
-      draw(pdf, item, fontFor, svgToPdfkit);
+      draw(pdf, item, fontFor, svg);
       if (item.kind === 'text' && item.line.links) {
         const size = Math.max(0, ...item.line.runs.map((r) => r.size));
         links.annotate({ x: item.x, baseline: item.baseline, size, links: item.line.links, tag: item.tag });
@@ -146,12 +153,7 @@ async function emitOne(
 }
 
 /** Draws one placed thing on the current page. */
-function draw(
-  pdf: PdfKitDoc,
-  d: Drawn,
-  fontFor: (face: FaceRef) => PdfKitFont,
-  svgToPdfkit: SvgToPdfkit,
-): void {
+function draw(pdf: PdfKitDoc, d: Drawn, fontFor: (face: FaceRef) => PdfKitFont, svg: SvgDrawer): void {
   switch (d.kind) {
     case 'text':
       drawText(pdf, fontFor, d.line, d.x, d.baseline);
@@ -173,7 +175,7 @@ function draw(
     case 'chart':
       if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });
       else {
-        drawSvg(pdf, svgToPdfkit, d.chart.svg, d);
+        drawSvg(pdf, svg, d.chart.svg, d);
       }
       return;
     case 'image':
@@ -181,7 +183,7 @@ function draw(
       // SVG like a chart's drawing, never opening a file it names.
       if (d.image.bytes) pdf.image(d.image.bytes, d.x, d.y, { width: d.width, height: d.height });
       else {
-        drawSvg(pdf, svgToPdfkit, d.image.svg!, d);
+        drawSvg(pdf, svg, d.image.svg!, d);
       }
       return;
     case 'bookmark':
@@ -232,20 +234,31 @@ function finish(pdf: PdfKitDoc): Promise<Buffer> {
  */
 function drawSvg(
   pdf: PdfKitDoc,
-  svgToPdfkit: SvgToPdfkit,
-  svg: string,
+  svg: SvgDrawer,
+  source: string,
   box: { x: number; y: number; width: number; height: number },
 ): void {
   pdf.save();
-  const drawing = sized(svg, box.width, box.height);
-  drawRecorded(pdf, `${box.x},${box.y}|${drawing}`, (doc) =>
-    svgToPdfkit(doc, drawing, box.x, box.y, {
-      width: box.width,
-      height: box.height,
-      assumePt: true,
-      useCSS: false,
-      imageCallback: (link) => (/^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : ''),
-    }),
+  const drawing = sized(source, box.width, box.height);
+  drawRecorded(
+    pdf,
+    `${box.x},${box.y}|${drawing}`,
+    (doc) =>
+      svg.toPdfkit(doc, drawing, box.x, box.y, {
+        width: box.width,
+        height: box.height,
+        assumePt: true,
+        useCSS: false,
+        imageCallback: (link) =>
+          /^data:image\/(png|jpeg);base64,/.test(link) ? link.replace(/\s+/g, '') : '',
+      }),
+    svg.store,
   );
   pdf.restore();
+}
+
+/** svg-to-pdfkit, and where its recorded drawings are kept between processes (none: in this process only). */
+interface SvgDrawer {
+  toPdfkit: SvgToPdfkit;
+  store?: DrawingStore;
 }

@@ -1,7 +1,8 @@
+import type { DrawingStore } from './drawing-store.js';
 import type { PdfKitDoc } from './pdfmake/internals.js';
 
 /** One recorded pdfkit call: the method's name and its arguments (copied), or the fill colour put back. */
-type Call = readonly [method: string, args: readonly unknown[]] | readonly ['restoreFill'];
+export type Call = readonly [method: string, args: readonly unknown[]] | readonly ['restoreFill'];
 
 /** Drawings recorded by key; `null`: the drawing did something a replay could not repeat. */
 const recordings = new Map<string, readonly Call[] | null>();
@@ -15,19 +16,39 @@ class NotReplayable extends Error {}
  * document of the process that draws the same thing (same key: the SVG and its box) gets the recorded calls
  * replayed, without parsing the SVG again. The state the drawing depends on (the page size, the transformation
  * matrix, the fill colour) is part of the key. A drawing that reads or writes anything else of the document
- * (its resources, a gradient or image object it is given back, the page's annotations) is drawn each time.
+ * (its resources, a gradient or image object it is given back, the page's annotations) is drawn each time. With
+ * a `store` (drawing-store.ts), recordings are also kept on disk for later processes.
  */
-export function drawRecorded(pdf: PdfKitDoc, key: string, draw: (doc: PdfKitDoc) => void): void {
+export function drawRecorded(
+  pdf: PdfKitDoc,
+  key: string,
+  draw: (doc: PdfKitDoc) => void,
+  store?: DrawingStore,
+): void {
   const doc = pdf as unknown as Record<string, unknown>;
   const full = `${key}|${pdf.page.width}x${pdf.page.height}|${JSON.stringify(doc._ctm)}|${JSON.stringify(doc._fillColor)}`;
-  const kept = recordings.get(full);
+  let kept = recordings.get(full);
+  if (kept === undefined && store) {
+    kept = store.read(full);
+    if (kept) keep(full, kept);
+  }
   if (kept) return replay(doc, kept);
   if (kept === null) return draw(pdf);
   const calls: Call[] = [];
   const state = { ok: true };
   draw(recorder(doc, calls, state) as unknown as PdfKitDoc);
-  recordings.set(full, state.ok ? calls : null);
+  keep(full, state.ok ? calls : null);
+  if (state.ok) store?.write(full, calls);
+}
+
+function keep(key: string, calls: readonly Call[] | null): void {
+  recordings.set(key, calls);
   if (recordings.size > MAX_RECORDINGS) recordings.delete(recordings.keys().next().value!);
+}
+
+/** Forgets the recordings of this process (tests: the next drawing is read from the store or drawn). */
+export function forgetRecordings(): void {
+  recordings.clear();
 }
 
 function replay(doc: Record<string, unknown>, calls: readonly Call[]): void {

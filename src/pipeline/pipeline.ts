@@ -7,6 +7,7 @@ import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
+import { cacheDirFor } from '../build/cache-dir.js';
 import { familyFor, FontDamaged, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
@@ -106,10 +107,7 @@ async function drawCharts(
   geometry: Geometry,
   o: { cacheDir: string | false | undefined; outFile: string; limits: BuildLimits },
 ) {
-  const [{ renderFigures }, { cacheDirFor }] = await Promise.all([
-    import('../charts/figures.js'),
-    import('../charts/cache.js'),
-  ]);
+  const { renderFigures } = await import('../charts/figures.js');
   return renderFigures(tree, data, theme, fonts, geometry, {
     cacheDir: o.cacheDir ?? cacheDirFor(o.outFile),
     limits: o.limits,
@@ -308,7 +306,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         tables,
         ...(chartStats ? { charts: chartStats } : {}),
       };
-    const pdf = await emitPdf(doc!, fonts, limits, standards);
+    const pdf = await emitPdf(doc!, fonts, limits, standards, options.cacheDir ?? cacheDirFor(outFile));
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       await write(outFile, pdf, diagnostics);
