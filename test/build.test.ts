@@ -7,6 +7,7 @@ import { buildReport } from '../src/pipeline/pipeline.js';
 import { pdftotext, readGlyphs, readPdf, type Glyph } from './support/pdf.js';
 import { classify, noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tempTree } from './support/tmp.js';
+import { briefingIn } from './support/cli.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const pack = path.join(root, 'templates/annual-briefing');
@@ -16,15 +17,7 @@ const cli = path.join(root, 'dist/cli/bin.js');
 const run = promisify(execFile);
 
 /** Runs the compiled CLI; never throws, returns the exit code and output. */
-async function briefing(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const briefing = (...args: string[]) => briefingIn(root, ...args);
 
 describe('the sample briefing', () => {
   let pdf: Buffer;

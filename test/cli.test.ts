@@ -4,20 +4,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempTree } from './support/tmp.js';
+import { briefingIn } from './support/cli.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli/bin.js');
 const run = promisify(execFile);
 
-async function briefing(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const briefing = briefingIn;
 
 describe('briefing init and check', () => {
   it('init copies a built-in pack with sample data that passes check and builds at once', async () => {

@@ -1,30 +1,19 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { pdftotext } from './support/pdf.js';
 import { tempTree } from './support/tmp.js';
+import { briefingIn } from './support/cli.js';
 
 // What a user does with tables: the monthly sample built from its CSV file gives the text (and bytes) it gave
 // with the departments written into the YAML, and a wrong table stops the build with a located error.
 
 const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, 'dist/cli/bin.js');
 const pack = path.join(root, 'templates/monthly-report');
 const sample = path.join(root, 'data/monthly-sample.yaml');
-const run = promisify(execFile);
 
-async function briefing(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const briefing = briefingIn;
 
 /** The department table as the sample had it in its YAML, before the table moved to a CSV file. */
 const INLINE = `departments:
