@@ -11,20 +11,13 @@ import { noteMark } from '../src/typeset/footnote.js';
 import { failures, measurePages } from './support/page-measure.js';
 import { pdftotext, structNodes, structText } from './support/pdf.js';
 import { tempTree } from './support/tmp.js';
+import { para as paragraph } from './support/flow.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 100);
 
-/** A paragraph of `n` lines whose line k refers to notes of the heights `notes[k]`. */
+/** A paragraph of `n` lines (no longer variant) whose line k refers to notes of the heights `notes[k]`. */
 const para = (n: number, notes: Record<number, number[]> = {}): FlowItem => ({
-  variants: [Array<number>(n).fill(1)],
-  variantCost: [0],
-  breakable: true,
-  minBefore: 2,
-  minAfter: 2,
-  keepWithNext: 0,
-  spaceBefore: 0,
-  spaceAfter: 0,
-  repeatHeader: 0,
+  ...paragraph(n, false),
   notes: Array.from({ length: n }, (_, k) => notes[k] ?? []),
 });
 

@@ -2,21 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { paginate } from '../src/paginate/paginate.js';
 import type { Flow, FlowItem, FlowLayout, Frame } from '../src/paginate/types.js';
+import { para } from './support/flow.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 150);
 
-/** A paragraph of n lines; by default with a variant one line longer (most CJK paragraphs have one). */
-const para = (n: number, longer = true): FlowItem => ({
-  variants: longer ? [Array<number>(n).fill(1), Array<number>(n + 1).fill(1)] : [Array<number>(n).fill(1)],
-  variantCost: longer ? [0, 20] : [0],
-  breakable: true,
-  minBefore: 2,
-  minAfter: 2,
-  keepWithNext: 0,
-  spaceBefore: 0,
-  spaceAfter: 0,
-  repeatHeader: 0,
-});
 const head = (lines = 1): FlowItem => ({
   variants: [Array<number>(lines).fill(1)],
   variantCost: [0],
