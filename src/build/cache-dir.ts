@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -11,4 +13,26 @@ export function cacheDirFor(_outFile?: string): string | false {
   if (env) return /^(off|false|0|no)$/i.test(env) ? false : path.resolve(env);
   const xdg = process.env.XDG_CACHE_HOME?.trim();
   return path.join(xdg ? path.resolve(xdg) : path.join(os.homedir(), '.cache'), 'briefing');
+}
+
+/**
+ * Writes a file of the disk cache atomically: a temporary file beside it (named for this process), renamed over
+ * it, so a reader at the same time sees a whole file or none. A cache that cannot be written is no error: the
+ * caller goes on without it. Returns whether the file was written; a failed write leaves no temporary behind.
+ */
+export function writeCacheFile(file: string, bytes: string | Uint8Array, mode = 0o644): boolean {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, bytes, { mode });
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    return false;
+  }
 }

@@ -1,14 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +7,7 @@ import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
 import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './render.js';
 import type { ChartSpec } from './spec.js';
-import { cacheDirFor } from '../build/cache-dir.js';
+import { cacheDirFor, writeCacheFile } from '../build/cache-dir.js';
 
 /**
  * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
@@ -227,26 +218,11 @@ export function refersOutside(svg: string): boolean {
  */
 export function toDisk(dir: string, key: string, image: ChartImage): boolean {
   const file = diskFile(dir, key, image.format);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const bytes = image.format === 'png' ? image.png! : Buffer.from(image.svg);
-    // The record first: a drawing on disk always has its record (hash and words) beside it.
-    const record = {
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      ...(image.texts ? { texts: image.texts } : {}),
-    };
-    writeFileSync(tmp, JSON.stringify(record));
-    renameSync(tmp, `${file}.json`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, file);
-    return true;
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
-    return false;
-  }
+  const bytes = image.format === 'png' ? image.png! : Buffer.from(image.svg);
+  // The record first: a drawing on disk always has its record (hash and words) beside it.
+  const record = {
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...(image.texts ? { texts: image.texts } : {}),
+  };
+  return writeCacheFile(`${file}.json`, JSON.stringify(record)) && writeCacheFile(file, bytes);
 }

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { writeCacheFile } from '../build/cache-dir.js';
 
 /** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
 interface CjsModule {
@@ -90,19 +91,7 @@ export function installCodeCache(cacheDir: string | false): boolean {
     );
   };
   process.once('exit', () => {
-    for (const { script, file } of fresh) {
-      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-        renameSync(tmp, file);
-      } catch {
-        try {
-          unlinkSync(tmp);
-        } catch {
-          // nothing was written
-        }
-      }
-    }
+    for (const { script, file } of fresh) writeCacheFile(file, script.createCachedData(), 0o600);
   });
   return true;
 }

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Call } from './replay.js';
+import { writeCacheFile } from '../build/cache-dir.js';
 
 /** Where recorded drawings are kept between processes (replay.ts reads and writes through it). */
 export interface DrawingStore {
@@ -88,20 +89,7 @@ export function diskDrawings(cacheDir: string, version: string): DrawingStore {
       }
     },
     write(key, calls) {
-      if (!isDrawing(calls)) return;
-      const f = file(key);
-      const tmp = `${f}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(tmp, JSON.stringify(calls), { mode: 0o600 });
-        renameSync(tmp, f);
-      } catch {
-        try {
-          unlinkSync(tmp);
-        } catch {
-          // nothing was written
-        }
-      }
+      if (isDrawing(calls)) writeCacheFile(file(key), JSON.stringify(calls), 0o600);
     },
   };
 }
