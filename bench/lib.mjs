@@ -91,7 +91,7 @@ export async function sampleFigures(pack = samplePack, data = sampleData) {
   const { tree } = parseMarkup(renderTemplate(p, loaded.data).markup);
   const geo = computeGeometry(p.theme);
   const input = { tree, data: loaded.data, theme: p.theme, fonts, geo };
-  const { charts } = renderFigures(tree, loaded.data, p.theme, fonts, geo, {
+  const { charts } = await renderFigures(tree, loaded.data, p.theme, fonts, geo, {
     cacheDir: false,
     memoryCache: false,
   });

@@ -442,3 +442,28 @@ describe('the command line', () => {
     expect(readdirSync(path.join(dir, 'a'))).toEqual(['b.pdf']);
   });
 });
+
+describe('what a build loads', () => {
+  // A build whose charts all come from the chart cache needs neither Chart.js nor canvas (a native module whose
+  // loading costs ~40 ms of every cold build): they are loaded for the first chart that has to be drawn.
+  const chartStackLoaded = async (cacheDir: string) => {
+    const script = `
+      const { buildReport } = await import(${JSON.stringify(path.join(root, 'dist/pipeline/pipeline.js'))});
+      const r = await buildReport({ templateDir: ${JSON.stringify(pack)}, dataFile: ${JSON.stringify(sample)}, write: false });
+      if (!r.ok) throw new Error('the build failed');
+      const { createRequire } = await import('node:module');
+      const files = Object.keys(createRequire(import.meta.url).cache);
+      const stack = ['canvas', 'chartjs-node-canvas'];
+      console.log(JSON.stringify(stack.filter((m) => files.some((f) => f.includes('/node_modules/' + m + '/')))));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, BRIEFING_CACHE_DIR: cacheDir },
+    });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as string[];
+  };
+
+  it('loads the chart stack only to draw a chart that is not in the cache', async () => {
+    const dir = tempTree({});
+    expect(await chartStackLoaded(dir)).toEqual(['canvas', 'chartjs-node-canvas']);
+    expect(await chartStackLoaded(dir)).toEqual([]);
+  }, 60_000);
+});

@@ -543,10 +543,13 @@ describe('rendering', () => {
     expect(regular.data.equals(tofu.data)).toBe(false);
   });
 
-  it('warns about chart text its font lacks (it would print as a box)', () => {
+  it('warns about chart text its font lacks (it would print as a box)', async () => {
     const data = figure({ ...bar, labels: '[甲, 𠮷, 丙]' });
     const { tree: t } = tree(['/fig']);
-    const r = renderFigures(t, data, DEFAULT_THEME, fonts, geo, { cacheDir: false, memoryCache: false });
+    const r = await renderFigures(t, data, DEFAULT_THEME, fonts, geo, {
+      cacheDir: false,
+      memoryCache: false,
+    });
     expect(r.diagnostics).toEqual([
       expect.objectContaining({ severity: 'warning', code: 'chart:missing-glyph', pointer: '/fig/labels/1' }),
     ]);
@@ -561,9 +564,9 @@ describe('renderFigures and its cache', () => {
       'bad:\n  type: bar\n  labels: [x, y]\n  series: [{ name: n, values: [1] }]\n',
   );
 
-  it('renders the good figures and reports the bad ones', () => {
+  it('renders the good figures and reports the bad ones', async () => {
     const { tree: t, figures } = tree(['/a', '/bad', '/b', '/missing']);
-    const r = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: false, memoryCache: false });
+    const r = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: false, memoryCache: false });
     expect([...r.charts.keys()]).toEqual([figures[0], figures[2]]);
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.pointer])).toEqual([
       ['chart:length-mismatch', '/bad/series/0/values'],
@@ -575,22 +578,22 @@ describe('renderFigures and its cache', () => {
     expect(chart.height).toBe(DEFAULT_THEME.chart.heightLines * geo.pitch);
   });
 
-  it('renders an unchanged chart once: again from memory in a process, from disk across runs', () => {
+  it('renders an unchanged chart once: again from memory in a process, from disk across runs', async () => {
     const dir = tempTree({});
     const { tree: t } = tree(['/a', '/b', '/a']);
     clearChartMemoryCache();
-    const first = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
+    const first = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
     // The same figure twice in one document is drawn once.
     expect(first.stats).toMatchObject({ figures: 3, rendered: 2, cached: 1, fromMemory: 1, fromDisk: 0 });
     const files = readdirSync(path.join(dir, 'charts'));
     expect(files.filter((f) => f.endsWith('.svg'))).toHaveLength(2);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    const again = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
+    const again = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
     expect(again.stats).toMatchObject({ rendered: 0, cached: 3, fromMemory: 3 });
 
     clearChartMemoryCache(); // a new process
-    const later = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
+    const later = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir });
     expect(later.stats).toMatchObject({ rendered: 0, cached: 3, fromDisk: 2, fromMemory: 1 });
     expect([...later.charts.values()].map((c) => c.svg)).toEqual(
       [...first.charts.values()].map((c) => c.svg),
@@ -601,23 +604,30 @@ describe('renderFigures and its cache', () => {
       'a:\n  type: bar\n  title: 甲\n  labels: [x, y]\n  series: [{ name: n, values: [1, 2.5] }]\n' +
         'b:\n  type: line\n  title: 乙\n  labels: [x, y]\n  series: [{ name: n, values: [3, 4] }]\n',
     );
-    expect(renderFigures(t, changed, DEFAULT_THEME, fonts, geo, { cacheDir: dir }).stats).toMatchObject({
+    expect(
+      (await renderFigures(t, changed, DEFAULT_THEME, fonts, geo, { cacheDir: dir })).stats,
+    ).toMatchObject({
       rendered: 1,
       cached: 2,
     });
     const red: Theme = structuredClone(DEFAULT_THEME);
     red.chart.colors = ['#000000', '#888888'];
-    expect(renderFigures(t, two, red, fonts, geo, { cacheDir: dir }).stats).toMatchObject({ rendered: 2 });
+    expect((await renderFigures(t, two, red, fonts, geo, { cacheDir: dir })).stats).toMatchObject({
+      rendered: 2,
+    });
     expect(
-      renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, format: 'png' }).stats,
+      (await renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, format: 'png' })).stats,
     ).toMatchObject({ rendered: 2 });
   });
 
-  it('never takes a tampered cache entry: other bytes than written, or a drawing that refers to a file', () => {
+  it('never takes a tampered cache entry: other bytes than written, or a drawing that refers to a file', async () => {
     const dir = tempTree({ 'secret.png': 'not for the PDF' });
     const { tree: t } = tree(['/a']);
     clearChartMemoryCache();
-    const first = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
+    const first = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, {
+      cacheDir: dir,
+      memoryCache: false,
+    });
     const svg = [...first.charts.values()][0]!.svg;
     const file = path.join(
       dir,
@@ -632,31 +642,37 @@ describe('renderFigures and its cache', () => {
       renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
     // The drawing changed, its record did not: a miss, drawn again.
     writeFileSync(file, evil);
-    expect(taken().stats).toMatchObject({ rendered: 1, fromDisk: 0 });
+    expect((await taken()).stats).toMatchObject({ rendered: 1, fromDisk: 0 });
     // Drawing and record both rewritten: the reference to a file still makes it a miss.
     writeFileSync(file, evil);
     const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as Record<string, unknown>;
     record.sha256 = createHash('sha256').update(evil).digest('hex');
     writeFileSync(`${file}.json`, JSON.stringify(record));
-    const again = taken();
+    const again = await taken();
     expect(again.stats).toMatchObject({ rendered: 1, fromDisk: 0 });
     expect([...again.charts.values()][0]!.svg).toBe(svg);
     expect(refersOutside(evil)).toBe(true);
     expect(refersOutside(svg)).toBe(false);
   });
 
-  it('ignores a damaged cache file and draws the chart again', () => {
+  it('ignores a damaged cache file and draws the chart again', async () => {
     const dir = tempTree({});
     const { tree: t } = tree(['/a']);
     clearChartMemoryCache();
-    const first = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
+    const first = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, {
+      cacheDir: dir,
+      memoryCache: false,
+    });
     const file = path.join(
       dir,
       'charts',
       readdirSync(path.join(dir, 'charts')).find((f) => f.endsWith('.svg'))!,
     );
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 200));
-    const again = renderFigures(t, two, DEFAULT_THEME, fonts, geo, { cacheDir: dir, memoryCache: false });
+    const again = await renderFigures(t, two, DEFAULT_THEME, fonts, geo, {
+      cacheDir: dir,
+      memoryCache: false,
+    });
     expect(again.stats).toMatchObject({ rendered: 1, cached: 0 });
     expect([...again.charts.values()][0]!.svg).toBe([...first.charts.values()][0]!.svg);
     expect(readFileSync(file, 'utf8')).toBe([...first.charts.values()][0]!.svg);

@@ -18,14 +18,14 @@ export default {
       const dir = tempDir();
       clearChartMemoryCache();
       let t = now();
-      stats.cold = stage(dir).stats;
+      stats.cold = (await stage(dir)).stats;
       results.cold.push(now() - t);
       clearChartMemoryCache(); // as if a new process
       t = now();
-      stats.disk = stage(dir).stats;
+      stats.disk = (await stage(dir)).stats;
       results.disk.push(now() - t);
       t = now();
-      stats.memory = stage(dir).stats;
+      stats.memory = (await stage(dir)).stats;
       results.memory.push(now() - t);
     }
     // Whole builds of the sample: first run with an empty cache, then a rebuild in a new process.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
-import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './render.js';
+import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './family.js';
 import type { ChartSpec } from './spec.js';
 import { cacheDirFor, writeCacheFile } from '../build/cache-dir.js';
 

@@ -14,13 +14,7 @@ import {
   toDisk,
   toMemory,
 } from './cache.js';
-import {
-  chartFamily,
-  renderChart,
-  type ChartImage,
-  type RenderSettings,
-  type RenderedChart,
-} from './render.js';
+import { chartFamily, type ChartImage, type RenderSettings, type RenderedChart } from './family.js';
 import { readChartSpec, templateLocation, type ChartSpec } from './spec.js';
 
 /**
@@ -94,14 +88,14 @@ export interface ChartStats {
  * height of whole body lines, from the cache where it can. Bad chart data gives diagnostics with the data
  * path and the template line; the other figures still render. Never throws for bad data.
  */
-export function renderFigures(
+export async function renderFigures(
   tree: DocumentTree,
   data: LoadedData,
   theme: Theme,
   fonts: FontSet,
   geo: Geometry,
   options: FigureOptions = {},
-): { charts: Map<Figure, RenderedChart>; diagnostics: Diagnostic[]; stats: ChartStats } {
+): Promise<{ charts: Map<Figure, RenderedChart>; diagnostics: Diagnostic[]; stats: ChartStats }> {
   const charts = new Map<Figure, RenderedChart>();
   const diagnostics: Diagnostic[] = [];
   const stats: ChartStats = { figures: 0, rendered: 0, cached: 0, fromMemory: 0, fromDisk: 0, renderMs: 0 };
@@ -113,7 +107,9 @@ export function renderFigures(
   const memory = options.memoryCache ?? true;
   let fingerprint: string | undefined;
 
-  const make = (b: Figure, columns: number | undefined): void => {
+  // Chart.js and canvas (a native module) are loaded on the first chart not in a cache, not on every build.
+  let render: typeof import('./render.js') | undefined;
+  const make = async (b: Figure, columns: number | undefined): Promise<void> => {
     options.limits?.checkTime();
     const { spec, diagnostics: d } = readChartSpec(data, b.data, b.place);
     diagnostics.push(...d);
@@ -127,9 +123,10 @@ export function renderFigures(
     if (image) stats.fromMemory++;
     else if (dir && (image = fromDisk(dir, key, settings, width, height))) stats.fromDisk++;
     if (!image) {
+      render ??= await import('./render.js');
       const t = performance.now();
       try {
-        image = renderChart(spec, width, height, fonts, theme, settings);
+        image = render.renderChart(spec, width, height, fonts, theme, settings);
       } catch (e) {
         const where = templateLocation(b.place);
         diagnostics.push(
@@ -169,7 +166,7 @@ export function renderFigures(
   };
   walk(tree.children, undefined);
   if (options.limits) checkFigurePages(figures, theme, geo, options.limits);
-  for (const [b, columns] of figures) make(b, columns);
+  for (const [b, columns] of figures) await make(b, columns);
   stats.cached = stats.fromMemory + stats.fromDisk;
   stats.renderMs = Math.round(stats.renderMs * 10) / 10;
   return { charts, diagnostics, stats };

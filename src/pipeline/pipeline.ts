@@ -12,7 +12,7 @@ import { familyFor, FontDamaged, loadFontSet, type FontSet } from '../fonts/font
 import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { ChartStats } from '../charts/figures.js';
-import type { RenderedChart } from '../charts/render.js';
+import type { RenderedChart } from '../charts/family.js';
 import { loadImages } from '../images/load.js';
 import { typeset, type DocumentMeta } from '../typeset/context.js';
 import type { Composition } from '../typeset/model.js';

@@ -10,7 +10,7 @@ import {
 import type { LoadedImage } from '../images/load.js';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
-import type { RenderedChart } from '../charts/render.js';
+import type { RenderedChart } from '../charts/family.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
 import type { BuildLimits } from '../build/limits.js';
 import type { Composition, DocumentMeta, Furniture } from './model.js';

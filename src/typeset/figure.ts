@@ -1,6 +1,6 @@
 import type { Place } from '../diagnostics/diagnostic.js';
 import type { Figure } from '../document/types.js';
-import type { RenderedChart } from '../charts/render.js';
+import type { RenderedChart } from '../charts/family.js';
 import type { FlowFloat } from '../paginate/types.js';
 import { figureSlot } from '../page/geometry.js';
 import { faceOf } from '../fonts/fonts.js';

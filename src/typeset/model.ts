@@ -1,5 +1,5 @@
 import type { Place } from '../diagnostics/diagnostic.js';
-import type { RenderedChart } from '../charts/render.js';
+import type { RenderedChart } from '../charts/family.js';
 import type { Geometry } from '../page/geometry.js';
 import type { LoadedImage } from '../images/load.js';
 
