@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import { readOutlines } from '../fonts/sparse.js';
 import type { PdfKitFont } from './pdfmake/internals.js';
 
 /**
@@ -87,6 +88,9 @@ export function patchEmbeddedFont(font: PdfKitFont): void {
       return made;
     };
     try {
+      // A face read without its outlines (fonts/sparse.ts) gets those of the glyphs the subset has.
+      const { buffer } = (this.font as { stream?: { buffer?: unknown } }).stream ?? {};
+      if (Buffer.isBuffer(buffer)) readOutlines(buffer, this.subset.glyphs);
       return embed.call(this);
     } finally {
       doc.ref = ref;

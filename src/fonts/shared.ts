@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { readWithoutOutlines } from './sparse.js';
 
 /** The parts of a fontkit font Briefing uses (fontkit's own types describe the rest). */
 export interface SharedFont {
@@ -67,12 +68,15 @@ export function installFontSharing(): boolean {
   return sharing;
 }
 
-/** The bytes of a font file, read once per process (again if the file changes); the same Buffer every time. */
+/**
+ * The bytes of a font file, read once per process (again if the file changes); the same Buffer every time. A
+ * TrueType CJK face comes without its outlines, which are read as glyphs are embedded (fonts/sparse.ts).
+ */
 export function fontBuffer(file: string): Buffer {
   const st = statSync(file);
   const key = `${file}|${st.size}|${st.mtimeMs}`;
   let b = buffers.get(key);
-  if (!b) buffers.set(key, (b = readFileSync(file)));
+  if (!b) buffers.set(key, (b = readWithoutOutlines(file) ?? readFileSync(file)));
   return b;
 }
 
