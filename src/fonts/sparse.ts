@@ -23,6 +23,8 @@ interface Outlines {
 }
 
 const outlines = new WeakMap<Buffer, Outlines>();
+/** Outlines fewer bytes apart than this are read in one call (723 glyphs of a face: 3.5 ms one by one, 3.0 ms). */
+const GAP = 4096;
 
 /** The face with every table but its outlines, or undefined when the face is not one to read this way. */
 export function readWithoutOutlines(file: string): Buffer | undefined {
@@ -78,33 +80,46 @@ export function readWithoutOutlines(file: string): Buffer | undefined {
 export function readOutlines(buffer: Buffer, ids: Iterable<number>): void {
   const o = outlines.get(buffer);
   if (!o) return;
+  const loca = (g: number) =>
+    o.loca.long ? buffer.readUInt32BE(o.loca.offset + 4 * g) : 2 * buffer.readUInt16BE(o.loca.offset + 2 * g);
   let fd: number | undefined;
   try {
-    const todo = [...ids];
-    while (todo.length) {
-      const id = todo.pop()!;
-      if (id < 0 || id >= o.glyphs || o.read[id]) continue;
-      const [start, end] = [id, id + 1].map((g) =>
-        o.loca.long
-          ? buffer.readUInt32BE(o.loca.offset + 4 * g)
-          : 2 * buffer.readUInt16BE(o.loca.offset + 2 * g),
-      ) as [number, number];
-      if (end <= start) {
-        o.read[id] = 1;
-        continue;
+    for (let wanted = new Set(ids); wanted.size;) {
+      // The outlines not read yet, in file order: [start, end, glyph].
+      const spans: [number, number, number][] = [];
+      for (const id of wanted) {
+        if (id < 0 || id >= o.glyphs || o.read[id]) continue;
+        const [start, end] = [loca(id), loca(id + 1)];
+        if (end < start || end > o.glyf.length) throw new Error(`glyph ${id} lies outside the "glyf" table`);
+        if (end > start) spans.push([start, end, id]);
+        else o.read[id] = 1;
       }
-      if (end > o.glyf.length) throw new Error(`glyph ${id} lies outside the "glyf" table`);
+      if (!spans.length) break;
+      spans.sort((a, b) => a[0] - b[0]);
       if (fd === undefined) {
         fd = openSync(o.file, 'r');
         const st = fstatSync(fd);
         if (st.size !== o.size || st.mtimeMs !== o.mtimeMs)
           throw new Error('the file changed while it was in use');
       }
-      const at = o.glyf.offset + start;
-      if (readSync(fd, buffer, at, end - start, at) !== end - start)
-        throw new Error(`the outline of glyph ${id} is cut short`);
-      o.read[id] = 1;
-      if (buffer.readInt16BE(at) < 0) todo.push(...components(buffer, at + 10, at + (end - start)));
+      // Outlines close together are read in one call, with the file's bytes between them.
+      for (let i = 0; i < spans.length;) {
+        let j = i;
+        let to = spans[i]![1];
+        while (j + 1 < spans.length && spans[j + 1]![0] - to <= GAP) to = Math.max(to, spans[++j]![1]);
+        const at = o.glyf.offset + spans[i]![0];
+        if (readSync(fd, buffer, at, o.glyf.offset + to - at, at) !== o.glyf.offset + to - at)
+          throw new Error('the "glyf" table is cut short');
+        i = j + 1;
+      }
+      // The glyphs composite ones are made of, next.
+      wanted = new Set();
+      for (const [start, end, id] of spans) {
+        o.read[id] = 1;
+        const at = o.glyf.offset + start;
+        if (buffer.readInt16BE(at) < 0)
+          for (const c of components(buffer, at + 10, o.glyf.offset + end)) wanted.add(c);
+      }
     }
   } catch (e) {
     throw new FontDamaged(o.file, e);
