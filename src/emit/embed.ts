@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { readOutlines } from '../fonts/sparse.js';
+import { patchSubsetter } from './subset.js';
 import type { PdfKitFont } from './pdfmake/internals.js';
 
 /**
@@ -91,6 +92,7 @@ export function patchEmbeddedFont(font: PdfKitFont): void {
       // A face read without its outlines (fonts/sparse.ts) gets those of the glyphs the subset has.
       const { buffer } = (this.font as { stream?: { buffer?: unknown } }).stream ?? {};
       if (Buffer.isBuffer(buffer)) readOutlines(buffer, this.subset.glyphs);
+      patchSubsetter(this.subset);
       return embed.call(this);
     } finally {
       doc.ref = ref;
