@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { PACKAGE_ROOT } from '../build/paths.js';
+import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
 /**
  * The pool of build processes that `batch` and the queue worker share: the compiled worker (also when this
@@ -17,10 +18,7 @@ export function createBuildPool(workers: number, memoryMb = 2048): Tinypool {
     runtime: 'child_process',
     minThreads: workers,
     maxThreads: workers,
-    // Without TurboFan's inlining a worker spends far less CPU compiling while it warms up (TurboFan compiled
-    // `prepare` five times, 55 ms each, in 60 reports) and runs as fast once warm: 120 monthly reports on 2 workers
-    // took 11.5 s of CPU instead of 13.8, 18.2 reports/s instead of 16.1 (docs/benchmarks.md).
-    execArgv: [`--max-old-space-size=${memoryMb}`, '--no-turbo-inlining'],
+    execArgv: [`--max-old-space-size=${memoryMb}`, ...WARM_UP_V8_FLAGS],
     // Tinypool gives child processes an empty environment unless told: builds need SOURCE_DATE_EPOCH,
     // BRIEFING_CACHE_DIR, HOME and PATH as the command had them.
     env: Object.fromEntries(

@@ -4,19 +4,17 @@ import { fastAnswer } from './fast.js';
 import { fastBuildArgs } from './fast-build.js';
 import { installCodeCache } from './code-cache.js';
 import { cacheDirFor } from '../build/cache-dir.js';
+import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
 /**
  * `--help` and `--version` are answered before yargs and the commands load (fast.ts), and the common `build` line
  * goes straight to its handler (fast-build.ts); everything else goes through yargs in main().
  */
 async function run(args: string[]): Promise<number> {
-  if (args[0] === 'build' || args[0] === 'check') {
-    // A one-shot build runs mostly code V8 has not optimised yet: TurboFan's inlining costs more compiling than it
-    // saves here (sample: 838 -> 753 ms, CPU -16 %; a 17-page document 1386 -> 1322 ms). Set before the pipeline
-    // loads; the code cache is made and used under the same flags.
-    v8.setFlagsFromString('--no-turbo-inlining');
-    installCodeCache(cacheDirFor());
-  }
+  // Set before the pipeline loads; the code cache is made and used under the same flags.
+  if (args[0] === 'build' || args[0] === 'check' || args[0] === 'batch')
+    for (const flag of WARM_UP_V8_FLAGS) v8.setFlagsFromString(flag);
+  if (args[0] === 'build' || args[0] === 'check') installCodeCache(cacheDirFor());
   const build = fastBuildArgs(args);
   if (build) {
     const { buildCommand } = await import('./commands/build.js');
