@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -33,6 +33,24 @@ export function writeCacheFile(file: string, bytes: string | Uint8Array, mode = 
     } catch {
       // nothing was written
     }
+    return false;
+  }
+}
+
+/**
+ * A folder of the cache for files whose contents run as code (V8's code cache, compiled schema validators),
+ * made if missing: only if it and its parent belong to this user and no one else may write to them, since whoever
+ * can write there can run code in every build. Returns whether the folder may be used.
+ */
+export function privateCacheDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const d of [dir, path.dirname(dir)]) {
+      const st = statSync(d);
+      if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return false;
+    }
+    return true;
+  } catch {
     return false;
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
 
 /** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
 interface CjsModule {
@@ -36,15 +36,7 @@ export function installCodeCache(cacheDir: string | false): boolean {
   if (installed || !cacheDir || /^(0|off|false|no)$/i.test(process.env.BRIEFING_CODE_CACHE ?? ''))
     return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const d of [dir, path.dirname(dir)]) {
-      const st = statSync(d);
-      if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return false;
-    }
-  } catch {
-    return false;
-  }
+  if (!privateCacheDir(dir)) return false;
   installed = true;
   const statics = Module as unknown as CjsStatics;
   const proto = Module.prototype as unknown as CjsModule;

@@ -238,7 +238,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   };
 
   try {
-    const { pack } = stage('pack', loadPack(options.templateDir));
+    const { pack } = stage('pack', loadPack(options.templateDir, options.cacheDir ?? cacheDirFor(outFile)));
     // Briefing's fonts (or --fonts), and the pack's own (its fonts/ folder).
     const { fonts } = stage(
       'fonts',

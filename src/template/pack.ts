@@ -39,7 +39,10 @@ function listPartials(dir: string, prefix = ''): string[] {
 }
 
 /** Reads a template pack folder; missing or broken parts are diagnostics. */
-export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagnostic[] } {
+export function loadPack(
+  dir: string,
+  cacheDir?: string | false,
+): { pack?: TemplatePack; diagnostics: Diagnostic[] } {
   const abs = path.resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory())
     return {
@@ -109,7 +112,7 @@ export function loadPack(dir: string): { pack?: TemplatePack; diagnostics: Diagn
       );
     }
     if (json !== undefined) {
-      const compiled = compileSchema(schemaFile, json);
+      const compiled = compileSchema(schemaFile, json, cacheDir);
       diagnostics.push(...compiled.diagnostics);
       schema = compiled.schema;
     }
