@@ -16,7 +16,8 @@ import { seriesColors } from '../src/charts/palette.js';
 import { axisFormatter, formatChartNumber } from '../src/charts/format.js';
 import { lightness, minLightnessGap } from '../src/theme/color.js';
 import { readChartSpec, type ChartSpec } from '../src/charts/spec.js';
-import { canvasFamily, chartFamily, renderChart } from '../src/charts/render.js';
+import { canvasFamily, chartFamily } from '../src/charts/family.js';
+import { renderChart } from '../src/charts/render.js';
 import {
   cacheDirFor,
   chartCacheKey,

@@ -19,18 +19,7 @@ import type { ChartSpec } from './spec.js';
 export { CHART_TYPES, readChartSpec, type ChartSpec, type ChartType, type SeriesSpec } from './spec.js';
 export { formatChartNumber } from './format.js';
 export { chartConfig } from './config.js';
-export {
-  canvasFamily,
-  chartFamily,
-  fontMeasure,
-  normalizeSvgIds,
-  pngAsSvg,
-  type ChartFormat,
-  type ChartImage,
-  type ChartText,
-  type RenderedChart,
-  type RenderSettings,
-} from './family.js';
+export type { ChartFormat, ChartImage, ChartText, RenderedChart, RenderSettings } from './family.js';
 
 interface Ctx2d {
   font: string;

@@ -3,17 +3,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { _, type Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
 
 const require = createRequire(import.meta.url);
-const standaloneCode = require('ajv/dist/standalone') as (ajv: Ajv, validate: ValidateFunction) => string;
 /** Bump when what is written changes. */
 const FORMAT = 'briefing-validator-1';
 let versions: string | undefined;
 
 /** The ajv code option that lets a compiled validator be written out: formats come from ajv-formats by require. */
-export const STANDALONE_CODE = { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` };
+export function standaloneCodeOption(): object {
+  const { _ } = require('ajv') as typeof import('ajv');
+  return { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` };
+}
 
 /**
  * Compiled schema validators kept in the cache folder, `<cache>/schemas/<sha256>.cjs`, as ajv's standalone code:
@@ -64,6 +66,7 @@ export class ValidatorStore {
     const file = this.file(schema, options);
     if (!file) return;
     try {
+      const standaloneCode = require('ajv/dist/standalone') as (a: Ajv, v: ValidateFunction) => string;
       writeCacheFile(file, standaloneCode(ajv, validate), 0o600);
     } catch {
       // a schema ajv cannot write out is compiled again next time

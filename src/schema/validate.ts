@@ -1,13 +1,21 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsImport, { type FormatsPlugin } from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import type { Code } from '../diagnostics/codes.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { escapePointerToken, resolvePointer, type LoadedData } from '../data/load.js';
-import { STANDALONE_CODE, ValidatorStore } from './standalone.js';
+import { standaloneCodeOption, ValidatorStore } from './standalone.js';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object in some loaders.
-const addFormats: FormatsPlugin = addFormatsImport.default ?? (addFormatsImport as unknown as FormatsPlugin);
+// ajv (~15 ms to load) is loaded only to compile a schema the cache folder does not have compiled.
+const require = createRequire(import.meta.url);
+function newAjv(options: object): AjvClass {
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  const formats = require('ajv-formats') as FormatsPlugin & { default?: FormatsPlugin };
+  const ajv = new Ajv(options);
+  (formats.default ?? formats)(ajv);
+  return ajv;
+}
 
 /** A compiled JSON Schema for a template pack's data. */
 export interface CompiledSchema {
@@ -35,8 +43,7 @@ export function compileSchema(
     compiled.set(key, kept);
     return { schema: { file, validate: kept }, diagnostics: [] };
   }
-  const ajv = new Ajv({ ...OPTIONS, ...(cacheDir ? { code: STANDALONE_CODE } : {}) });
-  addFormats(ajv);
+  const ajv = newAjv({ ...OPTIONS, ...(cacheDir ? { code: standaloneCodeOption() } : {}) });
   try {
     const validate = ajv.compile(schema as object);
     compiled.set(key, validate);
