@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadDataFile, type LoadedData } from '../src/data/load.js';
 import { TABLE_LIMITS } from '../src/tables/read.js';
 import { tableFilesOf } from '../src/tables/refs.js';
@@ -385,6 +385,33 @@ describe('XLSX tables', () => {
         r.dir,
       ),
     ).toBe('b.xlsx!三月!C5: error[data:constraint]: m (column "actual")');
+  });
+
+  it('reads the same workbook bytes once per process, and reading a range past the data adds nothing to it', async () => {
+    const bytes = await workbook((wb) =>
+      wb.addWorksheet('s').addRows([
+        ['name', 'actual'],
+        ['甲', 3],
+      ]),
+    );
+    const loads = vi.spyOn(ExcelJS.Workbook.prototype, 'xlsx', 'get');
+    try {
+      // A range far past the data (its cells would be created by getCell), then the same file without a range:
+      // the whole sheet is still the two rows written.
+      const wide = await tables({ 'b.xlsx': bytes }, 'd: { $xlsx: b.xlsx, range: A1:F40 }\n', {
+        schema: null,
+      });
+      expect(wide.diagnostics).toEqual([]);
+      expect(wide.rows).toEqual([{ name: '甲', actual: 3 }]);
+      const kept = loads.mock.contexts[0] as ExcelJS.Workbook;
+      expect([kept.getWorksheet('s')!.rowCount, kept.getWorksheet('s')!.columnCount]).toEqual([2, 2]);
+      const whole = await tables({ 'c.xlsx': bytes }, 'd: { $xlsx: c.xlsx }\n', { schema: null });
+      expect(whole.rows).toEqual([{ name: '甲', actual: 3 }]);
+      expect(whole.data!.placeOf('/d/0/actual')).toMatchObject({ cell: 's!B2' });
+      expect(loads).toHaveBeenCalledTimes(1);
+    } finally {
+      loads.mockRestore();
+    }
   });
 
   it('without a range, takes the first sheet and its first non-empty row as the header', async () => {
