@@ -10,13 +10,26 @@ interface GlyfStream {
   readBuffer(length: number): Uint8Array;
 }
 
-interface TtfSubset {
-  font: {
-    _variationProcessor?: unknown;
-    loca: { offsets: number[] };
-    _getTableStream(tag: string): GlyfStream | null;
-    getGlyph(id: number): { advanceWidth: number; _getMetrics(): { leftBearing: number } };
+interface Metric {
+  advance: number;
+  bearing: number;
+}
+
+interface TtfFont {
+  _variationProcessor?: unknown;
+  directory?: { tables: Record<string, { offset: number; length: number } | undefined> };
+  stream?: { buffer: Uint8Array };
+  hhea?: { numberOfMetrics: number };
+  loca: { offsets: number[] };
+  hmtx: {
+    metrics: { length: number; get(i: number): Metric | undefined };
+    bearings: { get(i: number): number | undefined };
   };
+  _getTableStream(tag: string): GlyfStream | null;
+}
+
+interface TtfSubset {
+  font: TtfFont;
   glyf: Uint8Array[];
   loca: { offsets: number[] };
   hmtx: { metrics: { advance: number; bearing: number }[] };
@@ -45,11 +58,37 @@ export function patchSubsetter(subset: object): void {
       return addGlyph.call(this, gid);
     stream.pos = at;
     const bytes = stream.readBuffer(end - start);
-    const glyph = font.getGlyph(gid);
     this.glyf.push(bytes);
     this.loca.offsets.push(this.offset);
-    this.hmtx.metrics.push({ advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing });
+    this.hmtx.metrics.push(horizontalMetric(font, gid));
     this.offset += bytes.length;
     return this.glyf.length - 1;
+  };
+}
+
+/**
+ * The glyph's advance and left side bearing from `hmtx` (read from the file's bytes when fontkit has them), as
+ * fontkit's glyph metrics give them for a face without variations — which also decode the glyph's header for its
+ * vertical metrics, unused here.
+ */
+function horizontalMetric(font: TtfFont, gid: number): Metric {
+  const hmtx = font.directory?.tables.hmtx;
+  const bytes = font.stream?.buffer;
+  const n = font.hhea?.numberOfMetrics;
+  if (hmtx && bytes && n && hmtx.offset + hmtx.length <= bytes.length) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + hmtx.offset, hmtx.length);
+    const at = 4 * Math.min(gid, n - 1);
+    const bearingAt = gid < n ? at + 2 : 4 * n + 2 * (gid - n);
+    if (at + 4 <= hmtx.length && bearingAt + 2 <= hmtx.length)
+      return { advance: view.getUint16(at), bearing: view.getInt16(bearingAt) };
+  }
+  const { metrics, bearings } = font.hmtx;
+  if (gid < metrics.length) {
+    const m = metrics.get(gid)!;
+    return { advance: m.advance, bearing: m.bearing };
+  }
+  return {
+    advance: metrics.get(metrics.length - 1)?.advance ?? 0,
+    bearing: bearings.get(gid - metrics.length) ?? 0,
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { cmapGlyph } from './face-record.js';
 import { sharedFont, UNSHAPED } from './shared.js';
 import { checkSfnt, FontDamaged } from './sfnt.js';
 
@@ -114,7 +115,7 @@ function openFace(file: string): FontFace {
     get descender() {
       return guard(() => font().descent / font().unitsPerEm);
     },
-    has: (cp) => guard(() => font().hasGlyphForCodePoint(cp)),
+    has: (cp) => guard(() => cmapGlyph(font(), cp) !== undefined),
     advance: (text, features) => guard(() => advance(text, features)),
   };
   const advance = (text: string, features?: readonly string[]): number => {
@@ -124,11 +125,10 @@ function openFace(file: string): FontFace {
       if (widths.size > 200_000) widths.clear();
       const f = font();
       const upm = f.unitsPerEm;
-      const cp = text.codePointAt(0)!;
-      w =
-        !features?.length && UNSHAPED.test(text) && f.hasGlyphForCodePoint(cp)
-          ? f.glyphForCodePoint(cp).advanceWidth / upm
-          : f.layout(text, features?.length ? [...features] : undefined).advanceWidth / upm;
+      const g = !features?.length && UNSHAPED.test(text) ? cmapGlyph(f, text.codePointAt(0)!) : undefined;
+      w = g
+        ? g.advanceWidth / upm
+        : f.layout(text, features?.length ? [...features] : undefined).advanceWidth / upm;
       widths.set(k, w);
     }
     return w;

@@ -1,5 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { attachRecord, setFontkitVersion, type RecordableFont } from './face-record.js';
+import { readLocaDirectly } from './loca.js';
 import { readWithoutOutlines } from './sparse.js';
 
 /** The parts of a fontkit font Briefing uses (fontkit's own types describe the rest). */
@@ -28,6 +31,13 @@ const pdfkitPath = createRequire(require.resolve('pdfmake')).resolve('pdfkit');
 const pdfkitRequire = createRequire(pdfkitPath);
 const fontkitPath = pdfkitRequire.resolve('fontkit');
 const fontkit = pdfkitRequire('fontkit') as Record<string, unknown> & { create: Create };
+setFontkitVersion(
+  (
+    JSON.parse(readFileSync(path.join(path.dirname(fontkitPath), '..', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version,
+);
 
 const parsed = new WeakMap<Uint8Array, Map<string, unknown>>();
 const buffers = new Map<string, Buffer>();
@@ -42,7 +52,13 @@ const create: Create = (buffer, postscriptName) => {
   if (!byName) parsed.set(buffer, (byName = new Map<string, unknown>()));
   const key = postscriptName ?? '';
   let font = byName.get(key);
-  if (font === undefined) byName.set(key, (font = fontkit.create(buffer, postscriptName)));
+  if (font === undefined) {
+    byName.set(key, (font = fontkit.create(buffer, postscriptName)));
+    // A single face (not a collection): its cmap and shaping answers come from its record where it has them.
+    if (typeof (font as Partial<RecordableFont>).layout === 'function')
+      attachRecord(font as RecordableFont, buffer);
+    readLocaDirectly(font as Parameters<typeof readLocaDirectly>[0]);
+  }
   return font;
 };
 

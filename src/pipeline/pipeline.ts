@@ -8,6 +8,7 @@ import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
 import { cacheDirFor } from '../build/cache-dir.js';
+import { saveRecords, useRecordDir } from '../fonts/face-record.js';
 import { familyFor, FontDamaged, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
@@ -237,8 +238,11 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
   };
 
+  const cacheDir = options.cacheDir ?? cacheDirFor(outFile);
+  // Text is measured and drawn from the faces' records in this cache (fonts/face-record.ts).
+  useRecordDir(cacheDir);
   try {
-    const { pack } = stage('pack', loadPack(options.templateDir, options.cacheDir ?? cacheDirFor(outFile)));
+    const { pack } = stage('pack', loadPack(options.templateDir, cacheDir));
     // Briefing's fonts (or --fonts), and the pack's own (its fonts/ folder).
     const { fonts } = stage(
       'fonts',
@@ -297,7 +301,8 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       });
     stop();
     options.onLayout?.({ doc: doc!, tree: tree!, data });
-    if (options.checkOnly)
+    if (options.checkOnly) {
+      saveRecords();
       return {
         ok: true,
         outFile,
@@ -306,12 +311,14 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         tables,
         ...(chartStats ? { charts: chartStats } : {}),
       };
-    const pdf = await emitPdf(doc!, fonts, limits, standards, options.cacheDir ?? cacheDirFor(outFile));
+    }
+    const pdf = await emitPdf(doc!, fonts, limits, standards, cacheDir);
     stage('pdf', { diagnostics: [] });
     if (options.write !== false) {
       await write(outFile, pdf, diagnostics);
       stage('write', { diagnostics: [] });
     }
+    saveRecords();
     return {
       ok: true,
       outFile,

@@ -1,3 +1,4 @@
+import { cmapGlyph, type RecordableFont } from '../../fonts/face-record.js';
 import { UNSHAPED } from '../../fonts/shared.js';
 import type { FontkitGlyph, PdfKitFont } from './internals.js';
 
@@ -15,6 +16,6 @@ export function unshapedGlyph(
   if (features && features.length > 0) return undefined;
   const cp = text.codePointAt(0);
   // A standard PDF font (no fontkit font behind it) always takes the shaped path.
-  if (cp === undefined || !UNSHAPED.test(text) || !font.font?.hasGlyphForCodePoint?.(cp)) return undefined;
-  return font.font.glyphForCodePoint(cp);
+  if (cp === undefined || !UNSHAPED.test(text) || !font.font?.hasGlyphForCodePoint) return undefined;
+  return cmapGlyph(font.font as RecordableFont, cp);
 }
