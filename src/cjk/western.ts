@@ -1,5 +1,10 @@
-import LineBreaker from 'linebreak';
+import { createRequire } from 'node:module';
+import type LineBreakerClass from 'linebreak';
 import { hyphenationPoints } from './hyphenate.js';
+
+// The CommonJS build, which pdfkit loads too: the package's ES module is a second copy, and each builds its
+// Unicode tables when it loads (~8 ms).
+const LineBreaker = createRequire(import.meta.url)('linebreak') as typeof LineBreakerClass;
 
 /**
  * Line breaking inside text that is not Han: the Unicode line breaking algorithm (UAX #14, the `linebreak`

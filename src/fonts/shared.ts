@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { deferModules } from './deferred.js';
 import { attachRecord, setFontkitVersion, type RecordableFont } from './face-record.js';
 import { readLocaDirectly } from './loca.js';
 import { readWithoutOutlines } from './sparse.js';
@@ -30,6 +31,7 @@ const require = createRequire(import.meta.url);
 const pdfkitPath = createRequire(require.resolve('pdfmake')).resolve('pdfkit');
 const pdfkitRequire = createRequire(pdfkitPath);
 const fontkitPath = pdfkitRequire.resolve('fontkit');
+deferModules({ pdfkit: pdfkitPath, fontkit: fontkitPath });
 const fontkit = pdfkitRequire('fontkit') as Record<string, unknown> & { create: Create };
 setFontkitVersion(
   (
