@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCnUnits, groupDigits } from '../src/format/numbers.js';
+import { digitsByHand, digitsByIntl, formatCnUnits, groupDigits } from '../src/format/numbers.js';
 import { chineseNumeral, circled, makeHelpers, parseDate } from '../src/template/helpers.js';
 
 describe('template helpers', () => {
@@ -89,5 +89,43 @@ describe('arithmetic, comparison and month helpers', () => {
     expect(h.cnMonth!('2025-03', o)).toBe('2025年3月');
     expect(() => void h.cnMonth!('2025-13', o)).toThrow(/YYYY-MM/);
     expect(h.concat!('珠晖', ' ', 2025, o)).toBe('珠晖 2025');
+  });
+});
+
+describe('numbers written without ICU', () => {
+  // The formatters write digits by hand (an ICU number formatter costs ~15 ms to set up); ICU stays the judge.
+  it('writes every number as Intl.NumberFormat en-US does', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const values = [
+      0, -0, 1.005, 2.675, 0.5, 1.5, 2.5, -2.5, 9.995, 999.995, 99999.5, 0.045, 1.45, 8.1, 595.92,
+    ];
+    values.push(123456789.987, 1e20, 1e21, 0.000001, 1e-7, -0.001, Number.MAX_SAFE_INTEGER, 0.1 + 0.2);
+    for (let i = 0; i < 3000; i++) {
+      let v = (random() - 0.3) * 10 ** Math.floor(random() * 14 - 4);
+      if (i % 3 === 0) v = Math.round(v * 1000) / 1000;
+      if (i % 5 === 0) v = Math.round(v * 100) / 100 + 0.005; // ties at the third decimal
+      values.push(v);
+    }
+    const settings = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [2, 2],
+      [0, 2],
+      [0, 20],
+      [3, 3],
+    ] as const;
+    const differ: string[] = [];
+    for (const v of values)
+      for (const [min, max] of settings)
+        for (const grouping of [true, false]) {
+          const want = digitsByIntl(v, min, max, grouping);
+          const got = digitsByHand(v, min, max, grouping);
+          if (got !== want) differ.push(`${v} (${min}–${max}, ${grouping}): ${got}, not ${want}`);
+        }
+    expect(differ).toEqual([]);
+    expect(digitsByHand(1.005, 2, 2, true)).toBe('1.01');
+    expect(digitsByHand(-9999.996, 2, 2, true)).toBe('-10,000.00');
   });
 });

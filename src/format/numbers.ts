@@ -15,7 +15,7 @@
 // Number.toLocaleString with options builds a formatter each call (costly in charts' many ticks): keep them.
 const formatters = new Map<string, Intl.NumberFormat>();
 
-function digits(v: number, min: number, max: number, grouping: boolean): string {
+function intlDigits(v: number, min: number, max: number, grouping: boolean): string {
   const key = `${min}:${max}:${grouping}`;
   let f = formatters.get(key);
   if (!f)
@@ -27,11 +27,53 @@ function digits(v: number, min: number, max: number, grouping: boolean): string 
         useGrouping: grouping,
       })),
     );
-  const s = f.format(v);
+  return f.format(v);
+}
+
+/**
+ * What `Intl.NumberFormat('en-US')` writes, without it: ICU takes the number's shortest decimal form (the one
+ * String() gives), rounds it half away from zero to `max` decimals, drops trailing zeros down to `min` and groups
+ * the integer part by three. The first formatter a process makes costs ~15 ms of ICU set-up. Numbers String()
+ * writes with an exponent (below 10⁻⁶, from 10²¹) go to ICU.
+ */
+function plainDigits(v: number, min: number, max: number, grouping: boolean): string {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(Math.abs(v)));
+  if (!m) return intlDigits(v, min, max, grouping);
+  let int = m[1]!;
+  let frac = m[2] ?? '';
+  if (frac.length > max) {
+    const up = frac.charCodeAt(max) >= 53; /* '5' */
+    frac = frac.slice(0, max);
+    if (up) {
+      // Add one unit in the last place kept, carrying left through the fraction into the integer part.
+      const all = (int + frac).split('');
+      let i = all.length - 1;
+      while (i >= 0 && all[i] === '9') all[i--] = '0';
+      if (i >= 0) all[i] = String(Number(all[i]) + 1);
+      else all.unshift('1');
+      int = all.slice(0, all.length - frac.length).join('');
+      frac = all.slice(all.length - frac.length).join('');
+    }
+  }
+  frac = frac.replace(/0+$/, '');
+  if (frac.length < min) frac = frac.padEnd(min, '0');
+  if (grouping) int = int.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${v < 0 || Object.is(v, -0) ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
+function digits(v: number, min: number, max: number, grouping: boolean): string {
+  const s = plainDigits(v, min, max, grouping);
   // -0, or a negative rounded to zero: "-0.0" is no number a reader writes. A negative number takes the minus
   // sign U+2212 (as wide as +, never broken from its digits), not the hyphen-minus.
   return /^-[0.,]*$/.test(s) ? s.slice(1) : s.replace(/^-/, '\u2212');
 }
+
+/** For tests: the same numbers through ICU. */
+export const digitsByIntl = (v: number, min: number, max: number, grouping: boolean): string =>
+  intlDigits(v, min, max, grouping);
+
+/** For tests: the same numbers without ICU (as every formatter here writes them). */
+export const digitsByHand = plainDigits;
 
 /** A number with exactly `decimals` decimals, with thousands separators unless `grouping` is false. */
 export function fixedDigits(v: number, decimals: number, grouping = true): string {

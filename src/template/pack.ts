@@ -28,8 +28,9 @@ export interface TemplatePack {
 function listPartials(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
+  // In code-point order: the same on every machine, and no ICU collator to set up (~9 ms).
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   )) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) out.push(...listPartials(path.join(dir, entry.name), rel));
