@@ -34,6 +34,12 @@ export interface CmapGlyph {
 }
 
 const FORMAT = 1;
+/**
+ * How often a process writes a record that keeps gaining answers: a batch worker's every report adds a few (its
+ * numbers), and writing the four records after each one cost ~15 ms a report. What a worker learnt since its
+ * last write is lost if it stops; the next build learns it again.
+ */
+const SAVE_EVERY_MS = 10_000;
 /** Runs a record keeps on disk; past this, only the runs this process used are written. */
 const RUNS_KEPT = 20_000;
 
@@ -63,6 +69,8 @@ class FaceRecord {
   /** The file this record was read from or last written to, and whether it has answers the file lacks. */
   file: string | undefined;
   dirty = false;
+  /** When this process last wrote the record (a process that builds report after report writes it now and then). */
+  private savedAt = -Infinity;
   private key: string | undefined;
   /** The folder the last lookup was made with: a record is read at its first lookup with a folder set. */
   private seen: string | undefined;
@@ -99,7 +107,7 @@ class FaceRecord {
   save(): void {
     if (!recordDir) return;
     const file = this.fileIn(recordDir);
-    if (!this.dirty && file === this.file) return;
+    if (file === this.file && (!this.dirty || performance.now() - this.savedAt < SAVE_EVERY_MS)) return;
     if (this.runs.size > RUNS_KEPT)
       for (const k of this.runs.keys()) if (!this.used.has(k)) this.runs.delete(k);
     const body = {
@@ -110,6 +118,7 @@ class FaceRecord {
     if (writeCacheFile(file, JSON.stringify(body), 0o600)) {
       this.file = file;
       this.dirty = false;
+      this.savedAt = performance.now();
     }
   }
 }
@@ -214,6 +223,11 @@ export function attachRecord(font: RecordableFont, buffer: Uint8Array): void {
         })),
       );
     const run = layout(text, features) as Run;
+    // A process that sets text for days (a queue worker) starts its record over now and then.
+    if (r.runs.size >= 2 * RUNS_KEPT) {
+      r.runs.clear();
+      r.used.clear();
+    }
     // Kept before anyone scales the positions (pdfkit does, in place).
     r.runs.set(key, [
       run.glyphs.map((g) => [g.id, g.advanceWidth, ...g.codePoints]),
