@@ -107,6 +107,8 @@ describe('face records', () => {
       '{"format":1,"cmap":[[20013,1]],"runs":[]}', // a cmap entry without its advance
       JSON.stringify({ ...good, runs: [[good.runs[0]![0], good.runs[0]![1], [[1, 2, 3]]]] }), // a short position
       JSON.stringify({ ...good, format: 99 }),
+      '{"format":1,"cmap":[[20013,99999,1000]],"runs":[]}', // a glyph the face does not have
+      JSON.stringify({ ...good, runs: [[good.runs[0]![0], [[-1, 500, 65292]], good.runs[0]![2]]] }),
       '{"format":1,"cmap":[',
     ];
     for (const text of bad) {

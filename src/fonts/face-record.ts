@@ -98,7 +98,7 @@ class FaceRecord {
     } catch {
       return;
     }
-    const parsed = wellFormed(text);
+    const parsed = wellFormed(text, glyphCount(this.buffer));
     if (!parsed) return;
     for (const [cp, id, advance] of parsed.cmap) this.cmap.set(cp, [id, advance]);
     for (const [key, glyphs, positions] of parsed.runs) this.runs.set(key, [glyphs, positions]);
@@ -123,9 +123,13 @@ class FaceRecord {
   }
 }
 
-/** The record's answers, or undefined when the text is not a record of this format with numbers where they belong. */
+/**
+ * The record's answers, or undefined when the text is not a record of this format with numbers where they belong
+ * and glyph numbers the face has (`glyphs` of them).
+ */
 function wellFormed(
   text: string,
+  glyphs: number,
 ): { cmap: [number, number, number][]; runs: [string, number[][], number[][]][] } | undefined {
   let v: unknown;
   try {
@@ -137,7 +141,8 @@ function wellFormed(
     Array.isArray(a) && (n === undefined || a.length === n) && a.every((x) => typeof x === 'number');
   const r = v as { format?: unknown; cmap?: unknown; runs?: unknown };
   if (r?.format !== FORMAT || !Array.isArray(r.cmap) || !Array.isArray(r.runs)) return undefined;
-  if (!r.cmap.every((e) => nums(e, 3))) return undefined;
+  const glyph = (id: unknown) => Number.isInteger(id) && (id as number) >= 0 && (id as number) < glyphs;
+  if (!r.cmap.every((e) => nums(e, 3) && glyph(e[1]))) return undefined;
   const run = (e: unknown) =>
     Array.isArray(e) &&
     e.length === 3 &&
@@ -145,10 +150,21 @@ function wellFormed(
     Array.isArray(e[1]) &&
     Array.isArray(e[2]) &&
     e[1].length === e[2].length &&
-    e[1].every((g: unknown) => nums(g) && g.length >= 2) &&
+    e[1].every((g: unknown) => nums(g) && g.length >= 2 && glyph(g[0])) &&
     e[2].every((p: unknown) => nums(p, 4));
   if (!r.runs.every(run)) return undefined;
   return r as { cmap: [number, number, number][]; runs: [string, number[][], number[][]][] };
+}
+
+/** The number of glyphs of the face (its `maxp` table), 0 if it has none. */
+function glyphCount(buffer: Uint8Array): number {
+  const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  for (let i = 0; i < b.readUInt16BE(4); i++)
+    if (b.toString('latin1', 12 + 16 * i, 16 + 16 * i) === 'maxp') {
+      const at = b.readUInt32BE(20 + 16 * i);
+      return at + 6 <= b.length ? b.readUInt16BE(at + 4) : 0;
+    }
+  return 0;
 }
 
 /** The record's file name: a hash of the table directory and of every table shaping may read. */
