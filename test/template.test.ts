@@ -1,8 +1,9 @@
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText } from '../src/data/load.js';
 import { loadPack } from '../src/template/pack.js';
-import { renderTemplate } from '../src/template/render.js';
+import { forgetCompiledPacks, renderTemplate } from '../src/template/render.js';
 import { parseMarkup } from '../src/markup/parse.js';
 import { tempTree } from './support/tmp.js';
 
@@ -134,5 +135,75 @@ describe('markup stage', () => {
       type: 'deck',
       children: [{ type: 'text', value: '2020 衡阳' }],
     });
+  });
+});
+
+describe('compiled packs kept in the cache folder', () => {
+  const files = {
+    'template.hbs': '<briefing>\n<h1>{{title}}</h1>\n{{#each items}}{{> item n=../n}}{{/each}}\n</briefing>',
+    'partials/item.hbs': '<p>{{name}} {{number n 1}}</p>\n',
+  };
+  const renderIn = (dir: string, cache: string | false, yaml: string) => {
+    const loaded = parseDataText(path.join(dir, 'd.yaml'), new TextEncoder().encode(yaml));
+    if (!loaded.ok) throw new Error('bad test data');
+    return renderTemplate(loadPack(dir).pack!, loaded.data, cache);
+  };
+
+  it('render what a fresh compile renders, errors and their places included', () => {
+    const dir = tempTree(files);
+    const cache = tempTree({});
+    const inputs = [
+      'title: 标题\nitems: [{name: 甲}, {name: 乙}]\nn: 2.25\n',
+      'title: 标题\nitems: [{name: 甲}, {name: {a: 1}}]\nn: 2\n', // an object printed as text, in the partial
+      'title: 标题\nitems: [{nome: 甲}]\nn: 2\n', // name missing: strict mode, in the partial
+      'titel: 标题\nitems: []\nn: 1\n', // title missing, in the template
+    ];
+    const fresh = inputs.map((yaml) => {
+      forgetCompiledPacks();
+      return renderIn(dir, false, yaml);
+    });
+    forgetCompiledPacks();
+    renderIn(dir, cache, inputs[0]!);
+    expect(readdirSync(path.join(cache, 'templates'))).toHaveLength(1);
+    const kept = inputs.map((yaml) => {
+      forgetCompiledPacks();
+      return renderIn(dir, cache, yaml);
+    });
+    expect(kept).toEqual(fresh);
+    expect(fresh[0]!.markup!.text).toContain('<p');
+    expect(
+      fresh
+        .slice(1)
+        .map((r) => [path.basename(r.diagnostics[0]!.place!.file), r.diagnostics[0]!.place!.start]),
+    ).toEqual([
+      ['item.hbs', { line: 1, column: 4 }],
+      ['item.hbs', { line: 1, column: 6 }],
+      ['template.hbs', { line: 2, column: 7 }],
+    ]);
+  });
+
+  it('compiles afresh over a damaged file, and keeps nothing Handlebars cannot compile', () => {
+    const dir = tempTree(files);
+    const cache = tempTree({});
+    forgetCompiledPacks();
+    const good = renderIn(dir, cache, 'title: 一\nitems: [甲]\nn: 1\n');
+    const [name] = readdirSync(path.join(cache, 'templates'));
+    writeFileSync(path.join(cache, 'templates', name!), 'module.exports = { main: 1 };');
+    forgetCompiledPacks();
+    expect(renderIn(dir, cache, 'title: 一\nitems: [甲]\nn: 1\n')).toEqual(good);
+
+    // Two arguments to a partial: Handlebars' compiler refuses it, reported where the render reports it.
+    const odd = tempTree({
+      'template.hbs': '<briefing>\n{{> item a b}}\n</briefing>',
+      'partials/item.hbs': 'x',
+    });
+    const oddCache = tempTree({});
+    forgetCompiledPacks();
+    const r = renderIn(odd, oddCache, 'a: 1\nb: 2\n');
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'template:render',
+      message: expect.stringContaining('partial') as unknown,
+    });
+    expect(readdirSync(path.join(oddCache, 'templates'))).toEqual([]);
   });
 });

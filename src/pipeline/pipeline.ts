@@ -269,7 +269,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     const standards = standardsOf(options.pdfStandard ?? pack.theme.pdf.standard, diagnostics);
     stage('schema', { diagnostics: pack.schema ? validateData(pack.schema, data) : [] });
     stop();
-    const { markup } = stage('template', renderTemplate(pack, data));
+    const { markup } = stage('template', renderTemplate(pack, data, cacheDir));
     stop();
     const { tree } = stage('markup', parseMarkup(markup!));
     stop();

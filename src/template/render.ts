@@ -6,6 +6,7 @@ import { nearest } from '../diagnostics/suggest.js';
 import { DataValueError, makeHelpers } from './helpers.js';
 import { FILE_OPTION, guardedHandlebars, ObjectAsText, objectAsTextDiagnostic } from './guard.js';
 import type { SourceFile, TemplatePack } from './pack.js';
+import { evaluateSpec, TemplateStore, type TemplateSpec } from './precompiled.js';
 
 /** The markup Handlebars produced, and the source files its `__src` location attributes refer to. */
 export interface RenderedMarkup {
@@ -198,15 +199,21 @@ interface CompiledPack {
 const compiledPacks = new Map<string, CompiledPack>();
 const MAX_COMPILED_PACKS = 16;
 
+/** Forgets the packs compiled in this process (the next render reads the cache folder, or compiles). */
+export function forgetCompiledPacks(): void {
+  compiledPacks.clear();
+}
+
 /** Compiles the pack (template and partials) and renders it over the data, in Handlebars strict mode. */
 export function renderTemplate(
   pack: TemplatePack,
   data: LoadedData,
+  cacheDir?: string | false,
 ): { markup?: RenderedMarkup; diagnostics: Diagnostic[] } {
   const key = JSON.stringify([pack.template, [...pack.partials]]);
   let compiledPack = compiledPacks.get(key);
   if (!compiledPack) {
-    const made = compilePack(pack);
+    const made = compilePack(pack, key, new TemplateStore(cacheDir));
     if (!made.compiled) return { diagnostics: made.diagnostics };
     compiledPack = made.compiled;
     compiledPacks.set(key, compiledPack);
@@ -215,37 +222,73 @@ export function renderTemplate(
   return render(compiledPack, pack, data);
 }
 
-function compilePack(pack: TemplatePack): { compiled?: CompiledPack; diagnostics: Diagnostic[] } {
-  const hb = guardedHandlebars();
-  const sources: string[] = [pack.template.file];
-  const diagnostics: Diagnostic[] = [];
-  const options = { strict: true, preventIndent: true } as const;
+/** Runs the compiled template of a partial, tagging its errors with the partial's file (error locations name it). */
+function partialOf(compiled: Handlebars.TemplateDelegate, file: string): Handlebars.Template {
+  const wrapped = (ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
+    try {
+      return compiled(ctx, opts);
+    } catch (e) {
+      if (e && typeof e === 'object' && !(FILE_TAG in e)) (e as Record<symbol, string>)[FILE_TAG] = file;
+      throw e;
+    }
+  };
+  return wrapped;
+}
 
+/**
+ * The pack's templates compiled (from the cache folder when it has them: `precompiled.ts`), its partials
+ * registered in a guarded Handlebars environment.
+ */
+function compilePack(
+  pack: TemplatePack,
+  key: string,
+  store: TemplateStore,
+): { compiled?: CompiledPack; diagnostics: Diagnostic[] } {
+  const hb = guardedHandlebars();
+  const sources = [pack.template.file, ...[...pack.partials.values()].map((p) => p.file)];
+  const template = (spec: TemplateSpec) => hb.template(spec);
+  const kept = store.read(key, [...pack.partials.keys()]);
+  if (kept) {
+    for (const [name, src] of pack.partials)
+      hb.registerPartial(name, partialOf(template(kept.partials[name]!), src.file));
+    return { compiled: { hb, template: template(kept.main), sources }, diagnostics: [] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const asts: [name: string | undefined, ast: Ast, file: number][] = [];
   const main = parseSource(pack.template, 0);
   if (main.diagnostic) diagnostics.push(main.diagnostic);
-  for (const [name, src] of pack.partials) {
-    const index = sources.push(src.file) - 1;
-    const parsed = parseSource(src, index);
-    if (parsed.diagnostic) {
-      diagnostics.push(parsed.diagnostic);
-      continue;
-    }
-    const compiled = hb.compile(parsed.ast!, { ...options, [FILE_OPTION]: index } as CompileOptions);
-    // Tag errors with the innermost partial's file, so locations name the file they belong to.
-    const wrapped = (ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
-      try {
-        return compiled(ctx, opts);
-      } catch (e) {
-        if (e && typeof e === 'object' && !(FILE_TAG in e))
-          (e as Record<symbol, string>)[FILE_TAG] = src.file;
-        throw e;
-      }
-    };
-    hb.registerPartial(name, wrapped as unknown as Handlebars.Template);
-  }
+  else asts.push([undefined, main.ast!, 0]);
+  [...pack.partials].forEach(([name, src], i) => {
+    const parsed = parseSource(src, i + 1);
+    if (parsed.diagnostic) diagnostics.push(parsed.diagnostic);
+    else asts.push([name, parsed.ast!, i + 1]);
+  });
   if (diagnostics.length > 0) return { diagnostics };
-  const template = hb.compile(main.ast!, { ...options, [FILE_OPTION]: 0 } as CompileOptions);
-  return { compiled: { hb, template, sources }, diagnostics };
+  const options = (file: number) =>
+    ({ strict: true, preventIndent: true, [FILE_OPTION]: file }) as CompileOptions;
+  // Compiled now, so that the code can be kept; a template Handlebars cannot compile (a partial call it does not
+  // support, say) is compiled on first use instead, and its error reported where the render reports it.
+  let specs: (string | undefined)[];
+  try {
+    // The precompiler's source text (Handlebars' types call it a specification).
+    specs = asts.map(([, ast, file]) => hb.precompile(ast, options(file)) as unknown as string);
+    store.write(
+      key,
+      specs[0]!,
+      asts.slice(1).map(([name], k) => [name!, specs[k + 1]!]),
+    );
+  } catch {
+    specs = [];
+  }
+  const compiled = asts.map(([, ast, file], k) =>
+    specs[k] !== undefined ? template(evaluateSpec(specs[k])) : hb.compile(ast, options(file)),
+  );
+  asts
+    .slice(1)
+    .forEach(([name], k) =>
+      hb.registerPartial(name!, partialOf(compiled[k + 1]!, pack.partials.get(name!)!.file)),
+    );
+  return { compiled: { hb, template: compiled[0]!, sources }, diagnostics };
 }
 
 function render(
