@@ -7,16 +7,29 @@ import { createRequire } from 'node:module';
  * (encrypted PDFs). Together ~25 ms of every cold start. Each is put in Node's module cache as a stand-in that
  * loads the real module the first time it is used and forwards everything to it.
  */
-const DEFERRED: { parent: string; request: string }[] = [
-  { parent: 'fontkit', request: 'brotli/decompress.js' },
-  { parent: 'fontkit', request: 'unicode-properties' },
-  { parent: 'pdfkit', request: '@noble/ciphers/aes' },
+export interface Deferred {
+  /** The module that requires it, by the name `deferModules` is given its file under. */
+  parent: string;
+  request: string;
+  /** What the module's exports are: a function (brotli's) or an object of them. */
+  kind: 'function' | 'object';
+}
+
+export const DEFERRED: readonly Deferred[] = [
+  { parent: 'fontkit', request: 'brotli/decompress.js', kind: 'function' },
+  { parent: 'fontkit', request: 'unicode-properties', kind: 'object' },
+  { parent: 'pdfkit', request: '@noble/ciphers/aes', kind: 'object' },
 ];
 
-/** Installs the stand-ins; `paths` are the files of pdfkit and fontkit, as the caller resolved them. Once. */
-export function deferModules(paths: { pdfkit: string; fontkit: string }): void {
-  for (const { parent, request } of DEFERRED) {
-    const require = createRequire(paths[parent as keyof typeof paths]);
+/**
+ * Installs the stand-ins; `parents` are the files of the requiring modules (pdfkit and fontkit, as the caller
+ * resolved them). A module already loaded, or not found, is left alone.
+ */
+export function deferModules(parents: Record<string, string>, list: readonly Deferred[] = DEFERRED): void {
+  for (const { parent, request, kind } of list) {
+    const from = parents[parent];
+    if (!from) continue;
+    const require = createRequire(from);
     let file: string;
     try {
       file = require.resolve(request);
@@ -32,8 +45,7 @@ export function deferModules(paths: { pdfkit: string; fontkit: string }): void {
       }
       return real as Record<PropertyKey, unknown>;
     };
-    // brotli's module is a function; the others are objects of functions.
-    const target = request.startsWith('brotli') ? () => undefined : {};
+    const target = kind === 'function' ? () => undefined : {};
     const stub = new Proxy(target, {
       apply: (_t, self, args) => Reflect.apply(load() as unknown as (...a: unknown[]) => unknown, self, args),
       get: (_t, key) => Reflect.get(load(), key),
