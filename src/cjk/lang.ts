@@ -42,7 +42,19 @@ export function punctuationStyle(lang: string | undefined): PunctuationStyle {
  * shorter prefixes of it, and for Chinese the script the tag implies (`zh-TW` is also `zh-Hant-TW`, `zh-Hant`).
  * Lower case; `zh-Hant` in fonts.yaml matches `zh-TW`, `zh-HK`, `zh-Hant-TW` and `zh-Hant`.
  */
-export function languageKeys(lang: string | undefined): string[] {
+export function languageKeys(lang: string | undefined): readonly string[] {
+  const known = keysByTag.get(lang ?? '');
+  if (known) return known;
+  const keys = keysOf(lang);
+  if (keysByTag.size >= 256) keysByTag.clear();
+  keysByTag.set(lang ?? '', keys);
+  return keys;
+}
+
+/** languageKeys by tag: asked for every run of text a document sets (~0.7 ms of a monthly report, worked out anew). */
+const keysByTag = new Map<string, readonly string[]>();
+
+function keysOf(lang: string | undefined): readonly string[] {
   const parts = subtags(lang);
   const out: string[] = [];
   const add = (tags: string[]) => {
