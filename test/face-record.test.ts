@@ -94,6 +94,27 @@ describe('face records', () => {
     expect(cmapGlyph(next, 0xe000)).toBeUndefined();
   });
 
+  it('give a glyph the characters of the text at hand, whichever character asked for it first', () => {
+    // "-" and U+2011 (non-breaking hyphen) share a glyph, as space and U+00A0 do: fontkit's glyph keeps the code
+    // points of the first character that asked for it, so a record of them would carry one document's text into
+    // another's (its ToUnicode map).
+    const cache = tempTree({});
+    useRecordDir(cache);
+    const font = fontkit.create(buffer);
+    attachRecord(font, buffer);
+    const hyphen = (r: unknown) => (r as RunLike).glyphs.find((g) => g.id === cmapGlyph(font, 0x2d)!.id)!;
+    expect(hyphen(font.layout('A\u20111', undefined)).codePoints).toEqual([0x2011]);
+    expect(hyphen(font.layout('COVID-19', undefined)).codePoints).toEqual([0x2d]);
+    expect(cmapGlyph(font, 0x2011)!.codePoints).toEqual([0x2011]);
+    expect(cmapGlyph(font, 0xa0)!.id).toBe(cmapGlyph(font, 0x20)!.id);
+    expect(cmapGlyph(font, 0x20)!.codePoints).toEqual([0x20]);
+    saveRecords();
+    const next = fontkit.create(buffer);
+    attachRecord(next, buffer);
+    expect(hyphen(next.layout('COVID-19', undefined)).codePoints).toEqual([0x2d]);
+    expect(hyphen(next.layout('A\u20111', undefined)).codePoints).toEqual([0x2011]);
+  });
+
   it('ignores a damaged or foreign record, and writes a good one in its place', () => {
     const cache = tempTree({});
     useRecordDir(cache);
@@ -104,12 +125,12 @@ describe('face records', () => {
     const file = path.join(cache, 'faces', readdirSync(path.join(cache, 'faces'))[0]!);
     const good = JSON.parse(readFileSync(file, 'utf8')) as { runs: [string, number[][], number[][]][] };
     const bad = [
-      '{"format":1,"cmap":[[20013,1]],"runs":[]}', // a cmap entry without its advance
+      '{"format":2,"cmap":[[20013,1]],"runs":[]}', // a cmap entry without its advance
       JSON.stringify({ ...good, runs: [[good.runs[0]![0], good.runs[0]![1], [[1, 2, 3]]]] }), // a short position
       JSON.stringify({ ...good, format: 99 }),
-      '{"format":1,"cmap":[[20013,99999,1000]],"runs":[]}', // a glyph the face does not have
+      '{"format":2,"cmap":[[20013,99999,1000]],"runs":[]}', // a glyph the face does not have
       JSON.stringify({ ...good, runs: [[good.runs[0]![0], [[-1, 500, 65292]], good.runs[0]![2]]] }),
-      '{"format":1,"cmap":[',
+      '{"format":2,"cmap":[',
     ];
     for (const text of bad) {
       writeFileSync(file, text);
@@ -117,7 +138,7 @@ describe('face records', () => {
       attachRecord(font, buffer);
       expect(lookups(font)).toEqual(truth);
       saveRecords();
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 1 });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 2 });
     }
   });
 

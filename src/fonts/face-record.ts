@@ -16,7 +16,7 @@ import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
  * glyphs a text is drawn with), and a record that is not well formed is ignored and made again.
  */
 
-/** A glyph: [id, advance width, code points…]; a position: [xAdvance, yAdvance, xOffset, yOffset] (font units). */
+/** A glyph: [id, advance width, its characters…]; a position: [xAdvance, yAdvance, xOffset, yOffset] (font units). */
 type RecordedRun = [glyphs: number[][], positions: number[][]];
 
 /** What this module needs of a fontkit font: its own `layout`, cmap lookups, and the table cache to inspect. */
@@ -33,7 +33,7 @@ export interface CmapGlyph {
   codePoints: number[];
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 /**
  * How often a process writes a record that keeps gaining answers: a batch worker's every report adds a few (its
  * numbers), and writing the four records after each one cost ~15 ms a report. What a worker learnt since its
@@ -43,10 +43,13 @@ const SAVE_EVERY_MS = 10_000;
 /** Runs a record keeps on disk; past this, only the runs this process used are written. */
 const RUNS_KEPT = 20_000;
 
-let fontkitVersion = 'unknown';
-/** fontkit's version (its answers are part of the key); set by fonts/shared.ts, which resolves fontkit. */
-export function setFontkitVersion(v: string): void {
-  fontkitVersion = v;
+let shaperVersions = 'unknown';
+/**
+ * The versions of fontkit and of the Unicode data it shapes with (their answers depend on them: part of the key);
+ * set by fonts/shared.ts, which resolves fontkit.
+ */
+export function setShaperVersions(v: string): void {
+  shaperVersions = v;
 }
 
 /** A glyph run as fontkit's GlyphRun presents it to pdfkit: glyphs, positions, and the advance summed from them. */
@@ -85,7 +88,7 @@ class FaceRecord {
   ready(): this {
     if (this.seen !== recordDir) {
       this.seen = recordDir;
-      if (recordDir && !this.runs.size && !this.cmap.size) this.read(this.fileIn(recordDir));
+      if (recordDir) this.read(this.fileIn(recordDir));
     }
     return this;
   }
@@ -100,8 +103,11 @@ class FaceRecord {
     }
     const parsed = wellFormed(text, glyphCount(this.buffer));
     if (!parsed) return;
-    for (const [cp, id, advance] of parsed.cmap) this.cmap.set(cp, [id, advance]);
-    for (const [key, glyphs, positions] of parsed.runs) this.runs.set(key, [glyphs, positions]);
+    // Added to what this process knows already (the same answers: the file is this face's).
+    for (const [cp, id, advance] of parsed.cmap) if (!this.cmap.has(cp)) this.cmap.set(cp, [id, advance]);
+    for (const [key, glyphs, positions] of parsed.runs)
+      if (!this.runs.has(key)) this.runs.set(key, [glyphs, positions]);
+    if (this.cmap.size > parsed.cmap.length || this.runs.size > parsed.runs.length) this.dirty = true;
   }
 
   save(): void {
@@ -171,7 +177,7 @@ function glyphCount(buffer: Uint8Array): number {
 function recordKey(buffer: Uint8Array): string {
   const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const count = b.readUInt16BE(4);
-  const h = createHash('sha256').update(`briefing face record ${FORMAT}; fontkit ${fontkitVersion}\n`);
+  const h = createHash('sha256').update(`briefing face record ${FORMAT}; ${shaperVersions}\n`);
   h.update(b.subarray(0, 12 + 16 * count));
   const tags = Array.from({ length: count }, (_, i) => b.toString('latin1', 12 + 16 * i, 16 + 16 * i));
   const outlinesUnused = tags.includes('GPOS');
@@ -224,34 +230,48 @@ export function attachRecord(font: RecordableFont, buffer: Uint8Array): void {
     const key = `${features === undefined ? '' : JSON.stringify(features)}\u0000${text}`;
     r.used.add(key);
     const kept = r.runs.get(key);
-    if (kept)
-      return new Run(
-        kept[0].map(([id, advanceWidth, ...codePoints]) => ({
-          id: id!,
-          advanceWidth: advanceWidth!,
-          codePoints,
-        })),
-        kept[1].map(([xAdvance, yAdvance, xOffset, yOffset]) => ({
-          xAdvance: xAdvance!,
-          yAdvance: yAdvance!,
-          xOffset: xOffset!,
-          yOffset: yOffset!,
-        })),
-      );
-    const run = layout(text, features) as Run;
+    if (kept) return runOf(kept);
+    const run = layout(text, features) as Run & { direction?: string };
+    // A glyph's code points, as fontkit gives them, are those of whichever characters first asked for the glyph in
+    // this process (some characters share one: "-" and U+2011, space and U+00A0): kept, they would carry one
+    // document's text into another's (its ToUnicode map). A run whose glyphs take the text's characters in order
+    // (one each, or a ligature's few) is kept with the text's own characters; any other (a reordered script) is
+    // not kept, and goes to fontkit each time.
+    const chars = [...text].map((c) => c.codePointAt(0)!);
+    let at = 0;
+    const glyphs = run.glyphs.map((g) => [
+      g.id,
+      g.advanceWidth,
+      ...chars.slice(at, (at += g.codePoints.length)),
+    ]);
+    if (run.direction === 'rtl' || at !== chars.length) return run;
     // A process that sets text for days (a queue worker) starts its record over now and then.
     if (r.runs.size >= 2 * RUNS_KEPT) {
       r.runs.clear();
       r.used.clear();
     }
     // Kept before anyone scales the positions (pdfkit does, in place).
-    r.runs.set(key, [
-      run.glyphs.map((g) => [g.id, g.advanceWidth, ...g.codePoints]),
+    const recorded: RecordedRun = [
+      glyphs,
       run.positions.map((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset]),
-    ]);
+    ];
+    r.runs.set(key, recorded);
     r.dirty = true;
-    return run;
+    return runOf(recorded);
   };
+}
+
+/** A recorded run as fontkit's GlyphRun presents it, a new one each time (pdfkit scales positions in place). */
+function runOf([glyphs, positions]: RecordedRun): Run {
+  return new Run(
+    glyphs.map(([id, advanceWidth, ...codePoints]) => ({ id: id!, advanceWidth: advanceWidth!, codePoints })),
+    positions.map(([xAdvance, yAdvance, xOffset, yOffset]) => ({
+      xAdvance: xAdvance!,
+      yAdvance: yAdvance!,
+      xOffset: xOffset!,
+      yOffset: yOffset!,
+    })),
+  );
 }
 
 /** The cmap's glyph for a character, with its advance, or undefined when the face has none; from the record if it has it. */
@@ -259,7 +279,9 @@ export function cmapGlyph(font: RecordableFont, cp: number): CmapGlyph | undefin
   const record = records.get(font)?.ready();
   const kept = record?.cmap.get(cp);
   if (kept) return kept[0] ? { id: kept[0], advanceWidth: kept[1], codePoints: [cp] } : undefined;
-  const g = font.hasGlyphForCodePoint(cp) ? font.glyphForCodePoint(cp) : undefined;
+  const found = font.hasGlyphForCodePoint(cp) ? font.glyphForCodePoint(cp) : undefined;
+  // The character asked for (fontkit's glyph carries the first character that asked for it).
+  const g = found && { id: found.id, advanceWidth: found.advanceWidth, codePoints: [cp] };
   if (record) {
     record.cmap.set(cp, g ? [g.id, g.advanceWidth] : [0, 0]);
     record.dirty = true;
