@@ -17,6 +17,16 @@ describe('template helpers', () => {
     expect(h.weekday!('2024-12-25', opts)).toBe('星期三');
   });
 
+  it('takes 0 to 20 decimals, whole', () => {
+    for (const d of [-1, 21, 1.5])
+      for (const helper of ['number', 'percent', 'cnUnits'])
+        expect(() => void h[helper]!(1.99, d, opts), `${helper} ${d}`).toThrow(
+          `{{${helper}}} takes 0 to 20 decimals`,
+        );
+    expect(h.number!(1.99, 0, opts)).toBe('2');
+    expect(h.number!(1.5, 20, opts)).toBe('1.50000000000000000000');
+  });
+
   it('rejects impossible dates', () => {
     expect(() => parseDate('2021-02-30', 'dateline')).toThrow(/not a calendar date/);
     expect(() => parseDate('11/01/2021', 'dateline')).toThrow(/YYYY-MM-DD/);

@@ -34,11 +34,13 @@ function intlDigits(v: number, min: number, max: number, grouping: boolean): str
  * What `Intl.NumberFormat('en-US')` writes, without it: ICU takes the number's shortest decimal form (the one
  * String() gives), rounds it half away from zero to `max` decimals, drops trailing zeros down to `min` and groups
  * the integer part by three. The first formatter a process makes costs ~15 ms of ICU set-up. Numbers String()
- * writes with an exponent (below 10⁻⁶, from 10²¹) go to ICU.
+ * writes with an exponent (below 10⁻⁶, from 10²¹), and decimals ICU refuses (its RangeError), go to ICU.
  */
 function plainDigits(v: number, min: number, max: number, grouping: boolean): string {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(String(Math.abs(v)));
-  if (!m) return intlDigits(v, min, max, grouping);
+  // ICU also says what is wrong with decimals it cannot write (below 0, over 20, a minimum over the maximum).
+  const decimals = Number.isInteger(min) && Number.isInteger(max) && min >= 0 && max <= 20 && min <= max;
+  if (!m || !decimals) return intlDigits(v, min, max, grouping);
   let int = m[1]!;
   let frac = m[2] ?? '';
   if (frac.length > max) {

@@ -11,6 +11,14 @@ function toNumber(v: unknown, helper: string): number {
   return n;
 }
 
+/** A count of decimals: a whole number from 0 to 20 (what a number can be written with). */
+function toDecimals(v: unknown, helper: string): number {
+  const n = toNumber(v, helper);
+  if (!Number.isInteger(n) || n < 0 || n > 20)
+    throw new Error(`{{${helper}}} takes 0 to 20 decimals, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** A data value the template rejected ({{dataError}}): a data error at its pointer, not a template error. */
 export class DataValueError extends Error {
   constructor(
@@ -69,17 +77,17 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
     /** Thousands separators; a fixed number of decimals, or every one the number has: 9,347.64. */
     number: (...a: unknown[]) => {
       const [n, d] = args(a);
-      return groupDigits(toNumber(n, 'number'), d === undefined ? undefined : toNumber(d, 'number'));
+      return groupDigits(toNumber(n, 'number'), d === undefined ? undefined : toDecimals(d, 'number'));
     },
     percent: (...a: unknown[]) => {
       const [n, d] = args(a);
-      return `${toNumber(n, 'percent').toFixed(d === undefined ? 1 : toNumber(d, 'percent'))}%`;
+      return `${toNumber(n, 'percent').toFixed(d === undefined ? 1 : toDecimals(d, 'percent'))}%`;
     },
     /** 万/亿 units for large amounts, at most `d` decimals (2): 59592000000 → 595.92亿 (src/format/numbers.ts). */
     cnUnits: (...a: unknown[]) => {
       const [n, d] = args(a);
       return formatCnUnits(toNumber(n, 'cnUnits'), {
-        maxDecimals: d === undefined ? 2 : toNumber(d, 'cnUnits'),
+        maxDecimals: d === undefined ? 2 : toDecimals(d, 'cnUnits'),
       });
     },
     cnDate: (v: unknown) => {

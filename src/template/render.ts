@@ -363,7 +363,7 @@ function render(
       message = `cannot read "${field}": the value before it is missing from the data`;
       start ??= findInSource(src.text, new RegExp(`[\\w@.]+\\.${escapeRe(field)}\\b`));
       hint = `a path like a.${field} needs "a" in the data; guard optional parts with {{#if a}}…{{/if}} or {{#with a}}`;
-    } else if (err instanceof RangeError) {
+    } else if (err instanceof RangeError && /call stack/i.test(err.message)) {
       code = 'template:recursion';
       message = 'template recursion too deep (a partial that includes itself?)';
     }
