@@ -19,24 +19,21 @@ export interface Precompiled {
   partials: Record<string, TemplateSpec>;
 }
 
-let codeKey: string | undefined;
-
 /**
  * What besides the sources decides the compiled code: Handlebars' version, and Briefing's own code that shapes it —
  * the text guard's compiler (`guard.ts`) and the location annotations `render.ts` adds to the parsed template.
+ * Read when this module loads, with the code it describes (a long-running process whose `dist/` is rebuilt under
+ * it keeps the key of the code it runs).
  */
-function compilerKey(): string {
-  if (codeKey === undefined) {
-    const h = createHash('sha256').update(FORMAT);
-    h.update((require('handlebars/package.json') as { version: string }).version);
-    const here = fileURLToPath(import.meta.url);
-    // Beside this file: the compiled .js, or the .ts sources when run from them (the tests).
-    for (const f of ['guard', 'render'])
-      h.update(readFileSync(path.join(path.dirname(here), f + path.extname(here))));
-    codeKey = h.digest('hex');
-  }
-  return codeKey;
-}
+const COMPILER_KEY = (() => {
+  const h = createHash('sha256').update(FORMAT);
+  h.update((require('handlebars/package.json') as { version: string }).version);
+  const here = fileURLToPath(import.meta.url);
+  // Beside this file: the compiled .js, or the .ts sources when run from them (the tests).
+  for (const f of ['guard', 'render'])
+    h.update(readFileSync(path.join(path.dirname(here), f + path.extname(here))));
+  return h.digest('hex');
+})();
 
 /** A spec's source, evaluated (the precompiler's output is an object literal). */
 export function evaluateSpec(source: string): TemplateSpec {
@@ -45,7 +42,7 @@ export function evaluateSpec(source: string): TemplateSpec {
 
 /**
  * Compiled template packs kept in the cache folder, `<cache>/templates/<sha256>.cjs`: Handlebars' precompiled
- * JavaScript of the main template and its partials, keyed by their file names and texts and by `compilerKey`.
+ * JavaScript of the main template and its partials, keyed by their file names and texts and by `COMPILER_KEY`.
  * Parsing and compiling the sample's templates is ~25 ms of a cold build. The code runs in the build, so the folder
  * must be the user's own and not writable by others (as for V8's code cache and the schema validators); a file that
  * does not load is compiled afresh and rewritten.
@@ -60,7 +57,7 @@ export class TemplateStore {
 
   private file(sources: string): string | undefined {
     if (!this.dir) return undefined;
-    const key = createHash('sha256').update(compilerKey()).update('\0').update(sources).digest('hex');
+    const key = createHash('sha256').update(COMPILER_KEY).update('\0').update(sources).digest('hex');
     return path.join(this.dir, `${key}.cjs`);
   }
 
