@@ -19,7 +19,7 @@ describe('template helpers', () => {
 
   it('takes 0 to 20 decimals, whole', () => {
     for (const d of [-1, 21, 1.5])
-      for (const helper of ['number', 'percent', 'cnUnits'])
+      for (const helper of ['number', 'percent', 'signedPercent', 'cnUnits'])
         expect(() => void h[helper]!(1.99, d, opts), `${helper} ${d}`).toThrow(
           `{{${helper}}} takes 0 to 20 decimals`,
         );

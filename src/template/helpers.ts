@@ -125,7 +125,7 @@ export function makeHelpers(pointers: WeakMap<object, string>): Record<string, H
     signedPercent: (...a: unknown[]) => {
       const [n, d] = args(a);
       const v = toNumber(n, 'signedPercent');
-      const s = `${Math.abs(v).toFixed(d === undefined ? 1 : toNumber(d, 'signedPercent'))}%`;
+      const s = `${Math.abs(v).toFixed(d === undefined ? 1 : toDecimals(d, 'signedPercent'))}%`;
       return v > 0 ? `+${s}` : v < 0 ? `\u2212${s}` : s;
     },
     /** A month: "2025-03" (or a date) → 2025年3月. */
