@@ -69,7 +69,7 @@ class FaceRecord {
   readonly cmap = new Map<number, [id: number, advance: number]>();
   readonly runs = new Map<string, RecordedRun>();
   readonly used = new Set<string>();
-  /** The file this record was read from or last written to, and whether it has answers the file lacks. */
+  /** The file this record was last read from or written to, and whether it has answers that file lacks. */
   file: string | undefined;
   dirty = false;
   /** When this process last wrote the record (a process that builds report after report writes it now and then). */
@@ -84,7 +84,7 @@ class FaceRecord {
     return path.join(dir, `${(this.key ??= recordKey(this.buffer))}.json`);
   }
 
-  /** Reads the record the first time a lookup is made with a folder set, if nothing has been looked up before. */
+  /** Reads the record from a folder at the first lookup made with it set, adding its answers to those known. */
   ready(): this {
     if (this.seen !== recordDir) {
       this.seen = recordDir;
