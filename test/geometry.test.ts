@@ -95,3 +95,25 @@ describe('page geometry', () => {
     expect(DEFAULT_THEME.chart.colors[0]).toBe(DEFAULT_THEME.palette.accent);
   });
 });
+
+describe('a theme read again', () => {
+  it('is parsed once and each reader gets a copy of its own, with the same diagnostics', () => {
+    const bytes = new TextEncoder().encode(
+      'body:\n  size: 11\n  colour: red\npalette:\n  accent: "#123456"\n',
+    );
+    const first = parseTheme('/pack/theme.yaml', bytes);
+    first.theme.body.size = 99;
+    first.theme.chart.colors.push('#000000');
+    const again = parseTheme('/pack/theme.yaml', new Uint8Array(bytes));
+    expect(again.theme.body.size).toBe(11);
+    expect(again.theme.chart.colors[0]).toBe('#123456');
+    expect(again.theme.chart.colors).not.toContain('#000000');
+    expect(again.diagnostics).toEqual(first.diagnostics);
+    expect(again.diagnostics.map((d) => d.code)).toContain('theme:unknown-key');
+    expect(again.placeOf?.('/body/size')).toEqual(first.placeOf?.('/body/size'));
+    // Another file, or other text, is read as such.
+    expect(
+      parseTheme('/pack/theme.yaml', new TextEncoder().encode('body:\n  size: 12\n')).theme.body.size,
+    ).toBe(12);
+  });
+});

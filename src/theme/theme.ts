@@ -167,6 +167,26 @@ export function parseTheme(
   file: string,
   bytes: Uint8Array | undefined,
 ): { theme: Theme; diagnostics: Diagnostic[]; placeOf?: At } {
+  // A process that builds report after report (a batch worker, the preview) reads the same theme each time:
+  // parsed once (~2 ms of YAML with positions), each caller gets its own copy of the theme.
+  const key =
+    bytes && `${file}\0${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
+  const known = key === undefined ? undefined : parsedThemes.get(key);
+  if (known) return { ...known, theme: structuredClone(known.theme) };
+  const parsed = parseThemeText(file, bytes);
+  if (key !== undefined) {
+    if (parsedThemes.size >= 16) parsedThemes.delete(parsedThemes.keys().next().value!);
+    parsedThemes.set(key, { ...parsed, theme: structuredClone(parsed.theme) });
+  }
+  return parsed;
+}
+
+const parsedThemes = new Map<string, { theme: Theme; diagnostics: Diagnostic[]; placeOf?: At }>();
+
+function parseThemeText(
+  file: string,
+  bytes: Uint8Array | undefined,
+): { theme: Theme; diagnostics: Diagnostic[]; placeOf?: At } {
   const theme = structuredClone(DEFAULT_THEME);
   if (!bytes) return { theme, diagnostics: [] };
   const loaded = parseDataText(file, bytes);
