@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 
 /**
  * The disk cache folder: `BRIEFING_CACHE_DIR` if set (`off`, `false`, `0` or `no` turn the disk cache off),
@@ -52,5 +53,24 @@ export function privateCacheDir(dir: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Runs a CommonJS file of the cache (code Briefing wrote there: a compiled validator, compiled templates) and gives
+ * its `module.exports`, or undefined when the file is missing or does not run. Only for files of a folder that
+ * `privateCacheDir` allowed.
+ */
+export function runCacheModule(file: string, require?: NodeJS.Require): unknown {
+  try {
+    const code = readFileSync(file, 'utf8');
+    const run = vm.runInThisContext(`(function (module, exports, require) {${code}\n})`, {
+      filename: file,
+    }) as (m: { exports: unknown }, e: unknown, r: NodeJS.Require | undefined) => void;
+    const mod: { exports: unknown } = { exports: {} };
+    run(mod, mod.exports, require);
+    return mod.exports;
+  } catch {
+    return undefined;
   }
 }

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import vm from 'node:vm';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, runCacheModule, writeCacheFile } from '../build/cache-dir.js';
 
 const require = createRequire(import.meta.url);
 /** Bump when what is written changes. */
@@ -46,19 +44,10 @@ export class ValidatorStore {
   read(schema: unknown, options: object): ValidateFunction | undefined {
     const file = this.file(schema, options);
     if (!file) return undefined;
-    try {
-      const code = readFileSync(file, 'utf8');
-      const run = vm.runInThisContext(`(function (module, exports, require) {${code}\n})`, {
-        filename: file,
-      }) as (m: { exports: unknown }, e: unknown, r: NodeJS.Require) => void;
-      const mod: { exports: unknown } = { exports: {} };
-      run(mod, mod.exports, require);
-      if (typeof mod.exports !== 'function') return undefined;
-      // What ajv's own compiled function carries and the pipeline reads.
-      return Object.assign(mod.exports as ValidateFunction, { schema: schema as object, errors: null });
-    } catch {
-      return undefined;
-    }
+    const validate = runCacheModule(file, require);
+    if (typeof validate !== 'function') return undefined;
+    // What ajv's own compiled function carries and the pipeline reads.
+    return Object.assign(validate as ValidateFunction, { schema: schema as object, errors: null });
   }
 
   /** Keeps a validator compiled with STANDALONE_CODE. */

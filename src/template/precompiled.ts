@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, runCacheModule, writeCacheFile } from '../build/cache-dir.js';
 
 const require = createRequire(import.meta.url);
 /** Bump when what is written changes shape. */
@@ -65,20 +65,10 @@ export class TemplateStore {
   read(sources: string, partials: readonly string[]): Precompiled | undefined {
     const file = this.file(sources);
     if (!file) return undefined;
-    try {
-      const code = readFileSync(file, 'utf8');
-      const run = vm.runInThisContext(`(function (module) {${code}\n})`, { filename: file }) as (m: {
-        exports: unknown;
-      }) => void;
-      const mod: { exports: unknown } = { exports: undefined };
-      run(mod);
-      const kept = mod.exports as Partial<Precompiled> | undefined;
-      const isSpec = (s: unknown) => typeof (s as TemplateSpec | undefined)?.main === 'function';
-      if (!kept || !isSpec(kept.main) || !partials.every((p) => isSpec(kept.partials?.[p]))) return undefined;
-      return kept as Precompiled;
-    } catch {
-      return undefined;
-    }
+    const kept = runCacheModule(file) as Partial<Precompiled> | undefined;
+    const isSpec = (s: unknown) => typeof (s as TemplateSpec | undefined)?.main === 'function';
+    if (!kept || !isSpec(kept.main) || !partials.every((p) => isSpec(kept.partials?.[p]))) return undefined;
+    return kept as Precompiled;
   }
 
   /** Keeps a compiled pack: the precompiler's source of the main template and of each partial. */
