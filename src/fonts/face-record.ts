@@ -162,30 +162,33 @@ function wellFormed(
   return r as { cmap: [number, number, number][]; runs: [string, number[][], number[][]][] };
 }
 
+/** The face's table directory, in file order: tag, offset, length. */
+function tableDirectory(buffer: Uint8Array): { tag: string; offset: number; length: number }[] {
+  const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return Array.from({ length: b.readUInt16BE(4) }, (_, i) => ({
+    tag: b.toString('latin1', 12 + 16 * i, 16 + 16 * i),
+    offset: b.readUInt32BE(20 + 16 * i),
+    length: b.readUInt32BE(24 + 16 * i),
+  }));
+}
+
 /** The number of glyphs of the face (its `maxp` table), 0 if it has none. */
 function glyphCount(buffer: Uint8Array): number {
-  const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  for (let i = 0; i < b.readUInt16BE(4); i++)
-    if (b.toString('latin1', 12 + 16 * i, 16 + 16 * i) === 'maxp') {
-      const at = b.readUInt32BE(20 + 16 * i);
-      return at + 6 <= b.length ? b.readUInt16BE(at + 4) : 0;
-    }
-  return 0;
+  const maxp = tableDirectory(buffer).find((t) => t.tag === 'maxp');
+  return maxp && maxp.offset + 6 <= buffer.length
+    ? (buffer[maxp.offset + 4]! << 8) | buffer[maxp.offset + 5]!
+    : 0;
 }
 
 /** The record's file name: a hash of the table directory and of every table shaping may read. */
 function recordKey(buffer: Uint8Array): string {
-  const b = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  const count = b.readUInt16BE(4);
+  const tables = tableDirectory(buffer);
   const h = createHash('sha256').update(`briefing face record ${FORMAT}; ${shaperVersions}\n`);
-  h.update(b.subarray(0, 12 + 16 * count));
-  const tags = Array.from({ length: count }, (_, i) => b.toString('latin1', 12 + 16 * i, 16 + 16 * i));
-  const outlinesUnused = tags.includes('GPOS');
-  tags.forEach((tag, i) => {
-    if (outlinesUnused && (tag === 'glyf' || tag === 'CFF ' || tag === 'CFF2')) return;
-    const offset = b.readUInt32BE(12 + 16 * i + 8);
-    h.update(b.subarray(offset, offset + b.readUInt32BE(12 + 16 * i + 12)));
-  });
+  h.update(buffer.subarray(0, 12 + 16 * tables.length));
+  const outlinesUnused = tables.some((t) => t.tag === 'GPOS');
+  for (const { tag, offset, length } of tables)
+    if (!(outlinesUnused && (tag === 'glyf' || tag === 'CFF ' || tag === 'CFF2')))
+      h.update(buffer.subarray(offset, offset + length));
   return h.digest('hex');
 }
 
