@@ -86,22 +86,34 @@ export function fillColumn(w: Walk, start: Pos, firstFloat: number): ColumnFill[
   // Every figure that fits where it may go is set there first; then the same column with fewer of them set at its
   // top or where they are referenced (the others wait for a later column), since a figure set early can leave a
   // column a few lines too short for what follows.
-  const out: ColumnFill[] = [];
-  const first = fillWith(w, start, firstFloat, { top: Infinity, inline: Infinity });
-  for (let top = first.top; top >= 0; top--) {
-    const most = top === first.top ? first : fillWith(w, start, firstFloat, { top, inline: Infinity });
-    out.push(...most.fills);
-    for (let inline = most.inline - 1; inline >= 0; inline--)
-      out.push(...fillWith(w, start, firstFloat, { top, inline }).fills);
+  const good: ColumnFill[] = [];
+  const poor: ColumnFill[] = [];
+  const take = (walk: ColumnWalk) => {
+    good.push(...walk.out);
+    poor.push(...walk.poor);
+    return walk;
+  };
+  const first = take(fillWith(w, start, firstFloat, { top: Infinity, inline: Infinity }));
+  for (let top = first.topCount; top >= 0; top--) {
+    const most =
+      top === first.topCount ? first : take(fillWith(w, start, firstFloat, { top, inline: Infinity }));
+    for (let inline = most.inlineCount - 1; inline >= 0; inline--)
+      take(fillWith(w, start, firstFloat, { top, inline }));
   }
   // Columns two or more lines short are worth keeping only where nothing better exists: a few of them.
   // A column whose figures stand above text it has not reached counts as good only if a later column of the page
   // reaches it, which the page builder decides: keep the poor ones too unless a column is good for sure.
-  const good = out.filter((f) => f.cost < COST.gapMany);
   const sure = good.some((f) => f.mustReach < 0 || f.end.item >= f.mustReach);
-  const poor = out.filter((f) => f.cost >= COST.gapMany).sort((a, b) => a.cost - b.cost);
-  return [...good, ...poor.slice(0, sure ? 2 : 6)];
+  poor.sort((a, b) => a.cost - b.cost);
+  return [...good, ...poor.slice(0, sure ? 2 : POOR_KEPT)];
 }
+
+/**
+ * Poor columns (two or more lines short) a column fill keeps at most: each walk keeps its cheapest this many (the
+ * earliest found among equals), so the fill's cheapest few are among them. Three in four candidates of the sample
+ * are poor; they are not built at all when a walk has this many cheaper ones.
+ */
+const POOR_KEPT = 6;
 
 /** How many waiting figures a column may take at its top, and how many where the text refers to them. */
 interface Policy {
@@ -109,21 +121,18 @@ interface Policy {
   inline: number;
 }
 
-function fillWith(
-  w: Walk,
-  start: Pos,
-  firstFloat: number,
-  policy: Policy,
-): { fills: ColumnFill[]; top: number; inline: number } {
+function fillWith(w: Walk, start: Pos, firstFloat: number, policy: Policy): ColumnWalk {
   const walk = new ColumnWalk(w, start, firstFloat, policy);
   walk.setTopFloats();
   walk.setText();
-  return { fills: walk.out, top: walk.topCount, inline: walk.inlineCount };
+  return walk;
 }
 
 /** One way of filling a column, walked unit by unit: what is set so far, and the candidates found on the way. */
 class ColumnWalk {
+  /** The good candidates found, in order; the cheapest poor ones (at most POOR_KEPT), in order. */
   readonly out: ColumnFill[] = [];
+  readonly poor: ColumnFill[] = [];
   readonly entries: Entry[] = [];
   /** Slots used so far, and the space the last thing set wants after it. */
   h = 0;
@@ -258,8 +267,12 @@ class ColumnWalk {
           pageBreak || (finished && !this.w.strict),
         );
         if (!adjusted) continue;
+        const cost =
+          this.floatCost + foot.cost + adjusted.cost + (split ? items[end.item]!.variantCost[v]! : 0);
+        const list = cost < COST.gapMany ? this.out : this.poor;
+        if (list === this.poor && !this.roomForPoor(cost)) continue;
         const text = foot.height + adjusted.delta;
-        this.out.push({
+        list.push({
           entries: [
             ...applyVariants(items, [...this.entries, ...foot.entries], adjusted.choices),
             // The footnotes of the column below its text (the page builder moves them to the foot of a full one).
@@ -275,13 +288,26 @@ class ColumnWalk {
           end: end.unit > 0 ? { ...end, variant: split ? v : end.variant } : end,
           nextFloat: foot.nf,
           height: text + notes,
-          cost: this.floatCost + foot.cost + adjusted.cost + (split ? items[end.item]!.variantCost[v]! : 0),
+          cost,
           pageBreak,
           mustReach: this.mustReach,
           problems: [...this.problems],
         });
       }
     }
+  }
+
+  /**
+   * Whether a poor candidate of this cost is kept: there is room, or it is cheaper than the dearest kept (the
+   * latest of equals), which goes.
+   */
+  private roomForPoor(cost: number): boolean {
+    if (this.poor.length < POOR_KEPT) return true;
+    let worst = 0;
+    for (let i = 1; i < this.poor.length; i++) if (this.poor[i]!.cost >= this.poor[worst]!.cost) worst = i;
+    if (cost >= this.poor[worst]!.cost) return false;
+    this.poor.splice(worst, 1);
+    return true;
   }
 
   /** The text from the start, item by item, with a candidate at every place the column may end. */
