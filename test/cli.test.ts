@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ const cli = path.join(root, 'dist/cli/bin.js');
 const run = promisify(execFile);
 
 const briefing = briefingIn;
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 describe('briefing init and check', () => {
   it('init copies a built-in pack with sample data that passes check and builds at once', async () => {
@@ -149,6 +151,55 @@ describe("V8's code cache for the CommonJS modules", () => {
     const off = path.join(dir, 'off');
     await build(off, path.join(dir, 'c.pdf'), { BRIEFING_CODE_CACHE: '0' });
     expect(codeFiles(off)).toEqual([]);
+  });
+
+  it('runs the build command from its bundle, with the same PDF as dist/ itself, and keeps its compiled code', async () => {
+    // The bundle `npm run build` made from this dist/ (scripts/bundle.mjs; the e2e setup runs it too).
+    const bundle = path.join(root, 'dist/bundle/build.cjs');
+    const dir = tempTree({
+      'loaded.cjs': `process.on('exit', () => require('fs').writeFileSync(process.env.LOADED,
+        JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/bundle/')))));`,
+    });
+    const cache = path.join(dir, 'cache');
+    const buildLoading = async (out: string, extra: Record<string, string> = {}) => {
+      const loaded = path.join(dir, `${out}.json`);
+      await run(
+        process.execPath,
+        [
+          '-r',
+          path.join(dir, 'loaded.cjs'),
+          cli,
+          'build',
+          'templates/annual-briefing',
+          '--data',
+          'data/hengyang-2020.yaml',
+        ].concat(['--out', path.join(dir, out)]),
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            BRIEFING_CACHE_DIR: cache,
+            LOADED: loaded,
+            SOURCE_DATE_EPOCH: '1700000000',
+            ...extra,
+          },
+        },
+      );
+      return JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+    };
+    expect(await buildLoading('a.pdf')).toEqual([bundle]);
+    expect(await buildLoading('b.pdf', { BRIEFING_BUNDLE: '0' })).toEqual([]);
+    expect(readFileSync(path.join(dir, 'b.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
+    // Its code cache names the text it was made from; one made from other text is not used, and is made again.
+    const kept = path.join(cache, 'code', `${process.version}-${process.arch}`, sha1(bundle));
+    const source = createHash('sha1').update(readFileSync(bundle)).digest();
+    expect(readFileSync(kept).subarray(0, 20).equals(source)).toBe(true);
+    const other = readFileSync(kept);
+    other[0] = other[0]! ^ 0xff;
+    writeFileSync(kept, other);
+    expect(await buildLoading('c.pdf')).toEqual([bundle]);
+    expect(readFileSync(path.join(dir, 'c.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
+    expect(readFileSync(kept).subarray(0, 20).equals(source)).toBe(true);
   });
 
   it('is not used in a folder others may write to', async () => {

@@ -3,6 +3,7 @@ import v8 from 'node:v8';
 import { fastAnswer } from './fast.js';
 import { fastBuildArgs } from './fast-build.js';
 import { installCodeCache } from './code-cache.js';
+import { BUNDLE_DIR, bundledBuild } from './bundle.js';
 import { cacheDirFor } from '../build/cache-dir.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
@@ -14,10 +15,11 @@ async function run(args: string[]): Promise<number> {
   // Set before the pipeline loads; the code cache is made and used under the same flags.
   if (args[0] === 'build' || args[0] === 'check' || args[0] === 'batch')
     for (const flag of WARM_UP_V8_FLAGS) v8.setFlagsFromString(flag);
-  if (args[0] === 'build' || args[0] === 'check') installCodeCache(cacheDirFor());
+  if (args[0] === 'build' || args[0] === 'check') installCodeCache(cacheDirFor(), BUNDLE_DIR);
   const build = fastBuildArgs(args);
   if (build) {
-    const { buildCommand } = await import('./commands/build.js');
+    // The bundled command when `npm run build` made one from today's dist/ (cli/bundle.ts).
+    const { buildCommand } = bundledBuild() ?? (await import('./commands/build.js'));
     return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);
   }
   const { main } = await import('./main.js');

@@ -24,39 +24,44 @@ const SEP = `${path.sep}node_modules${path.sep}`;
 let installed = false;
 
 /**
- * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …): each is
- * compiled once with V8's cache from a previous run (`<cache>/code/<node version>/`, keyed by the file's path and
- * text), and the cache of what a run compiled — functions compiled lazily while it ran included — is written when
- * the process exits. V8 checks each cache against the source and its own version and flags, and compiles afresh
- * when it does not match. A cache folder others may write to is not used (its code would run in every build).
- * `BRIEFING_CODE_CACHE=0` turns it off. Only the one-shot commands (`build`, `check`) use it: a long-running one
- * would write at exit, when whoever stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
+ * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …) and for
+ * the CommonJS files of `bundleDir` (our own bundled `build` command, src/cli/bundle.ts): each is compiled once
+ * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module path, which holds the
+ * SHA-1 of the text it was made from), and the cache of what a run compiled — functions compiled lazily while it
+ * ran included — is written when the process exits. V8 checks each cache against its own version and flags, and
+ * compiles afresh when it does not match; a cache made from other text is not given to V8 at all. A cache folder
+ * others may write to is not used (its code would run in every build). `BRIEFING_CODE_CACHE=0` turns it off.
+ * Only the one-shot commands (`build`, `check`) use it: a long-running one would write at exit, when whoever
+ * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
  */
-export function installCodeCache(cacheDir: string | false): boolean {
+export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {
   if (installed || !cacheDir || /^(0|off|false|no)$/i.test(process.env.BRIEFING_CODE_CACHE ?? ''))
     return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
   if (!privateCacheDir(dir)) return false;
+  const bundles = bundleDir === undefined ? undefined : path.resolve(bundleDir) + path.sep;
   installed = true;
   const statics = Module as unknown as CjsStatics;
   const proto = Module.prototype as unknown as CjsModule;
   const compile = proto._compile;
-  const fresh: { script: vm.Script; file: string }[] = [];
+  const fresh: { script: vm.Script; file: string; source: Buffer }[] = [];
   proto._compile = function (this: CjsModule, content: string, filename: string, format?: string) {
     // Node's own way for everything else: our files, and ES modules that `require()` loads (format 'module').
+    const bundled = bundles !== undefined && filename.startsWith(bundles) && filename.endsWith('.cjs');
     if (
-      !filename.includes(SEP) ||
+      !(bundled || filename.includes(SEP)) ||
       (format !== undefined && format !== 'commonjs') ||
       filename.endsWith('.mjs')
     )
       return compile.call(this, content, filename, format);
-    const file = path.join(
-      dir,
-      createHash('sha1').update(filename).update('\0').update(content).digest('hex'),
-    );
+    const file = path.join(dir, createHash('sha1').update(filename).digest('hex'));
+    const source = createHash('sha1').update(content).digest();
     let cachedData: Buffer | undefined;
     try {
-      cachedData = readFileSync(file);
+      const kept = readFileSync(file);
+      // The text the cache was made from: V8 itself checks only the text's length.
+      if (kept.length > source.length && kept.subarray(0, source.length).equals(source))
+        cachedData = kept.subarray(source.length);
     } catch {
       cachedData = undefined;
     }
@@ -71,7 +76,7 @@ export function installCodeCache(cacheDir: string | false): boolean {
       // What the wrapper cannot compile, Node's loader can (or reports as it always does).
       return compile.call(this, content, filename, format);
     }
-    if (!cachedData || script.cachedDataRejected) fresh.push({ script, file });
+    if (!cachedData || script.cachedDataRejected) fresh.push({ script, file, source });
     const fn = script.runInThisContext({ displayErrors: true }) as (...a: unknown[]) => unknown;
     return fn.call(
       this.exports,
@@ -83,7 +88,8 @@ export function installCodeCache(cacheDir: string | false): boolean {
     );
   };
   process.once('exit', () => {
-    for (const { script, file } of fresh) writeCacheFile(file, script.createCachedData(), 0o600);
+    for (const { script, file, source } of fresh)
+      writeCacheFile(file, Buffer.concat([source, script.createCachedData()]), 0o600);
   });
   return true;
 }

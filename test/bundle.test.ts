@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freshBundle } from '../src/cli/bundle.js';
+import { tempTree } from './support/tmp.js';
+
+// The CLI runs the bundled `build` command only when the bundle was made from dist/ as it is now (a tsc run
+// without the bundler after it leaves an old bundle behind). The manifest is written as scripts/bundle.mjs writes
+// it; test/cli.test.ts checks the real one against the real dist/.
+
+const modules = { 'a/one.js': 'export const one = 1;\n', 'b/two.js': 'export const two = 2;\n' };
+
+/** A dist/ with two modules, a bundle and its manifest; `sha256` overrides the manifest's hash. */
+function distWithBundle(sha256?: string): string {
+  const dist = tempTree({ ...modules, 'bundle/build.cjs': '"use strict"; /* one and two */\n' });
+  const hash = createHash('sha256');
+  const files = Object.keys(modules)
+    .sort()
+    .map((rel) => {
+      hash
+        .update(rel)
+        .update('\0')
+        .update(modules[rel as keyof typeof modules])
+        .update('\0');
+      const s = statSync(path.join(dist, rel));
+      return [rel, s.size, s.mtimeMs];
+    });
+  const manifest = {
+    format: 1,
+    bundle: 'build.cjs',
+    bundleSize: statSync(path.join(dist, 'bundle/build.cjs')).size,
+    files,
+    sha256: sha256 ?? hash.digest('hex'),
+  };
+  writeFileSync(path.join(dist, 'bundle/build.json'), JSON.stringify(manifest));
+  return dist;
+}
+
+const later = (file: string) => {
+  const t = statSync(file).mtime.getTime() / 1000 + 5;
+  utimesSync(file, t, t);
+};
+
+describe('the bundled build command is run only when made from dist/ as it is', () => {
+  it('is fresh as made, and after its modules are copied (other times, the same text)', () => {
+    const dist = distWithBundle();
+    expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
+    later(path.join(dist, 'a/one.js'));
+    expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
+  });
+
+  it('is not fresh when a module changed, even at the same size', () => {
+    const dist = distWithBundle();
+    writeFileSync(path.join(dist, 'b/two.js'), 'export const two = 3;\n');
+    expect(freshBundle(dist, 'build')).toBeUndefined();
+    writeFileSync(path.join(dist, 'b/two.js'), 'export const two = 22;\n');
+    expect(freshBundle(dist, 'build')).toBeUndefined();
+  });
+
+  it('is not fresh when a times-only check would pass the hash (a hash that does not match)', () => {
+    const dist = distWithBundle('0'.repeat(64));
+    // Same times: the sizes and times decide.
+    expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
+    later(path.join(dist, 'b/two.js'));
+    expect(freshBundle(dist, 'build')).toBeUndefined();
+  });
+
+  it('is not fresh without its manifest, with a damaged one, a module gone or a changed bundle', () => {
+    expect(freshBundle(tempTree({ 'bundle/build.cjs': '' }), 'build')).toBeUndefined();
+    const damaged = distWithBundle();
+    writeFileSync(path.join(damaged, 'bundle/build.json'), '{"format":1,');
+    expect(freshBundle(damaged, 'build')).toBeUndefined();
+    const gone = distWithBundle();
+    writeFileSync(
+      path.join(gone, 'bundle/build.json'),
+      JSON.stringify({
+        format: 1,
+        bundle: 'build.cjs',
+        bundleSize: statSync(path.join(gone, 'bundle/build.cjs')).size,
+        files: [['c/three.js', 1, 0]],
+        sha256: '',
+      }),
+    );
+    expect(freshBundle(gone, 'build')).toBeUndefined();
+    const changed = distWithBundle();
+    writeFileSync(path.join(changed, 'bundle/build.cjs'), '"use strict"; /* another */\n');
+    expect(freshBundle(changed, 'build')).toBeUndefined();
+  });
+});
