@@ -26,7 +26,7 @@ export interface Entry {
 
 /** How one column was filled, and what it cost. */
 export interface ColumnFill {
-  entries: Entry[];
+  entries: FillEntries;
   /** The variant chosen for each item that began in this column. */
   variants: [item: number, variant: number][];
   end: Pos;
@@ -39,6 +39,30 @@ export interface ColumnFill {
   /** The item the text must reach on this page: a figure set at a column top refers to text before it. */
   mustReach: number;
   problems: Omit<MakeupProblem, 'page' | 'column'>[];
+}
+
+/**
+ * What a column holds, as it was found: the first `count` entries of `base` (its walk's list, which only grows),
+ * then `tail` (the units of the item still open) and the figures at its `foot`, with the paragraphs of `choices`
+ * set in those variants; then its footnotes. Most columns found are weighed and dropped: the entries are made
+ * only for the columns a layout keeps (entriesOf).
+ */
+export interface FillEntries {
+  base: readonly Entry[];
+  count: number;
+  tail?: Entry;
+  foot: readonly Entry[];
+  choices: readonly [number, number][];
+  notes?: Entry;
+}
+
+/** A column's entries, top to bottom (see FillEntries). */
+export function entriesOf(items: readonly FlowItem[], e: FillEntries): Entry[] {
+  const set = e.base.slice(0, e.count);
+  if (e.tail) set.push(e.tail);
+  set.push(...e.foot);
+  const entries = applyVariants(items, set, e.choices);
+  return e.notes ? [...entries, e.notes] : entries;
 }
 
 /** Prefix sums of the flow's natural heights: reading-order distances between an anchor and a placement. */
@@ -252,7 +276,7 @@ class ColumnWalk {
   }
 
   /** The column ending at `end` (the item there set in one of `splitVariants`), in every way that fits. */
-  private candidate(end: Pos, pageBreak: boolean, splitVariants: number[]): void {
+  private candidate(end: Pos, pageBreak: boolean, splitVariants: number[], tail?: Entry): void {
     const { items, floats } = this.w.flow;
     const split = end.unit > 0 && this.begunHere === end.item;
     for (const foot of this.footOptions(end, pageBreak)) {
@@ -273,13 +297,23 @@ class ColumnWalk {
         if (list === this.poor && !this.roomForPoor(cost)) continue;
         const text = foot.height + adjusted.delta;
         list.push({
-          entries: [
-            ...applyVariants(items, [...this.entries, ...foot.entries], adjusted.choices),
+          entries: {
+            base: this.entries,
+            count: this.entries.length,
+            ...(tail ? { tail } : {}),
+            foot: foot.entries,
+            choices: adjusted.choices,
             // The footnotes of the column below its text (the page builder moves them to the foot of a full one).
             ...(notes
-              ? [{ slot: text, height: notes, what: { kind: 'notes' as const, refs: [...this.noteRefs] } }]
-              : []),
-          ],
+              ? {
+                  notes: {
+                    slot: text,
+                    height: notes,
+                    what: { kind: 'notes' as const, refs: [...this.noteRefs] },
+                  },
+                }
+              : {}),
+          },
           variants: [
             ...this.variants,
             ...(split ? [[end.item, v] as [number, number]] : []),
@@ -378,15 +412,12 @@ class ColumnWalk {
             : legalBreak(items, pos.item, variant, u)
               ? [variant]
               : [];
-        if (vs.length) {
-          this.entries.push({
+        if (vs.length)
+          this.candidate({ item: pos.item, variant, unit: u }, false, vs, {
             slot,
             height: this.h - slot,
             what: { kind: 'units', item: pos.item, from, to: u },
           });
-          this.candidate({ item: pos.item, variant, unit: u }, false, vs);
-          this.entries.pop();
-        }
       }
       // A unit comes with the footnotes it refers to, or goes to the next column with them.
       const notes = variant === 0 ? (it.notes?.[u] ?? []) : [];

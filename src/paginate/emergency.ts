@@ -5,7 +5,7 @@ import { noteArea, type Flow } from './types.js';
 /** When no column break obeys the rules: set what fits (at least one unit), and say which rule gave way. */
 export function emergency(flow: Flow, start: Pos, nf: number, cap: number, full: boolean): ColumnFill {
   const empty: ColumnFill = {
-    entries: [],
+    entries: { base: [], count: 0, foot: [], choices: [] },
     variants: [],
     end: start,
     nextFloat: nf,
@@ -32,10 +32,13 @@ export function emergency(flow: Flow, start: Pos, nf: number, cap: number, full:
   const notes = noteArea(refs.reduce((a, r) => a + it.notes![r.unit]![r.note]!, 0));
   return {
     ...empty,
-    entries: [
-      { slot: 0, height: h, what: { kind: 'units', item: start.item, from: start.unit, to: u } },
-      ...(notes ? [{ slot: h, height: notes, what: { kind: 'notes' as const, refs } }] : []),
-    ],
+    entries: {
+      base: [{ slot: 0, height: h, what: { kind: 'units', item: start.item, from: start.unit, to: u } }],
+      count: 1,
+      foot: [],
+      choices: [],
+      ...(notes ? { notes: { slot: h, height: notes, what: { kind: 'notes' as const, refs } } } : {}),
+    },
     end,
     height: h + notes,
     cost: COST.forcedBreak,

@@ -1,5 +1,6 @@
 import {
   COST,
+  entriesOf,
   fillColumn,
   gapCost,
   naturalOffsets,
@@ -8,7 +9,7 @@ import {
   type Pos,
 } from './column.js';
 import { emergency } from './emergency.js';
-import type { Flow, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
+import type { Flow, FlowItem, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
 
 /** How widely the page builder searches, and a callback that stops a runaway flow (page and time limits). */
 export interface PaginateOptions {
@@ -85,7 +86,7 @@ function search(flow: Flow, frame: Frame, options: PaginateOptions, beam: number
     last = s.find(start, false, Infinity);
   }
   if (!last) throw new Error('the page builder found no layout');
-  return layoutOf(path(last), frame, flow.items.length);
+  return layoutOf(path(last), frame, flow.items);
 }
 
 /** One beam search over a flow's columns: the states, the steps between them, and the last page's balancing. */
@@ -301,10 +302,10 @@ function path(last: State): State[] {
   return out.reverse();
 }
 
-function layoutOf(states: State[], frame: Frame, items: number): FlowLayout {
+function layoutOf(states: State[], frame: Frame, items: readonly FlowItem[]): FlowLayout {
   const n = frame.columns;
   const placements: Placement[] = [];
-  const variants = new Array<number>(items).fill(0);
+  const variants = new Array<number>(items.length).fill(0);
   const problems: MakeupProblem[] = [];
   const tallest = new Map<number, number>();
   for (const s of states) {
@@ -313,7 +314,7 @@ function layoutOf(states: State[], frame: Frame, items: number): FlowLayout {
     const top = column < n ? frame.startSlot : 0;
     for (const e of pageTop)
       placements.push({ page, column: -1, slot: top + e.slot, height: e.height, what: e.what });
-    for (const e of fill.entries)
+    for (const e of entriesOf(items, fill.entries))
       placements.push({
         page,
         column: column % n,
