@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import { buildCommand } from '../src/cli/commands/build.js';
-import { fastBuildArgs, type BuildArgs } from '../src/cli/fast-build.js';
+import { buildCommand, checkCommand } from '../src/cli/commands/build.js';
+import { fastBuildArgs, fastCheckArgs, type BuildArgs } from '../src/cli/fast-build.js';
 import { fastAnswer, yargsLocale } from '../src/cli/fast.js';
 import { renderHelp } from '../src/cli/help-render.js';
 import { HELP_TEXT, HELP_WIDTH } from '../src/cli/help-text.js';
@@ -38,11 +38,13 @@ describe('--help and --version without yargs', () => {
   });
 });
 
-/** What yargs gives `build`'s handler for a command line (undefined when it refuses the line). */
+/** What yargs gives `build`'s (or `check`'s) handler for a command line (undefined when it refuses the line). */
 async function viaYargs(argv: string[]): Promise<Record<string, unknown> | undefined> {
   let got: Record<string, unknown> | undefined;
+  const handler = (a: unknown) => void (got = a as Record<string, unknown>);
   await yargs(argv)
-    .command({ ...buildCommand, handler: (a) => void (got = a as Record<string, unknown>) })
+    .command({ ...buildCommand, handler })
+    .command({ ...checkCommand, handler })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true })
     .strict()
     .exitProcess(false)
@@ -106,5 +108,44 @@ describe('the build line without yargs', () => {
     ['check', 'pack', '-d', 'a.yaml'],
   ])('leaves %j to yargs', (...argv) => {
     expect(fastBuildArgs(argv)).toBeUndefined();
+  });
+});
+
+describe('the check line without yargs', () => {
+  const KEYS: (keyof BuildArgs)[] = [
+    'template-dir',
+    'data',
+    'fonts',
+    'format',
+    'strict',
+    'quiet',
+    'max-pages',
+    'time-limit',
+    'memory-limit',
+    'max-data-mb',
+  ];
+  it.each([
+    ['check', 'templates/annual-briefing', '--data', 'data/x.yaml'],
+    ['check', 'pack', '-d', 'x.json', '-q', '--format', 'json', '--strict'],
+    ['check', '--data=x.yaml', 'pack', '--fonts', 'f.yaml', '--max-pages', '3', '--time-limit', '2.5'],
+  ])('reads %j as yargs does', async (...argv) => {
+    const fast = fastCheckArgs(argv);
+    const slow = await viaYargs(argv);
+    expect(fast).toBeDefined();
+    expect(slow).toBeDefined();
+    for (const k of KEYS) expect([k, (fast as Partial<BuildArgs>)[k]]).toEqual([k, slow![k]]);
+    // Nothing of build's output options.
+    expect(Object.keys(fast!).filter((k) => ['out', 'pdf-standard', 'verbose'].includes(k))).toEqual([]);
+  });
+
+  it.each([
+    ['check', 'pack', '-d', 'a.yaml', '--out', 'x.pdf'],
+    ['check', 'pack', '-d', 'a.yaml', '-v'],
+    ['check', 'pack', '-d', 'a.yaml', '--pdf-standard', 'none'],
+    ['check', 'pack'],
+    ['check', 'pack', '-d', 'a.yaml', '--help'],
+    ['build', 'pack', '-d', 'a.yaml'],
+  ])('leaves %j to yargs', (...argv) => {
+    expect(fastCheckArgs(argv)).toBeUndefined();
   });
 });

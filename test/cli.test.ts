@@ -153,7 +153,7 @@ describe("V8's code cache for the CommonJS modules", () => {
     expect(codeFiles(off)).toEqual([]);
   });
 
-  it('runs the build command from its bundle, with the same PDF as dist/ itself, and keeps its compiled code', async () => {
+  it('runs build and check from the bundle, with the same PDF as dist/ itself, and keeps its compiled code', async () => {
     // The bundle `npm run build` made from this dist/ (scripts/bundle.mjs; the e2e setup runs it too).
     const bundle = path.join(root, 'dist/bundle/build.cjs');
     const dir = tempTree({
@@ -161,7 +161,7 @@ describe("V8's code cache for the CommonJS modules", () => {
         JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('/dist/bundle/')))));`,
     });
     const cache = path.join(dir, 'cache');
-    const buildLoading = async (out: string, extra: Record<string, string> = {}) => {
+    const buildLoading = async (out: string, extra: Record<string, string> = {}, command = 'build') => {
       const loaded = path.join(dir, `${out}.json`);
       await run(
         process.execPath,
@@ -169,11 +169,11 @@ describe("V8's code cache for the CommonJS modules", () => {
           '-r',
           path.join(dir, 'loaded.cjs'),
           cli,
-          'build',
+          command,
           'templates/annual-briefing',
           '--data',
           'data/hengyang-2020.yaml',
-        ].concat(['--out', path.join(dir, out)]),
+        ].concat(command === 'build' ? ['--out', path.join(dir, out)] : []),
         {
           cwd: root,
           env: {
@@ -188,6 +188,8 @@ describe("V8's code cache for the CommonJS modules", () => {
       return JSON.parse(readFileSync(loaded, 'utf8')) as string[];
     };
     expect(await buildLoading('a.pdf')).toEqual([bundle]);
+    // `check` runs from it too.
+    expect(await buildLoading('check', {}, 'check')).toEqual([bundle]);
     expect(await buildLoading('b.pdf', { BRIEFING_BUNDLE: '0' })).toEqual([]);
     expect(readFileSync(path.join(dir, 'b.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
     // Its code cache names the text it was made from; one made from other text is not used, and is made again.

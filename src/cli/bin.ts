@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 import v8 from 'node:v8';
 import { fastAnswer } from './fast.js';
-import { fastBuildArgs } from './fast-build.js';
+import { fastBuildArgs, fastCheckArgs } from './fast-build.js';
 import { installCodeCache } from './code-cache.js';
 import { BUNDLE_DIR, bundledBuild } from './bundle.js';
 import { cacheDirFor } from '../build/cache-dir.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
 /**
- * `--help` and `--version` are answered before yargs and the commands load (fast.ts), and the common `build` line
- * goes straight to its handler (fast-build.ts); everything else goes through yargs in main().
+ * `--help` and `--version` are answered before yargs and the commands load (fast.ts), and the common `build` and
+ * `check` lines go straight to their handlers (fast-build.ts); everything else goes through yargs in main().
  */
 async function run(args: string[]): Promise<number> {
   // Set before the pipeline loads; the code cache is made and used under the same flags.
@@ -17,10 +17,12 @@ async function run(args: string[]): Promise<number> {
     for (const flag of WARM_UP_V8_FLAGS) v8.setFlagsFromString(flag);
   if (args[0] === 'build' || args[0] === 'check') installCodeCache(cacheDirFor(), BUNDLE_DIR);
   const build = fastBuildArgs(args);
-  if (build) {
-    // The bundled command when `npm run build` made one from today's dist/ (cli/bundle.ts).
-    const { buildCommand } = bundledBuild() ?? (await import('./commands/build.js'));
-    return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);
+  const check = build ? undefined : fastCheckArgs(args);
+  if (build || check) {
+    // The bundled commands when `npm run build` made them from today's dist/ (cli/bundle.ts).
+    const { buildCommand, checkCommand } = bundledBuild() ?? (await import('./commands/build.js'));
+    if (build) return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);
+    return checkCommand.handler(check as unknown as Parameters<typeof checkCommand.handler>[0]);
   }
   const { main } = await import('./main.js');
   return main(args);
