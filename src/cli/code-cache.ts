@@ -46,7 +46,8 @@ export function installCodeCache(cacheDir: string | false, bundleDir?: string): 
   const compile = proto._compile;
   const fresh: { script: vm.Script; file: string; source: Buffer }[] = [];
   proto._compile = function (this: CjsModule, content: string, filename: string, format?: string) {
-    // Node's own way for everything else: our files, and ES modules that `require()` loads (format 'module').
+    // Node's own way for everything else: our files outside the bundle, and ES modules that `require()` loads
+    // (format 'module').
     const bundled = bundles !== undefined && filename.startsWith(bundles) && filename.endsWith('.cjs');
     if (
       !(bundled || filename.includes(SEP)) ||
