@@ -27,9 +27,10 @@ let installed = false;
  * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …) and for
  * the CommonJS files of `bundleDir` (our own bundled `build` command, src/cli/bundle.ts): each is compiled once
  * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module path, which holds the
- * SHA-1 of the text it was made from), and the cache of what a run compiled — functions compiled lazily while it
- * ran included — is written when the process exits. V8 checks each cache against its own version and flags, and
- * compiles afresh when it does not match; a cache made from other text is not given to V8 at all. A cache folder
+ * SHA-1 of the text it was made from and of its data: see keptData), and the cache of what a run compiled —
+ * functions compiled lazily while it ran included — is written when the process exits. V8 checks each cache
+ * against its own version and flags, and compiles afresh when it does not match; a cache made from other text, or
+ * damaged, is not given to V8 at all. A cache folder
  * others may write to is not used (its code would run in every build). `BRIEFING_CODE_CACHE=0` turns it off.
  * Only the one-shot commands (`build`, `check`) use it: a long-running one would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
@@ -55,14 +56,11 @@ export function installCodeCache(cacheDir: string | false, bundleDir?: string): 
       filename.endsWith('.mjs')
     )
       return compile.call(this, content, filename, format);
-    const file = path.join(dir, createHash('sha1').update(filename).digest('hex'));
-    const source = createHash('sha1').update(content).digest();
+    const file = path.join(dir, sha1(filename).toString('hex'));
+    const source = sha1(content);
     let cachedData: Buffer | undefined;
     try {
-      const kept = readFileSync(file);
-      // The text the cache was made from: V8 itself checks only the text's length.
-      if (kept.length > source.length && kept.subarray(0, source.length).equals(source))
-        cachedData = kept.subarray(source.length);
+      cachedData = keptData(readFileSync(file), source);
     } catch {
       cachedData = undefined;
     }
@@ -89,10 +87,27 @@ export function installCodeCache(cacheDir: string | false, bundleDir?: string): 
     );
   };
   process.once('exit', () => {
-    for (const { script, file, source } of fresh)
-      writeCacheFile(file, Buffer.concat([source, script.createCachedData()]), 0o600);
+    for (const { script, file, source } of fresh) {
+      const data = script.createCachedData();
+      writeCacheFile(file, Buffer.concat([source, sha1(data), data]), 0o600);
+    }
   });
   return true;
+}
+
+const sha1 = (bytes: string | Uint8Array) => createHash('sha1').update(bytes).digest();
+const SHA1_BYTES = 20;
+
+/**
+ * The code cache in a kept file, if it was made from the text whose SHA-1 is `source` (V8 itself checks only the
+ * text's length) and is whole: V8 does not check the data, and data damaged on disk crashes the process in V8
+ * (exit 133) before it could write a good cache, so every build would crash until the file was deleted. The file
+ * is the text's SHA-1, the data's SHA-1, then the data.
+ */
+function keptData(kept: Buffer, source: Buffer): Buffer | undefined {
+  if (kept.length <= 2 * SHA1_BYTES || !kept.subarray(0, SHA1_BYTES).equals(source)) return undefined;
+  const data = kept.subarray(2 * SHA1_BYTES);
+  return kept.subarray(SHA1_BYTES, 2 * SHA1_BYTES).equals(sha1(data)) ? data : undefined;
 }
 
 /** The `require` a module's code is given (Node's own makes the same from the module). */
