@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshBundle } from '../src/cli/bundle.js';
@@ -52,7 +52,9 @@ describe('the bundled build command is run only when made from dist/ as it is', 
 
   it('is not fresh when a module changed, even at the same size', () => {
     const dist = distWithBundle();
+    // Rewritten at the same size (and a later time, whatever the file system's clock granularity).
     writeFileSync(path.join(dist, 'b/two.js'), 'export const two = 3;\n');
+    later(path.join(dist, 'b/two.js'));
     expect(freshBundle(dist, 'build')).toBeUndefined();
     writeFileSync(path.join(dist, 'b/two.js'), 'export const two = 22;\n');
     expect(freshBundle(dist, 'build')).toBeUndefined();
@@ -66,11 +68,18 @@ describe('the bundled build command is run only when made from dist/ as it is', 
     expect(freshBundle(dist, 'build')).toBeUndefined();
   });
 
-  it('is not fresh without its manifest, with a damaged one, a module gone or a changed bundle', () => {
+  it('is not fresh without its manifest, with a damaged or misshapen one, a module gone or a changed bundle', () => {
     expect(freshBundle(tempTree({ 'bundle/build.cjs': '' }), 'build')).toBeUndefined();
     const damaged = distWithBundle();
     writeFileSync(path.join(damaged, 'bundle/build.json'), '{"format":1,');
     expect(freshBundle(damaged, 'build')).toBeUndefined();
+    const misshapen = distWithBundle();
+    const manifest = JSON.parse(readFileSync(path.join(misshapen, 'bundle/build.json'), 'utf8')) as {
+      files: unknown[];
+    };
+    manifest.files[1] = null;
+    writeFileSync(path.join(misshapen, 'bundle/build.json'), JSON.stringify(manifest));
+    expect(freshBundle(misshapen, 'build')).toBeUndefined();
     const gone = distWithBundle();
     writeFileSync(
       path.join(gone, 'bundle/build.json'),

@@ -192,16 +192,26 @@ describe("V8's code cache for the CommonJS modules", () => {
     expect(await buildLoading('check', {}, 'check')).toEqual([bundle]);
     expect(await buildLoading('b.pdf', { BRIEFING_BUNDLE: '0' })).toEqual([]);
     expect(readFileSync(path.join(dir, 'b.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
-    // Its code cache names the text it was made from; one made from other text is not used, and is made again.
+    // Its code cache begins with the SHA-1 of the text it was made from: one made from other text is not used,
+    // and is made again.
     const kept = path.join(cache, 'code', `${process.version}-${process.arch}`, sha1(bundle));
     const source = createHash('sha1').update(readFileSync(bundle)).digest();
     expect(readFileSync(kept).subarray(0, 20).equals(source)).toBe(true);
-    const other = readFileSync(kept);
-    other[0] = other[0]! ^ 0xff;
-    writeFileSync(kept, other);
-    expect(await buildLoading('c.pdf')).toEqual([bundle]);
-    expect(readFileSync(path.join(dir, 'c.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
-    expect(readFileSync(kept).subarray(0, 20).equals(source)).toBe(true);
+    // Then the SHA-1 of its data: damaged data (V8 does not check it, and crashes on it) is not used either.
+    const whole = (file: Buffer) =>
+      file.subarray(0, 20).equals(source) &&
+      file.subarray(20, 40).equals(createHash('sha1').update(file.subarray(40)).digest());
+    expect(whole(readFileSync(kept))).toBe(true);
+    for (const at of [0, 40 + 200]) {
+      const damaged = readFileSync(kept);
+      for (let i = at; i < at + 200; i++) damaged[i] = damaged[i]! ^ 0xff;
+      writeFileSync(kept, damaged);
+      expect(await buildLoading('c.pdf')).toEqual([bundle]);
+      expect(readFileSync(path.join(dir, 'c.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
+      expect(whole(readFileSync(kept))).toBe(true);
+    }
+    // Strict mode, as the ES modules it is made of (a directive after the banner's code would be none).
+    expect(readFileSync(bundle, 'utf8').startsWith('"use strict";')).toBe(true);
   });
 
   it('is not used in a folder others may write to', async () => {

@@ -26,37 +26,33 @@ interface Manifest {
  * The file of bundle `name` (in `dist/bundle/`) if it was made from the modules of `dist` as they are now, else
  * undefined: missing, damaged, or made before dist/ last changed (tsc run without the bundler after it). The modules'
  * sizes and times decide when they all agree; when only times differ (a copy, a packed package), their text does.
+ * A manifest that is not the shape scripts/bundle.mjs writes counts as missing.
  */
 export function freshBundle(dist: string, name: string): string | undefined {
-  let m: Manifest;
   try {
-    m = JSON.parse(readFileSync(path.join(dist, 'bundle', `${name}.json`), 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
-  if (m.format !== 1 || !Array.isArray(m.files) || m.files.length === 0 || typeof m.bundle !== 'string')
-    return undefined;
-  const bundle = path.join(dist, 'bundle', path.basename(m.bundle));
-  if (statSync(bundle, { throwIfNoEntry: false })?.size !== m.bundleSize) return undefined;
-  let sameTimes = true;
-  for (const [rel, size, mtimeMs] of m.files) {
-    const s = statSync(path.join(dist, rel), { throwIfNoEntry: false });
-    if (s?.size !== size) return undefined;
-    if (s.mtimeMs !== mtimeMs) sameTimes = false;
-  }
-  if (sameTimes) return bundle;
-  const hash = createHash('sha256');
-  try {
+    const m = JSON.parse(readFileSync(path.join(dist, 'bundle', `${name}.json`), 'utf8')) as Manifest;
+    if (m.format !== 1 || !Array.isArray(m.files) || m.files.length === 0 || typeof m.bundle !== 'string')
+      return undefined;
+    const bundle = path.join(dist, 'bundle', path.basename(m.bundle));
+    if (statSync(bundle, { throwIfNoEntry: false })?.size !== m.bundleSize) return undefined;
+    let sameTimes = true;
+    for (const [rel, size, mtimeMs] of m.files) {
+      const s = statSync(path.join(dist, rel), { throwIfNoEntry: false });
+      if (s?.size !== size) return undefined;
+      if (s.mtimeMs !== mtimeMs) sameTimes = false;
+    }
+    if (sameTimes) return bundle;
+    const hash = createHash('sha256');
     for (const [rel] of m.files)
       hash
-        .update(rel)
-        .update('\0')
+        .update(`${rel}\0`)
         .update(readFileSync(path.join(dist, rel)))
         .update('\0');
+    return hash.digest('hex') === m.sha256 ? bundle : undefined;
   } catch {
+    // Unreadable, or not the shape scripts/bundle.mjs writes.
     return undefined;
   }
-  return hash.digest('hex') === m.sha256 ? bundle : undefined;
 }
 
 /**
@@ -67,5 +63,11 @@ export function freshBundle(dist: string, name: string): string | undefined {
 export function bundledBuild(): typeof BuildModule | undefined {
   if (/^(0|off|false|no)$/i.test(process.env.BRIEFING_BUNDLE ?? '')) return undefined;
   const file = freshBundle(DIST, 'build');
-  return file === undefined ? undefined : (createRequire(import.meta.url)(file) as typeof BuildModule);
+  if (file === undefined) return undefined;
+  try {
+    return createRequire(import.meta.url)(file) as typeof BuildModule;
+  } catch {
+    // A bundle that does not load (its modules are lazy: nothing of the pipeline has run) leaves dist/ to do it.
+    return undefined;
+  }
 }
