@@ -1,7 +1,7 @@
 // Costs, and filling a column to its foot with the paragraphs wholly inside it: each may be set a line
 // longer or shorter (its variants), at a cost; the cheapest choice that closes the gap wins.
 
-import type { Entry } from './column.js';
+import type { Entry } from './fill.js';
 import type { FlowItem } from './types.js';
 
 /** The costs the page builder weighs. Foot gaps of 2 or more lines are the worst fault, then widows forced. */

@@ -1,5 +1,5 @@
 import { COST, gapCost } from './adjust.js';
-import type { ColumnFill, Pos } from './column.js';
+import type { ColumnFill, Pos } from './fill.js';
 import { noteArea, type Flow } from './types.js';
 
 /** When no column break obeys the rules: set what fits (at least one unit), and say which rule gave way. */

@@ -1,13 +1,5 @@
-import {
-  COST,
-  entriesOf,
-  fillColumn,
-  gapCost,
-  naturalOffsets,
-  type ColumnFill,
-  type Entry,
-  type Pos,
-} from './column.js';
+import { COST, fillColumn, gapCost } from './column.js';
+import { entriesOf, naturalOffsets, type ColumnFill, type Entry, type Pos } from './fill.js';
 import { emergency } from './emergency.js';
 import type { Flow, FlowItem, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
 
