@@ -11,9 +11,14 @@ import vm from 'node:vm';
  */
 export function cacheDirFor(_outFile?: string): string | false {
   const env = process.env.BRIEFING_CACHE_DIR?.trim();
-  if (env) return /^(off|false|0|no)$/i.test(env) ? false : path.resolve(env);
+  if (env) return switchedOff(env) ? false : path.resolve(env);
   const xdg = process.env.XDG_CACHE_HOME?.trim();
   return path.join(xdg ? path.resolve(xdg) : path.join(os.homedir(), '.cache'), 'briefing');
+}
+
+/** Whether an environment variable's value turns something off: `0`, `off`, `false` or `no`, in any case. */
+export function switchedOff(value: string | undefined): boolean {
+  return /^(0|off|false|no)$/i.test(value?.trim() ?? '');
 }
 
 /**

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as BuildModule from './commands/build.js';
+import { switchedOff } from '../build/cache-dir.js';
 
 /** dist/, where this module runs from. */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +62,7 @@ export function freshBundle(dist: string, name: string): string | undefined {
  * V8's code cache keeps compiled between runs (cli/code-cache.ts): a cold `build` ~100 ms faster.
  */
 export function bundledBuild(): typeof BuildModule | undefined {
-  if (/^(0|off|false|no)$/i.test(process.env.BRIEFING_BUNDLE ?? '')) return undefined;
+  if (switchedOff(process.env.BRIEFING_BUNDLE)) return undefined;
   const file = freshBundle(DIST, 'build');
   if (file === undefined) return undefined;
   try {

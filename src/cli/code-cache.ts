@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, switchedOff, writeCacheFile } from '../build/cache-dir.js';
 
 /** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
 interface CjsModule {
@@ -36,8 +36,7 @@ let installed = false;
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
  */
 export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {
-  if (installed || !cacheDir || /^(0|off|false|no)$/i.test(process.env.BRIEFING_CODE_CACHE ?? ''))
-    return false;
+  if (installed || !cacheDir || switchedOff(process.env.BRIEFING_CODE_CACHE)) return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
   if (!privateCacheDir(dir)) return false;
   const bundles = bundleDir === undefined ? undefined : path.resolve(bundleDir) + path.sep;
