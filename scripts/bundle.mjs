@@ -5,17 +5,19 @@
 // Node 20 does for no ES module. Packages stay outside the bundle (the line engine patches pdfmake's files through
 // `require`, and the fonts share fontkit through `require.cache`). When dist/ changes after bundling (tsc run
 // alone), the manifest no longer matches and the CLI runs dist/ itself.
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const outfile = path.join(dist, 'bundle', 'build.cjs');
 const manifest = path.join(dist, 'bundle', 'build.json');
-const FORMAT = 1;
+// The manifest's format and hash, as the CLI reads them (tsc has just compiled it).
+const { MANIFEST_FORMAT, modulesHash } = await import(
+  pathToFileURL(path.join(dist, 'cli', 'bundle.js')).href
+);
 
 // No manifest while the bundle is being made: a bundle without one is never run.
 rmSync(manifest, { force: true });
@@ -69,20 +71,18 @@ const inputs = Object.keys(result.metafile.inputs)
   .sort();
 if (inputs.some((f) => f.startsWith('..')))
   throw new Error(`the bundle took a file from outside dist/: ${inputs.find((f) => f.startsWith('..'))}`);
-const hash = createHash('sha256');
-const files = inputs.map((rel) => {
-  const got = read.get(path.join(dist, rel));
-  if (!got) throw new Error(`the bundle holds ${rel}, which was not read through the plugin`);
-  hash.update(rel).update('\0').update(got.bytes).update('\0');
-  return [rel, got.size, got.mtimeMs];
+const got = inputs.map((rel) => {
+  const module = read.get(path.join(dist, rel));
+  if (!module) throw new Error(`the bundle holds ${rel}, which was not read through the plugin`);
+  return { rel, ...module };
 });
 writeFileSync(
   manifest,
   JSON.stringify({
-    format: FORMAT,
+    format: MANIFEST_FORMAT,
     bundle: path.basename(outfile),
     bundleSize: statSync(outfile).size,
-    files,
-    sha256: hash.digest('hex'),
+    files: got.map((m) => [m.rel, m.size, m.mtimeMs]),
+    sha256: modulesHash(got.map((m) => [m.rel, m.bytes])),
   }),
 );

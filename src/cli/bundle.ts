@@ -12,9 +12,12 @@ const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where `npm run build` puts the bundled `build` command (scripts/bundle.mjs). */
 export const BUNDLE_DIR = path.join(DIST, 'bundle');
 
+/** The manifest's format (scripts/bundle.mjs writes it, freshBundle reads it). */
+export const MANIFEST_FORMAT = 1;
+
 /** What scripts/bundle.mjs writes beside a bundle: the modules of dist/ it was made from. */
 interface Manifest {
-  format: 1;
+  format: typeof MANIFEST_FORMAT;
   bundle: string;
   bundleSize: number;
   /** Path in dist/ (with `/`), size and modification time of each module. */
@@ -32,7 +35,12 @@ interface Manifest {
 export function freshBundle(dist: string, name: string): string | undefined {
   try {
     const m = JSON.parse(readFileSync(path.join(dist, 'bundle', `${name}.json`), 'utf8')) as Manifest;
-    if (m.format !== 1 || !Array.isArray(m.files) || m.files.length === 0 || typeof m.bundle !== 'string')
+    if (
+      m.format !== MANIFEST_FORMAT ||
+      !Array.isArray(m.files) ||
+      m.files.length === 0 ||
+      typeof m.bundle !== 'string'
+    )
       return undefined;
     const bundle = path.join(dist, 'bundle', path.basename(m.bundle));
     if (statSync(bundle, { throwIfNoEntry: false })?.size !== m.bundleSize) return undefined;
@@ -43,17 +51,19 @@ export function freshBundle(dist: string, name: string): string | undefined {
       if (s.mtimeMs !== mtimeMs) sameTimes = false;
     }
     if (sameTimes) return bundle;
-    const hash = createHash('sha256');
-    for (const [rel] of m.files)
-      hash
-        .update(`${rel}\0`)
-        .update(readFileSync(path.join(dist, rel)))
-        .update('\0');
-    return hash.digest('hex') === m.sha256 ? bundle : undefined;
+    const texts = m.files.map(([rel]) => [rel, readFileSync(path.join(dist, rel))] as const);
+    return modulesHash(texts) === m.sha256 ? bundle : undefined;
   } catch {
     // Unreadable, or not the shape scripts/bundle.mjs writes.
     return undefined;
   }
+}
+
+/** The manifest's SHA-256 of the modules a bundle was made from: each module's path and text, in order. */
+export function modulesHash(modules: readonly (readonly [rel: string, text: Uint8Array])[]): string {
+  const hash = createHash('sha256');
+  for (const [rel, text] of modules) hash.update(`${rel}\0`).update(text).update('\0');
+  return hash.digest('hex');
 }
 
 /**
