@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drawRecorded, forgetRecordings } from '../src/emit/replay.js';
-import { diskDrawings, isDrawing } from '../src/emit/drawing-store.js';
+import { diskDrawings } from '../src/emit/drawing-store.js';
+import { isDrawing } from '../src/charts/drawing.js';
 import { tempTree } from './support/tmp.js';
 import type { PdfKitDoc } from '../src/emit/pdfmake/internals.js';
 

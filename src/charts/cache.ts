@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FontSet } from '../fonts/fonts.js';
 import { resolveColor, type Theme } from '../theme/theme.js';
+import { isDrawing } from './drawing.js';
 import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './family.js';
 import type { ChartSpec } from './spec.js';
 import { cacheDirFor, writeCacheFile } from '../build/cache-dir.js';
@@ -147,11 +148,13 @@ export function defaultCacheDir(): string | false {
 }
 
 function diskFile(dir: string, key: string, format: ChartImage['format']): string {
-  return path.join(dir, 'charts', `${key}.${format}`);
+  return path.join(dir, 'charts', format === 'png' ? `${key}.png` : `${key}.json`);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const PNG_END = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+/** A kept vector chart larger than this is not read (the sample's are 10–40 KB). */
+const MAX_VECTOR_FILE = 16 * 2 ** 20;
 
 /** A cached chart from memory. */
 export function fromMemory(key: string): ChartImage | undefined {
@@ -169,10 +172,23 @@ export function toMemory(key: string, image: ChartImage): void {
   while (memory.size > MEMORY_LIMIT) memory.delete(memory.keys().next().value!);
 }
 
+const isText = (t: unknown): t is ChartText => {
+  if (typeof t !== 'object' || t === null) return false;
+  const v = t as Record<string, unknown>;
+  return (
+    typeof v.text === 'string' &&
+    typeof v.color === 'string' &&
+    typeof v.bold === 'boolean' &&
+    ['left', 'center', 'right'].includes(v.align as string) &&
+    [v.x, v.y, v.size].every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
+};
+
 /**
- * A cached chart from disk, or undefined when missing, unreadable, not a whole file, or not the bytes Briefing
- * wrote: each entry has a record beside it (`<entry>.json`) with the SHA-256 of the drawing (and the chart's
- * words), and a drawing that does not match it, or that refers to anything outside itself, is a miss.
+ * A cached chart from disk, or undefined when missing, unreadable or not what Briefing wrote. A vector chart is one
+ * JSON file (`<key>.json`: the drawing, its box and its words), used only if the drawing makes nothing but drawing
+ * calls (charts/drawing.ts) and every word is a well-formed text; a PNG chart has a record beside it
+ * (`<key>.png.json`) with its SHA-256, and is used only whole.
  */
 export function fromDisk(
   dir: string,
@@ -183,32 +199,39 @@ export function fromDisk(
 ): ChartImage | undefined {
   try {
     const file = diskFile(dir, key, settings.format);
-    const bytes = readFileSync(file);
-    const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sha256?: unknown; texts?: unknown };
-    if (record.sha256 !== createHash('sha256').update(bytes).digest('hex')) return undefined;
     if (settings.format === 'png') {
+      const bytes = readFileSync(file);
+      const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sha256?: unknown };
+      if (record.sha256 !== createHash('sha256').update(bytes).digest('hex')) return undefined;
       if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE) || !bytes.subarray(-8).equals(PNG_END))
         return undefined;
       return { format: 'png', png: bytes, svg: pngAsSvg(bytes, Math.round(width), Math.round(height)) };
     }
-    const svg = bytes.toString('utf8');
-    if (!/^(<\?xml|<svg)/.test(svg) || !svg.trimEnd().endsWith('</svg>') || refersOutside(svg))
+    if (statSync(file).size > MAX_VECTOR_FILE) return undefined;
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as {
+      drawing?: unknown;
+      box?: unknown;
+      texts?: unknown;
+    };
+    const box = kept.box;
+    if (
+      !isDrawing(kept.drawing) ||
+      !Array.isArray(box) ||
+      box.length !== 2 ||
+      !box.every((n) => typeof n === 'number' && n > 0 && Number.isFinite(n)) ||
+      !Array.isArray(kept.texts) ||
+      !kept.texts.every(isText)
+    )
       return undefined;
-    // The chart's words, set as PDF text, live beside the drawing.
-    if (!Array.isArray(record.texts)) return undefined;
-    return { format: 'svg', svg, texts: record.texts as ChartText[] };
+    return {
+      format: 'svg',
+      drawing: kept.drawing,
+      box: [box[0] as number, box[1] as number],
+      texts: kept.texts,
+    };
   } catch {
     return undefined;
   }
-}
-
-/** Whether an SVG refers to something outside itself: an image or a reference that is not a data: URI or #id. */
-export function refersOutside(svg: string): boolean {
-  for (const m of svg.matchAll(/(?:xlink:)?href\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)/g)) {
-    const ref = (m[1] ?? m[2] ?? '').trim();
-    if (!ref.startsWith('#') && !/^data:image\/(png|jpeg);base64,/.test(ref)) return true;
-  }
-  return false;
 }
 
 /**
@@ -218,11 +241,12 @@ export function refersOutside(svg: string): boolean {
  */
 export function toDisk(dir: string, key: string, image: ChartImage): boolean {
   const file = diskFile(dir, key, image.format);
-  const bytes = image.format === 'png' ? image.png! : Buffer.from(image.svg);
-  // The record first: a drawing on disk always has its record (hash and words) beside it.
-  const record = {
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    ...(image.texts ? { texts: image.texts } : {}),
-  };
-  return writeCacheFile(`${file}.json`, JSON.stringify(record)) && writeCacheFile(file, bytes);
+  if (image.format !== 'png')
+    return writeCacheFile(
+      file,
+      JSON.stringify({ drawing: image.drawing, box: image.box, texts: image.texts ?? [] }),
+    );
+  // The record first: a PNG on disk always has its record (hash) beside it.
+  const record = { sha256: createHash('sha256').update(image.png!).digest('hex') };
+  return writeCacheFile(`${file}.json`, JSON.stringify(record)) && writeCacheFile(file, image.png!);
 }

@@ -1,29 +1,29 @@
 import type { FontFamily, FontSet } from '../fonts/fonts.js';
 import type { Theme } from '../theme/theme.js';
+import type { DrawCall } from './drawing.js';
 import type { Measure } from './labels.js';
 import type { ChartSpec } from './spec.js';
 
 // What the chart cache, the figure stage and the typesetter need of a chart without the chart stack: the types of
-// a rendered chart and the helpers that need no canvas. `render.ts` (Chart.js, canvas) is loaded only to draw one.
+// a rendered chart and the helpers that need no canvas. `render.ts` (Chart.js) is loaded only to draw one, and
+// canvas only for a PNG chart.
 
-/** Output formats of a chart: vector SVG (the default) or a PNG at the theme's dpi. */
+/**
+ * Output formats of a chart: vector (the default; the theme calls it `svg`, as charts were once drawn through SVG)
+ * or a PNG at the theme's dpi.
+ */
 export type ChartFormat = 'svg' | 'png';
 
 /**
- * A rendered chart, sized in points, and the spec whose caption parts the typesetter sets as text.
- * `svg` is always there: the chart itself, or (for `png`) an SVG that only places the PNG, so a typesetter
- * that knows only `svg` still embeds it. `png`, when set, is the raster chart to embed as an image instead.
+ * A rendered chart, sized in points, and the spec whose caption parts the typesetter sets as text. A vector
+ * chart is a `drawing` (pdfkit calls in a `box` of its own points, scaled into the figure's) and `texts`; a PNG
+ * chart is `png`, with `svg`, an SVG that only places the PNG.
  */
-export interface RenderedChart {
+export interface RenderedChart extends ChartImage {
   pointer: string;
   spec: ChartSpec;
-  svg: string;
   width: number;
   height: number;
-  format: ChartFormat;
-  png?: Buffer;
-  /** The chart's words, set as PDF text over the drawing (SVG charts only). */
-  texts?: ChartText[];
 }
 
 /** A piece of chart text, in chart coordinates (points from the top left): set as real text in the PDF. */
@@ -38,12 +38,17 @@ export interface ChartText {
   align: 'left' | 'center' | 'right';
 }
 
-/** What renderChart makes: the SVG, or the PNG and an SVG wrapper that places it. */
+/** What renderChart makes: the drawing and its words, or the PNG and an SVG wrapper that places it. */
 export interface ChartImage {
   format: ChartFormat;
-  svg: string;
-  png?: Buffer;
+  /** Vector: the drawing, in chart coordinates (points from the top left of `box`). */
+  drawing?: readonly DrawCall[];
+  /** Vector: the size the drawing was made at, in points. */
+  box?: readonly [width: number, height: number];
+  /** Vector: the chart's words, set as PDF text over the drawing. */
   texts?: ChartText[];
+  png?: Buffer;
+  svg?: string;
 }
 
 /** Rendering options: the output format and, for PNG, the resolution in dots per inch. */
@@ -65,16 +70,6 @@ export function chartFamily(fonts: FontSet, theme: Theme): FontFamily {
 /** Text widths from the chart font's own metrics, so label room and wrapping match what is drawn. */
 export function fontMeasure(fam: FontFamily): Measure {
   return (text, size, bold) => (bold ? fam.bold : fam.regular).advance(text) * size;
-}
-
-/** Cairo numbers its SVG ids per surface; renumber them so equal charts give equal bytes. */
-export function normalizeSvgIds(svg: string): string {
-  const ids = new Map<string, string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!ids.has(m[1]!)) ids.set(m[1]!, `c${ids.size + 1}`);
-  return svg
-    .replace(/\sid="([^"]+)"/g, (_m, id: string) => ` id="${ids.get(id)!}"`)
-    .replace(/url\(#([^)]+)\)/g, (m, id: string) => (ids.has(id) ? `url(#${ids.get(id)!})` : m))
-    .replace(/href="#([^"]+)"/g, (m, id: string) => (ids.has(id) ? `href="#${ids.get(id)!}"` : m));
 }
 
 /** An SVG that only places a PNG at a size in points (pdfmake's SVG support embeds it as an image). */

@@ -107,7 +107,7 @@ export async function renderFigures(
   const memory = options.memoryCache ?? true;
   let fingerprint: string | undefined;
 
-  // Chart.js and canvas (a native module) are loaded on the first chart not in a cache, not on every build.
+  // Chart.js (and canvas, a native module, for a PNG chart) is loaded on the first chart not in a cache.
   let render: typeof import('./render.js') | undefined;
   const make = async (b: Figure, columns: number | undefined): Promise<void> => {
     options.limits?.checkTime();
@@ -143,16 +143,7 @@ export async function renderFigures(
       if (dir) toDisk(dir, key, image);
     }
     if (memory) toMemory(key, image);
-    charts.set(b, {
-      pointer: b.data,
-      spec,
-      svg: image.svg,
-      width,
-      height,
-      format: image.format,
-      ...(image.png ? { png: image.png } : {}),
-      ...(image.texts ? { texts: image.texts } : {}),
-    });
+    charts.set(b, { ...image, pointer: b.data, spec, width, height });
   };
 
   // A figure is drawn at the size typeset gives it: across the type area, or in a column of <columns>.

@@ -11,7 +11,8 @@ import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { patchEmbeddedFont } from './embed.js';
-import { drawRecorded } from './replay.js';
+import { drawRecorded, replay } from './replay.js';
+import type { DrawCall } from '../charts/drawing.js';
 import { diskDrawings, type DrawingStore } from './drawing-store.js';
 import { Links } from './links.js';
 import { drawRect } from './shapes.js';
@@ -174,9 +175,7 @@ function draw(pdf: PdfKitDoc, d: Drawn, fontFor: (face: FaceRef) => PdfKitFont, 
       return;
     case 'chart':
       if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });
-      else {
-        drawSvg(pdf, svg, d.chart.svg, d);
-      }
+      else if (d.chart.drawing && d.chart.box) drawChart(pdf, d.chart.drawing, d.chart.box, d);
       return;
     case 'image':
       // A file of the pack (images/load.ts checked its place, size and format): PNG and JPEG through pdfkit,
@@ -255,6 +254,26 @@ function drawSvg(
     svg.store,
   );
   pdf.restore();
+}
+
+/**
+ * A chart's recorded drawing (charts/context.ts) scaled from the box it was drawn in into the figure's. pdfkit keeps
+ * the fill colour it was last given outside the content stream: it is put back, so the text after the chart is
+ * coloured as it asks, not as the chart's last shape was.
+ */
+function drawChart(
+  pdf: PdfKitDoc,
+  calls: readonly DrawCall[],
+  [w, h]: readonly [number, number],
+  box: { x: number; y: number; width: number; height: number },
+): void {
+  const doc = pdf as unknown as Record<string, unknown>;
+  const fill = doc._fillColor;
+  pdf.save();
+  pdf.transform(w > 0 ? box.width / w : 1, 0, 0, h > 0 ? box.height / h : 1, box.x, box.y);
+  replay(doc, calls);
+  pdf.restore();
+  doc._fillColor = fill;
 }
 
 /** svg-to-pdfkit, and where its recorded drawings are kept between processes (none: in this process only). */

@@ -1,8 +1,6 @@
+import type { DrawCall as Call } from '../charts/drawing.js';
 import type { DrawingStore } from './drawing-store.js';
 import type { PdfKitDoc } from './pdfmake/internals.js';
-
-/** One recorded pdfkit call: the method's name and its arguments (copied), or the fill colour put back. */
-export type Call = readonly [method: string, args: readonly unknown[]] | readonly ['restoreFill'];
 
 /** Drawings recorded by key; `null`: the drawing did something a replay could not repeat. */
 const recordings = new Map<string, readonly Call[] | null>();
@@ -51,7 +49,8 @@ export function forgetRecordings(): void {
   recordings.clear();
 }
 
-function replay(doc: Record<string, unknown>, calls: readonly Call[]): void {
+/** Makes a recorded drawing's calls on a document (the fill colour it had is what `restoreFill` puts back). */
+export function replay(doc: Record<string, unknown>, calls: readonly Call[]): void {
   const fill = doc._fillColor;
   for (const call of calls) {
     if (call[0] === 'restoreFill') doc._fillColor = fill;

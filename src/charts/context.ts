@@ -1,0 +1,565 @@
+import { color as parseColor } from 'chart.js/helpers';
+import type { FontFamily } from '../fonts/fonts.js';
+import type { DrawCall } from './drawing.js';
+import type { ChartText } from './family.js';
+import { glyphOutlines, type Outline } from './outlines.js';
+
+/**
+ * The 2D canvas context Chart.js draws a chart into: instead of pixels or an SVG, it records the drawing as pdfkit
+ * calls (drawing.ts) in chart coordinates (points from the top left), which the PDF step replays. Upright words are
+ * taken out of the drawing and set as PDF text in the document's own subset font (searchable, crisp, small);
+ * rotated words and a value axis's numbers are drawn as the chart font's glyph outlines. Only what Chart.js and
+ * Briefing's plugins use is here: another canvas call is a TypeError, which the figure stage reports.
+ */
+
+type Matrix = [a: number, b: number, c: number, d: number, e: number, f: number];
+type Point = [x: number, y: number];
+type Segment = ['M' | 'L', number, number] | ['C', number, number, number, number, number, number] | ['Z'];
+
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+const apply = (m: Matrix, x: number, y: number): Point => [
+  m[0] * x + m[2] * y + m[4],
+  m[1] * x + m[3] * y + m[5],
+];
+
+/** What a canvas save() keeps. */
+interface State {
+  m: Matrix;
+  fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  lineCap: string;
+  lineJoin: string;
+  miterLimit: number;
+  globalAlpha: number;
+  font: string;
+  textAlign: string;
+  textBaseline: string;
+  dash: number[];
+  lineDashOffset: number;
+}
+
+/** The graphics state written into the PDF so far (mirrors its q/Q nesting): only changes are written. */
+interface Written {
+  fill: string;
+  fillOpacity: number;
+  stroke: string;
+  strokeOpacity: number;
+  lineWidth: number;
+  lineCap: string;
+  lineJoin: string;
+  miterLimit: number;
+  dash: string;
+}
+
+const PDF_DEFAULTS: Written = {
+  fill: '#000000',
+  fillOpacity: 1,
+  stroke: '#000000',
+  strokeOpacity: 1,
+  lineWidth: 1,
+  lineCap: 'butt',
+  lineJoin: 'miter',
+  miterLimit: 10,
+  dash: '[]',
+};
+
+/** Text metrics as node-canvas gives them, from the face's hhea ascender and descender. */
+export interface TextMetricsLike {
+  width: number;
+  alphabeticBaseline: number;
+  fontBoundingBoxAscent: number;
+  fontBoundingBoxDescent: number;
+  actualBoundingBoxLeft: number;
+  actualBoundingBoxRight: number;
+  actualBoundingBoxAscent: number;
+  actualBoundingBoxDescent: number;
+}
+
+const hex2 = (v: number) =>
+  Math.round(Math.min(255, Math.max(0, v)))
+    .toString(16)
+    .padStart(2, '0');
+
+/** A CSS colour as pdfkit takes it (#rrggbb) and its alpha; a gradient or pattern cannot be recorded. */
+function cssColor(style: unknown): [string, number] {
+  if (typeof style !== 'string') throw new TypeError('a chart colour must be a CSS colour string');
+  const c = parseColor(style);
+  if (!c.valid) throw new TypeError(`"${style}" is not a colour`);
+  const { r, g, b, a } = c.rgb;
+  return [`#${hex2(r)}${hex2(g)}${hex2(b)}`, a];
+}
+
+/** Bézier segments of an elliptical arc (at most a quarter turn each), in the ellipse's own frame. */
+function arcCurves(
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  rotation: number,
+  start: number,
+  sweep: number,
+): { from: Point; curves: [number, number, number, number, number, number][] } {
+  const cos = Math.cos(rotation);
+  const sin = Math.sin(rotation);
+  const at = (t: number, dx = 0, dy = 0): Point => {
+    const x = rx * (Math.cos(t) + dx);
+    const y = ry * (Math.sin(t) + dy);
+    return [cx + x * cos - y * sin, cy + x * sin + y * cos];
+  };
+  const n = Math.max(1, Math.ceil(Math.abs(sweep) / (Math.PI / 2) - 1e-9));
+  const step = sweep / n;
+  const k = (4 / 3) * Math.tan(step / 4);
+  const curves: [number, number, number, number, number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = start + i * step;
+    const t1 = t0 + step;
+    const p1 = at(t0, -k * Math.sin(t0), k * Math.cos(t0));
+    const p2 = at(t1, k * Math.sin(t1), -k * Math.cos(t1));
+    const p3 = at(t1);
+    curves.push([p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]]);
+  }
+  return { from: at(start), curves };
+}
+
+/** The arc's sweep as a canvas draws it: clockwise unless `ccw`, a full turn at most. */
+function canvasSweep(start: number, end: number, ccw: boolean): number {
+  const turn = 2 * Math.PI;
+  if (!ccw && end - start >= turn) return turn;
+  if (ccw && start - end >= turn) return -turn;
+  let sweep = (end - start) % turn;
+  if (!ccw && sweep < 0) sweep += turn;
+  if (ccw && sweep > 0) sweep -= turn;
+  return sweep;
+}
+
+/**
+ * The recording context. `calls` is the drawing; `texts`, the words set as PDF text. Coordinates are recorded
+ * after the current transformation (a PDF path cannot change its matrix midway, a canvas path can).
+ */
+export class RecordingContext {
+  readonly calls: DrawCall[] = [];
+  readonly texts: ChartText[] = [];
+  readonly canvas: {
+    width: number;
+    height: number;
+    style: Record<string, string>;
+    getContext(): RecordingContext;
+  };
+  /** @internal The current drawing state (its canvas properties are accessors of it). */
+  state: State = {
+    m: IDENTITY,
+    fillStyle: '#000000',
+    strokeStyle: '#000000',
+    lineWidth: 1,
+    lineCap: 'butt',
+    lineJoin: 'miter',
+    miterLimit: 10,
+    globalAlpha: 1,
+    font: '10px sans-serif',
+    textAlign: 'start',
+    textBaseline: 'alphabetic',
+    dash: [],
+    lineDashOffset: 0,
+  };
+  private stack: State[] = [];
+  private written: Written = { ...PDF_DEFAULTS };
+  private writtenStack: Written[] = [];
+  private path: Segment[] = [];
+  private current: Point | undefined;
+  private subpathStart: Point | undefined;
+  // Canvas properties Chart.js sets and Briefing's drawing ignores (the chart is drawn on white, once).
+  globalCompositeOperation = 'source-over';
+  imageSmoothingEnabled = true;
+  shadowBlur = 0;
+  shadowColor = 'rgba(0, 0, 0, 0)';
+  shadowOffsetX = 0;
+  shadowOffsetY = 0;
+  direction = 'ltr';
+  // The drawing state's canvas properties (defined below, on the prototype).
+  declare fillStyle: unknown;
+  declare strokeStyle: unknown;
+  declare lineWidth: number;
+  declare lineCap: string;
+  declare lineJoin: string;
+  declare miterLimit: number;
+  declare globalAlpha: number;
+  declare font: string;
+  declare textAlign: string;
+  declare textBaseline: string;
+  declare lineDashOffset: number;
+
+  constructor(
+    width: number,
+    height: number,
+    private readonly family: FontFamily,
+  ) {
+    this.canvas = { width, height, style: {}, getContext: () => this };
+  }
+
+  setLineDash(segments: number[]): void {
+    if (!segments.every((s) => Number.isFinite(s) && s >= 0)) return;
+    this.state.dash = segments.length % 2 ? [...segments, ...segments] : [...segments];
+  }
+  getLineDash(): number[] {
+    return [...this.state.dash];
+  }
+
+  save(): void {
+    this.stack.push({ ...this.state, dash: [...this.state.dash] });
+    this.writtenStack.push({ ...this.written });
+    this.calls.push(['save', []]);
+  }
+  restore(): void {
+    const s = this.stack.pop();
+    if (!s) return;
+    this.state = s;
+    this.written = this.writtenStack.pop()!;
+    // A save with nothing drawn since is no save at all.
+    const last = this.calls[this.calls.length - 1];
+    if (last?.[0] === 'save') this.calls.pop();
+    else this.calls.push(['restore', []]);
+  }
+
+  // The transformation.
+  translate(x: number, y: number): void {
+    this.state.m = multiply(this.state.m, [1, 0, 0, 1, x, y]);
+  }
+  rotate(angle: number): void {
+    const c = Math.cos(angle);
+    const s = Math.sin(angle);
+    this.state.m = multiply(this.state.m, [c, s, -s, c, 0, 0]);
+  }
+  scale(x: number, y: number): void {
+    this.state.m = multiply(this.state.m, [x, 0, 0, y, 0, 0]);
+  }
+  transform(a: number, b: number, c: number, d: number, e: number, f: number): void {
+    this.state.m = multiply(this.state.m, [a, b, c, d, e, f]);
+  }
+  setTransform(a: number | Matrix = 1, b = 0, c = 0, d = 1, e = 0, f = 0): void {
+    this.state.m = Array.isArray(a) ? a : [a, b, c, d, e, f];
+  }
+  resetTransform(): void {
+    this.state.m = IDENTITY;
+  }
+  getTransform(): { a: number; b: number; c: number; d: number; e: number; f: number } {
+    const [a, b, c, d, e, f] = this.state.m;
+    return { a, b, c, d, e, f };
+  }
+
+  // The path, in chart coordinates.
+  beginPath(): void {
+    this.path = [];
+    this.current = undefined;
+    this.subpathStart = undefined;
+  }
+  moveTo(x: number, y: number): void {
+    const p = apply(this.state.m, x, y);
+    this.path.push(['M', p[0], p[1]]);
+    this.current = this.subpathStart = p;
+  }
+  lineTo(x: number, y: number): void {
+    if (!this.current) return this.moveTo(x, y);
+    const p = apply(this.state.m, x, y);
+    this.path.push(['L', p[0], p[1]]);
+    this.current = p;
+  }
+  bezierCurveTo(x1: number, y1: number, x2: number, y2: number, x: number, y: number): void {
+    if (!this.current) this.moveTo(x1, y1);
+    const m = this.state.m;
+    const [a, b, c] = [apply(m, x1, y1), apply(m, x2, y2), apply(m, x, y)];
+    this.path.push(['C', a[0], a[1], b[0], b[1], c[0], c[1]]);
+    this.current = c;
+  }
+  quadraticCurveTo(qx: number, qy: number, x: number, y: number): void {
+    if (!this.current) this.moveTo(qx, qy);
+    // In the current user space: the start point back through the inverse matrix is not needed, since a
+    // quadratic's cubic form is affine-invariant; raise it in chart coordinates.
+    const [q, end] = [apply(this.state.m, qx, qy), apply(this.state.m, x, y)];
+    const [sx, sy] = this.current!;
+    this.path.push([
+      'C',
+      sx + (2 / 3) * (q[0] - sx),
+      sy + (2 / 3) * (q[1] - sy),
+      end[0] + (2 / 3) * (q[0] - end[0]),
+      end[1] + (2 / 3) * (q[1] - end[1]),
+      end[0],
+      end[1],
+    ]);
+    this.current = end;
+  }
+  closePath(): void {
+    if (!this.current) return;
+    this.path.push(['Z']);
+    this.current = this.subpathStart;
+  }
+  rect(x: number, y: number, w: number, h: number): void {
+    this.moveTo(x, y);
+    this.lineTo(x + w, y);
+    this.lineTo(x + w, y + h);
+    this.lineTo(x, y + h);
+    this.closePath();
+  }
+  arc(x: number, y: number, r: number, start: number, end: number, ccw = false): void {
+    this.ellipse(x, y, r, r, 0, start, end, ccw);
+  }
+  ellipse(
+    x: number,
+    y: number,
+    rx: number,
+    ry: number,
+    rotation: number,
+    start: number,
+    end: number,
+    ccw = false,
+  ): void {
+    if (rx < 0 || ry < 0) throw new RangeError('negative radius');
+    const { from, curves } = arcCurves(x, y, rx, ry, rotation, start, canvasSweep(start, end, ccw));
+    if (this.current) this.lineTo(from[0], from[1]);
+    else this.moveTo(from[0], from[1]);
+    for (const c of curves) this.bezierCurveTo(...c);
+  }
+
+  // Painting.
+  fill(rule?: string): void {
+    this.paint('fill', rule === 'evenodd' ? ['even-odd'] : []);
+  }
+  stroke(): void {
+    this.paint('stroke', []);
+  }
+  clip(rule?: string): void {
+    this.paint('clip', rule === 'evenodd' ? ['even-odd'] : []);
+  }
+  fillRect(x: number, y: number, w: number, h: number): void {
+    this.withPath(
+      () => this.rect(x, y, w, h),
+      () => this.fill(),
+    );
+  }
+  strokeRect(x: number, y: number, w: number, h: number): void {
+    this.withPath(
+      () => this.rect(x, y, w, h),
+      () => this.stroke(),
+    );
+  }
+  /** Chart.js clears the canvas before it draws: the recording starts empty, so there is nothing to clear. */
+  clearRect(): void {}
+
+  /** Draws with a path of its own, leaving the current path as it was (fillRect, strokeRect, drawn text). */
+  private withPath(build: () => void, paint: () => void): void {
+    const kept = [this.path, this.current, this.subpathStart] as const;
+    this.beginPath();
+    build();
+    paint();
+    [this.path, this.current, this.subpathStart] = kept;
+  }
+
+  private paint(op: 'fill' | 'stroke' | 'clip', args: string[]): void {
+    if (!this.path.length) return;
+    if (op === 'fill') this.writeFill();
+    if (op === 'stroke') this.writeStroke();
+    for (const s of this.path) {
+      if (s[0] === 'M') this.calls.push(['moveTo', [s[1], s[2]]]);
+      else if (s[0] === 'L') this.calls.push(['lineTo', [s[1], s[2]]]);
+      else if (s[0] === 'C') this.calls.push(['bezierCurveTo', s.slice(1)]);
+      else this.calls.push(['closePath', []]);
+    }
+    this.calls.push([op, args]);
+  }
+
+  private writeFill(): void {
+    const [fill, alpha] = cssColor(this.state.fillStyle);
+    const opacity = alpha * this.state.globalAlpha;
+    if (fill !== this.written.fill || opacity !== this.written.fillOpacity) {
+      this.calls.push(['fillColor', [fill, opacity]]);
+      this.written.fill = fill;
+      this.written.fillOpacity = opacity;
+    }
+  }
+
+  private writeStroke(): void {
+    const [stroke, alpha] = cssColor(this.state.strokeStyle);
+    const opacity = alpha * this.state.globalAlpha;
+    const w = this.written;
+    if (stroke !== w.stroke || opacity !== w.strokeOpacity) {
+      this.calls.push(['strokeColor', [stroke, opacity]]);
+      w.stroke = stroke;
+      w.strokeOpacity = opacity;
+    }
+    // Widths and dashes are in user space: scaled as the current matrix scales (Chart.js only translates and
+    // rotates its lines, so this is the plain width).
+    const [a, b, c, d] = this.state.m;
+    const scale = Math.sqrt(Math.abs(a * d - b * c));
+    const width = this.state.lineWidth * scale;
+    if (width !== w.lineWidth) this.calls.push(['lineWidth', [(w.lineWidth = width)]]);
+    if (this.state.lineCap !== w.lineCap) this.calls.push(['lineCap', [(w.lineCap = this.state.lineCap)]]);
+    if (this.state.lineJoin !== w.lineJoin)
+      this.calls.push(['lineJoin', [(w.lineJoin = this.state.lineJoin)]]);
+    if (this.state.miterLimit !== w.miterLimit)
+      this.calls.push(['miterLimit', [(w.miterLimit = this.state.miterLimit)]]);
+    const dash = this.state.dash.map((x) => x * scale);
+    const phase = this.state.lineDashOffset * scale;
+    const key = JSON.stringify([dash, phase]);
+    if (key !== w.dash) {
+      w.dash = key;
+      if (!dash.length || dash.every((x) => x === 0)) this.calls.push(['undash', []]);
+      // pdfkit refuses zero lengths (a dot with a round cap): a hundredth of a point draws the same.
+      else this.calls.push(['dash', [dash.map((x) => Math.max(x, 0.01)), { phase }]]);
+    }
+  }
+
+  // Text.
+  private face(): { face: FontFamily['regular']; size: number; bold: boolean } {
+    const size = Number(/(\d+(?:\.\d+)?)px/.exec(this.state.font)?.[1] ?? 10);
+    const bold = /\bbold\b|\b[6-9]00\b/.test(this.state.font);
+    return { face: bold ? this.family.bold : this.family.regular, size, bold };
+  }
+
+  /** How far below the anchor the baseline is, for the current textBaseline (as node-canvas and Pango place it). */
+  private baselineShift(size: number, face: FontFamily['regular']): number {
+    switch (this.state.textBaseline) {
+      case 'top':
+      case 'hanging':
+      case 'ideographic':
+        return face.ascender * size;
+      case 'middle':
+        return ((face.ascender + face.descender) / 2) * size;
+      case 'bottom':
+        return face.descender * size;
+      default:
+        return 0;
+    }
+  }
+
+  measureText(text: string): TextMetricsLike {
+    const { face, size } = this.face();
+    const width = face.advance(String(text)) * size;
+    const shift = this.baselineShift(size, face);
+    return {
+      width,
+      alphabeticBaseline: -shift,
+      fontBoundingBoxAscent: face.ascender * size - shift,
+      fontBoundingBoxDescent: shift - face.descender * size,
+      actualBoundingBoxLeft: 0,
+      actualBoundingBoxRight: width,
+      actualBoundingBoxAscent: face.ascender * size - shift,
+      actualBoundingBoxDescent: shift - face.descender * size,
+    };
+  }
+
+  fillText(text: string, x: number, y: number, maxWidth?: number): void {
+    const s = String(text);
+    if (s.trim() === '') return;
+    const [a, b, c, d, e, f] = this.state.m;
+    const upright =
+      Math.abs(b) < 1e-9 && Math.abs(c) < 1e-9 && Math.abs(a - 1) < 1e-9 && Math.abs(d - 1) < 1e-9;
+    const color = typeof this.state.fillStyle === 'string' ? this.state.fillStyle : undefined;
+    // A right-aligned column of bare numbers (a value axis's ticks) stays drawn: as text, text extractors read
+    // it as a column of body lines ("10", "0", …) and take one for a number broken across lines.
+    const axisNumber = this.state.textAlign === 'right' && !/\p{Script=Han}/u.test(s);
+    const { face, size, bold } = this.face();
+    if (upright && color !== undefined && !axisNumber) {
+      const align = this.state.textAlign;
+      this.texts.push({
+        text: s,
+        x: x + e,
+        y: y + this.baselineShift(size, face) + f,
+        size,
+        bold,
+        color,
+        align: align === 'center' ? 'center' : align === 'right' || align === 'end' ? 'right' : 'left',
+      });
+      return;
+    }
+    this.drawText(s, x, y, maxWidth, () => this.fill());
+  }
+
+  strokeText(text: string, x: number, y: number, maxWidth?: number): void {
+    if (String(text).trim() !== '') this.drawText(String(text), x, y, maxWidth, () => this.stroke());
+  }
+
+  /** Text as the chart font's outlines, placed as a canvas places it. */
+  private drawText(
+    text: string,
+    x: number,
+    y: number,
+    maxWidth: number | undefined,
+    paint: () => void,
+  ): void {
+    const { face, size } = this.face();
+    const outline: Outline = glyphOutlines(face.file, text);
+    const width = outline.advance * size;
+    const squeeze =
+      maxWidth !== undefined && width > maxWidth && width > 0 ? Math.max(0, maxWidth) / width : 1;
+    const align = this.state.textAlign;
+    const start =
+      align === 'center'
+        ? (-width * squeeze) / 2
+        : align === 'right' || align === 'end'
+          ? -width * squeeze
+          : 0;
+    const baseline = y + this.baselineShift(size, face);
+    const kept = this.state.m;
+    // Glyph coordinates are in em, y up: into user space at the text's origin.
+    this.state.m = multiply(kept, [size * squeeze, 0, 0, -size, x + start, baseline]);
+    this.withPath(
+      () => {
+        for (const s of outline.segments) {
+          if (s[0] === 'M') this.moveTo(s[1], s[2]);
+          else if (s[0] === 'L') this.lineTo(s[1], s[2]);
+          else if (s[0] === 'Q') this.quadraticCurveTo(s[1], s[2], s[3], s[4]);
+          else if (s[0] === 'C') this.bezierCurveTo(s[1], s[2], s[3], s[4], s[5], s[6]);
+          else this.closePath();
+        }
+      },
+      () => {
+        this.state.m = kept;
+        paint();
+      },
+    );
+    this.state.m = kept;
+  }
+}
+
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const oneOf =
+  (...values: string[]) =>
+  (v: unknown) =>
+    values.includes(v as string);
+
+/**
+ * The canvas properties that are the drawing state, saved and restored with it: a value a canvas refuses (a width
+ * of 0, an unknown cap) is ignored, as a canvas ignores it, and the last good one stays.
+ */
+const PROPERTIES: Record<Exclude<keyof State, 'm' | 'dash'>, (v: unknown) => boolean> = {
+  fillStyle: () => true,
+  strokeStyle: () => true,
+  lineWidth: positive,
+  lineCap: oneOf('butt', 'round', 'square'),
+  lineJoin: oneOf('miter', 'round', 'bevel'),
+  miterLimit: positive,
+  globalAlpha: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  font: (v) => typeof v === 'string',
+  textAlign: oneOf('start', 'end', 'left', 'right', 'center'),
+  textBaseline: oneOf('alphabetic', 'top', 'hanging', 'middle', 'ideographic', 'bottom'),
+  lineDashOffset: (v) => typeof v === 'number' && Number.isFinite(v),
+};
+for (const [name, valid] of Object.entries(PROPERTIES))
+  Object.defineProperty(RecordingContext.prototype, name, {
+    get(this: RecordingContext) {
+      return this.state[name as keyof State];
+    },
+    set(this: RecordingContext, v: unknown) {
+      if (valid(v)) (this.state as unknown as Record<string, unknown>)[name] = v;
+    },
+  });
