@@ -368,10 +368,12 @@ export class RecordingContext {
     if (!this.path.length) return;
     if (op === 'fill') this.writeFill();
     if (op === 'stroke') this.writeStroke();
+    // To a thousandth of a point (pdfkit would write six decimals): a quarter of the drawing's size, as exact in print.
+    const r = (v: number) => Math.round(v * 1000) / 1000;
     for (const s of this.path) {
-      if (s[0] === 'M') this.calls.push(['moveTo', [s[1], s[2]]]);
-      else if (s[0] === 'L') this.calls.push(['lineTo', [s[1], s[2]]]);
-      else if (s[0] === 'C') this.calls.push(['bezierCurveTo', s.slice(1)]);
+      if (s[0] === 'M') this.calls.push(['moveTo', [r(s[1]), r(s[2])]]);
+      else if (s[0] === 'L') this.calls.push(['lineTo', [r(s[1]), r(s[2])]]);
+      else if (s[0] === 'C') this.calls.push(['bezierCurveTo', s.slice(1).map((v) => r(v as number))]);
       else this.calls.push(['closePath', []]);
     }
     this.calls.push([op, args]);
