@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -121,6 +122,35 @@ describe('briefing batch', () => {
     // 1000000000 s after the epoch is 2001-09-09 01:46:40 UTC; without it the date comes from the data (2025).
     const info = await promisify(execFile)('pdfinfo', ['-isodates', path.join(out, 'a/2025-01.pdf')]);
     expect(info.stdout).toMatch(/CreationDate:\s+2001-09-09T01:46:40/);
+  }, 120_000);
+
+  it('runs its workers from the bundle, which keep their compiled code, with the same PDFs as dist/ itself', async () => {
+    const dir = monthlyTree(['a'], ['2025-01', '2025-02']);
+    const cache = path.join(dir, 'cache');
+    const batch = (out: string, env: Record<string, string> = {}) =>
+      promisify(execFile)(
+        process.execPath,
+        [cli, 'batch', path.join(dir, 'batch.yaml'), '--out-dir', path.join(dir, out), '--jobs', '1'],
+        { env: { ...process.env, BRIEFING_CACHE_DIR: cache, SOURCE_DATE_EPOCH: '1700000000', ...env } },
+      );
+    // The worker's bundle (scripts/bundle.mjs; the e2e setup runs it) and its code cache, named by its path.
+    const bundle = path.join(root, 'dist/bundle/worker.cjs');
+    const sha1 = (b: string | Buffer) => createHash('sha1').update(b).digest();
+    const kept = path.join(cache, 'code', `${process.version}-${process.arch}`, sha1(bundle).toString('hex'));
+    await batch('one');
+    // Written when the worker exited, from the bundle's text: the worker ran the bundle and kept its code.
+    expect(
+      readFileSync(kept)
+        .subarray(0, 20)
+        .equals(sha1(readFileSync(bundle))),
+    ).toBe(true);
+    rmSync(kept);
+    await batch('two', { BRIEFING_BUNDLE: '0' });
+    expect(existsSync(kept)).toBe(false);
+    for (const f of ['a/2025-01.pdf', 'a/2025-02.pdf'])
+      expect(readFileSync(path.join(dir, 'two', f)).equals(readFileSync(path.join(dir, 'one', f)))).toBe(
+        true,
+      );
   }, 120_000);
 
   it('rebuilds a report whose CSV or XLSX table changed, skips one whose table did not, and places a table error in the table', async () => {

@@ -4,14 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
+import { POOL_CODE_CACHE_ENV } from '../cli/code-cache.js';
 
 /**
  * The pool of build processes that `batch` and the queue worker share: the compiled worker (also when this
- * module runs from source in tests: workers never load TypeScript), processes rather than threads (canvas,
- * under the chart renderer, crashes when a worker thread ends), a heap limit per process.
+ * module runs from source in tests: workers never load TypeScript; from its bundle when there is a fresh one),
+ * processes rather than threads (canvas, under a PNG chart, crashes when a worker thread ends), a heap limit per
+ * process. `codeCache`: the workers keep V8's code cache, written when they exit (a batch's, not a queue's).
  */
-export function createBuildPool(workers: number, memoryMb = 2048): Tinypool {
-  const workerFile = path.join(PACKAGE_ROOT, 'dist', 'batch', 'worker.js');
+export function createBuildPool(workers: number, memoryMb = 2048, codeCache = false): Tinypool {
+  const workerFile = path.join(PACKAGE_ROOT, 'dist', 'batch', 'worker-entry.js');
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run npm run build`);
   return new Tinypool({
     filename: pathToFileURL(workerFile).href,
@@ -21,8 +23,11 @@ export function createBuildPool(workers: number, memoryMb = 2048): Tinypool {
     execArgv: [`--max-old-space-size=${memoryMb}`, ...WARM_UP_V8_FLAGS],
     // Tinypool gives child processes an empty environment unless told: builds need SOURCE_DATE_EPOCH,
     // BRIEFING_CACHE_DIR, HOME and PATH as the command had them.
-    env: Object.fromEntries(
-      Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-    ),
+    env: {
+      ...Object.fromEntries(
+        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+      [POOL_CODE_CACHE_ENV]: codeCache ? '1' : '0',
+    },
   });
 }

@@ -103,7 +103,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   // When every report is to be built (--force, or no state from an earlier run), the workers start now and load
   // the pipeline while this process hashes the inputs (a quarter of a second for 120 reports).
   const startPool = () => {
-    const p = createBuildPool(workers, options.memoryMb);
+    const p = createBuildPool(workers, options.memoryMb, true);
     // An idle worker that exits (Ctrl-C or systemd signal the whole process group) is not an error of the run.
     p.on('error', () => undefined);
     return p;

@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import { fastAnswer } from './fast.js';
 import { fastBuildArgs, fastCheckArgs } from './fast-build.js';
 import { installCodeCache } from './code-cache.js';
-import { BUNDLE_DIR, bundledBuild } from './bundle.js';
+import { BUNDLE_DIR, bundled } from './bundle.js';
 import { cacheDirFor } from '../build/cache-dir.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
@@ -20,7 +20,8 @@ async function run(args: string[]): Promise<number> {
   const check = build ? undefined : fastCheckArgs(args);
   if (build || check) {
     // The bundled commands when `npm run build` made them from today's dist/ (cli/bundle.ts).
-    const { buildCommand, checkCommand } = bundledBuild() ?? (await import('./commands/build.js'));
+    const { buildCommand, checkCommand } =
+      bundled<typeof import('./commands/build.js')>('build') ?? (await import('./commands/build.js'));
     if (build) return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);
     return checkCommand.handler(check as unknown as Parameters<typeof checkCommand.handler>[0]);
   }

@@ -3,13 +3,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type * as BuildModule from './commands/build.js';
 import { switchedOff } from '../build/cache-dir.js';
 
 /** dist/, where this module runs from. */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Where `npm run build` puts the bundled `build` command (scripts/bundle.mjs). */
+/** Where `npm run build` puts the bundled `build` command and batch worker (scripts/bundle.mjs). */
 export const BUNDLE_DIR = path.join(DIST, 'bundle');
 
 /** The manifest's format (scripts/bundle.mjs writes it, freshBundle reads it). */
@@ -67,16 +66,17 @@ export function modulesHash(modules: readonly (readonly [rel: string, text: Uint
 }
 
 /**
- * The `build` command from the bundle when there is a fresh one (see freshBundle) and `BRIEFING_BUNDLE` is not
- * `0`; undefined otherwise, and the caller imports dist/ itself. The bundle is the same code in one file, which
- * V8's code cache keeps compiled between runs (cli/code-cache.ts): a cold `build` ~100 ms faster.
+ * A bundled module (`build`: the `build` and `check` commands; `worker`: the batch pool's worker) when there is a
+ * fresh bundle of it (see freshBundle) and `BRIEFING_BUNDLE` is not `0`; undefined otherwise, and the caller imports
+ * dist/ itself. The bundle is the same code in one file, which V8's code cache keeps compiled between runs
+ * (cli/code-cache.ts): a cold `build` ~100 ms faster.
  */
-export function bundledBuild(): typeof BuildModule | undefined {
+export function bundled<T>(name: 'build' | 'worker'): T | undefined {
   if (switchedOff(process.env.BRIEFING_BUNDLE)) return undefined;
-  const file = freshBundle(DIST, 'build');
+  const file = freshBundle(DIST, name);
   if (file === undefined) return undefined;
   try {
-    return createRequire(import.meta.url)(file) as typeof BuildModule;
+    return createRequire(import.meta.url)(file) as T;
   } catch {
     // A bundle that does not load (its modules are lazy: nothing of the pipeline has run) leaves dist/ to do it.
     return undefined;

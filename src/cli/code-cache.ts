@@ -21,6 +21,9 @@ interface CjsStatics {
 }
 
 const SEP = `${path.sep}node_modules${path.sep}`;
+
+/** Set to `1` in a batch pool's workers, which then keep the code cache too (batch/worker-entry.ts). */
+export const POOL_CODE_CACHE_ENV = 'BRIEFING_POOL_CODE_CACHE';
 let installed = false;
 
 /**
@@ -32,7 +35,8 @@ let installed = false;
  * against its own version and flags, and compiles afresh when it does not match; a cache made from other text, or
  * damaged, is not given to V8 at all. A cache folder
  * others may write to is not used (its code would run in every build). `BRIEFING_CODE_CACHE=0` turns it off.
- * Only the one-shot commands (`build`, `check`) use it: a long-running one would write at exit, when whoever
+ * Only processes that end with their work use it — the one-shot commands (`build`, `check`) and a batch's workers
+ * (batch/worker-entry.ts) —: a long-running one (the preview, a queue's workers) would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
  */
 export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {

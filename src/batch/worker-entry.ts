@@ -1,0 +1,17 @@
+import { installCodeCache, POOL_CODE_CACHE_ENV } from '../cli/code-cache.js';
+import { BUNDLE_DIR, bundled } from '../cli/bundle.js';
+import { cacheDirFor } from '../build/cache-dir.js';
+import type * as WorkerModule from './worker.js';
+
+/**
+ * What the pool's processes load (pool.ts): the worker (worker.ts) from its bundle when `npm run build` made one
+ * from today's dist/ (cli/bundle.ts), else from dist/ itself. A batch's workers live as long as the batch and are
+ * stopped by it, so they keep V8's code cache as a one-shot `build` does (cli/code-cache.ts; written when the worker
+ * exits): a worker's first report no longer compiles the pipeline and the packages it loads. A queue's workers,
+ * which run for days, do not (`BRIEFING_POOL_CODE_CACHE` is set by the batch only).
+ */
+if (process.env[POOL_CODE_CACHE_ENV] === '1') installCodeCache(cacheDirFor(), BUNDLE_DIR);
+
+const worker: typeof WorkerModule = bundled<typeof WorkerModule>('worker') ?? (await import('./worker.js'));
+
+export default worker.default;
