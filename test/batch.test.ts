@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { monthsBetween, readManifest } from '../src/batch/manifest.js';
@@ -152,6 +153,27 @@ describe('briefing batch', () => {
         true,
       );
   }, 120_000);
+
+  it('waits for its workers to exit, however slowly: Tinypool holds no process open for them', async () => {
+    const url = (f: string) => JSON.stringify(pathToFileURL(f).href);
+    const dir = tempTree({
+      // A worker that takes longer to exit than Tinypool's one-second grace before SIGKILL.
+      'slow.mjs': `process.on('SIGTERM', () => { const t = Date.now(); while (Date.now() - t < 1500); process.exit(0); });
+        export default () => 1;`,
+    });
+    writeFileSync(
+      path.join(dir, 'close.mjs'),
+      `import { Tinypool } from ${url(path.join(root, 'node_modules/tinypool/dist/index.js'))};
+      import { closePool } from ${url(path.join(root, 'dist/batch/pool.js'))};
+      const pool = new Tinypool({ filename: ${url(path.join(dir, 'slow.mjs'))}, runtime: 'child_process', minThreads: 1, maxThreads: 1 });
+      await pool.run({});
+      await closePool(pool);
+      console.log('closed');`,
+    );
+    const r = await promisify(execFile)(process.execPath, [path.join(dir, 'close.mjs')], { cwd: dir });
+    // With pool.destroy() alone this process would end before 'closed' (the batch, before its summary).
+    expect(r.stdout.trim()).toBe('closed');
+  }, 60_000);
 
   it('rebuilds a report whose CSV or XLSX table changed, skips one whose table did not, and places a table error in the table', async () => {
     // A pack with a table of rows; each unit's data refers to its own table file.

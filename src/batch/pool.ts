@@ -31,3 +31,17 @@ export function createBuildPool(workers: number, memoryMb = 2048, codeCache = fa
     },
   });
 }
+
+/**
+ * Stops a pool's workers and waits until they have exited. Tinypool does not keep this process alive for its
+ * workers (it unrefs them): a worker slower to exit than Tinypool's one-second grace (a batch's worker writing its
+ * code cache) left nothing holding the event loop, and the batch ended there, before its summary, with exit code 0.
+ */
+export async function closePool(pool: Tinypool): Promise<void> {
+  const hold = setInterval(() => undefined, 1000);
+  try {
+    await pool.destroy();
+  } finally {
+    clearInterval(hold);
+  }
+}

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { DEFAULT_LIMITS } from '../build/limits.js';
 import path from 'node:path';
-import { createBuildPool } from './pool.js';
+import { closePool, createBuildPool } from './pool.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
@@ -128,7 +128,7 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
       } else todo.push({ job, hash });
     }
   } catch (e) {
-    await early?.destroy();
+    if (early) await closePool(early);
     throw e;
   }
 
@@ -172,10 +172,10 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     } finally {
       await saving;
       await writeState(outDir, state).catch(() => undefined);
-      await pool.destroy();
+      await closePool(pool);
     }
   }
-  await early?.destroy();
+  if (early) await closePool(early);
   for (const { job } of todo)
     if (!outcomes.has(job.id)) outcomes.set(job.id, { id: job.id, status: 'not-run', vars: job.vars });
   summary.interrupted =

@@ -10,7 +10,8 @@ import type * as WorkerModule from './worker.js';
  * exits): a worker's first report no longer compiles the pipeline and the packages it loads. A queue's workers,
  * which run for days, do not (`BRIEFING_POOL_CODE_CACHE` is set by the batch only).
  */
-if (process.env[POOL_CODE_CACHE_ENV] === '1') installCodeCache(cacheDirFor(), BUNDLE_DIR);
+// Tinypool kills a worker a second after asking it to stop: half of that for writing the code cache.
+if (process.env[POOL_CODE_CACHE_ENV] === '1') installCodeCache(cacheDirFor(), BUNDLE_DIR, 500);
 
 const worker: typeof WorkerModule = bundled<typeof WorkerModule>('worker') ?? (await import('./worker.js'));
 

@@ -38,8 +38,14 @@ let installed = false;
  * Only processes that end with their work use it — the one-shot commands (`build`, `check`) and a batch's workers
  * (batch/worker-entry.ts) —: a long-running one (the preview, a queue's workers) would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
+ * `exitBudgetMs` bounds the writing at exit (what is left is written by a later run, which finds it missing): a
+ * pool worker is killed a second after it is asked to stop, and its first run compiles some 900 modules.
  */
-export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {
+export function installCodeCache(
+  cacheDir: string | false,
+  bundleDir?: string,
+  exitBudgetMs = Infinity,
+): boolean {
   if (installed || !cacheDir || switchedOff(process.env.BRIEFING_CODE_CACHE)) return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
   if (!privateCacheDir(dir)) return false;
@@ -90,7 +96,10 @@ export function installCodeCache(cacheDir: string | false, bundleDir?: string): 
     );
   };
   process.once('exit', () => {
+    const until = performance.now() + exitBudgetMs;
+    // In the order compiled: a bundle, then what it loaded first.
     for (const { script, file, source } of fresh) {
+      if (performance.now() > until) break;
       const data = script.createCachedData();
       writeCacheFile(file, Buffer.concat([source, sha1(data), data]), 0o600);
     }

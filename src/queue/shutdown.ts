@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Tinypool } from 'tinypool';
 import { PREFIX } from './connection.js';
+import { closePool } from '../batch/pool.js';
 
 /** The heartbeat key of a worker: `bull:<queue>:heartbeat:<host:pid>`, refreshed every 10 s, gone after 30 s. */
 export function heartbeatKey(queue: string, name: string): string {
@@ -78,5 +79,5 @@ export async function shutdownWorker(
     Promise.race([c, sleep(200).then(() => undefined)]).catch(() => undefined),
   );
   for (const c of await Promise.all(clients)) c?.disconnect();
-  await ctx.pool.destroy();
+  await closePool(ctx.pool);
 }
