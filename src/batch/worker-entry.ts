@@ -6,12 +6,12 @@ import type * as WorkerModule from './worker.js';
 /**
  * What the pool's processes load (pool.ts): the worker (worker.ts) from its bundle when `npm run build` made one
  * from today's dist/ (cli/bundle.ts), else from dist/ itself. A batch's workers live as long as the batch and are
- * stopped by it, so they keep V8's code cache as a one-shot `build` does (cli/code-cache.ts; written when the worker
- * exits): a worker's first report no longer compiles the pipeline and the packages it loads. A queue's workers,
- * which run for days, do not (`BRIEFING_POOL_CODE_CACHE` is set by the batch only).
+ * stopped by it, so they keep V8's code cache of the bundle as a one-shot `build` does (cli/code-cache.ts; written
+ * when the worker exits): a worker's first report no longer compiles the pipeline. A queue's workers, which run for
+ * days, do not (`BRIEFING_POOL_CODE_CACHE` is set by the batch only).
  */
-// Tinypool kills a worker a second after asking it to stop: half of that for writing the code cache.
-if (process.env[POOL_CODE_CACHE_ENV] === '1') installCodeCache(cacheDirFor(), BUNDLE_DIR, 500);
+if (process.env[POOL_CODE_CACHE_ENV] === '1')
+  installCodeCache(cacheDirFor(), BUNDLE_DIR, { packages: false });
 
 const worker: typeof WorkerModule = bundled<typeof WorkerModule>('worker') ?? (await import('./worker.js'));
 

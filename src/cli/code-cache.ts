@@ -38,13 +38,13 @@ let installed = false;
  * Only processes that end with their work use it — the one-shot commands (`build`, `check`) and a batch's workers
  * (batch/worker-entry.ts) —: a long-running one (the preview, a queue's workers) would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
- * `exitBudgetMs` bounds the writing at exit (what is left is written by a later run, which finds it missing): a
- * pool worker is killed a second after it is asked to stop, and its first run compiles some 900 modules.
+ * `packages: false` keeps only the bundles' code (a batch's worker: writing the cache of the ~900 modules of
+ * node_modules its first run compiles cost ~0.5 s at exit and paid back less than that; its bundle is one file).
  */
 export function installCodeCache(
   cacheDir: string | false,
   bundleDir?: string,
-  exitBudgetMs = Infinity,
+  { packages = true }: { packages?: boolean } = {},
 ): boolean {
   if (installed || !cacheDir || switchedOff(process.env.BRIEFING_CODE_CACHE)) return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
@@ -60,7 +60,7 @@ export function installCodeCache(
     // (format 'module').
     const bundled = bundles !== undefined && filename.startsWith(bundles) && filename.endsWith('.cjs');
     if (
-      !(bundled || filename.includes(SEP)) ||
+      !(bundled || (packages && filename.includes(SEP))) ||
       (format !== undefined && format !== 'commonjs') ||
       filename.endsWith('.mjs')
     )
@@ -96,10 +96,7 @@ export function installCodeCache(
     );
   };
   process.once('exit', () => {
-    const until = performance.now() + exitBudgetMs;
-    // In the order compiled: a bundle, then what it loaded first.
     for (const { script, file, source } of fresh) {
-      if (performance.now() > until) break;
       const data = script.createCachedData();
       writeCacheFile(file, Buffer.concat([source, sha1(data), data]), 0o600);
     }
