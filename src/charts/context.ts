@@ -1,8 +1,9 @@
-import { color as parseColor } from 'chart.js/helpers';
 import type { FontFamily } from '../fonts/fonts.js';
 import type { DrawCall } from './drawing.js';
 import type { ChartText } from './family.js';
 import { glyphOutlines, type Outline } from './outlines.js';
+import { apply, arcCurves, canvasSweep, IDENTITY, multiply, type Matrix, type Point } from './geometry.js';
+import { defineStateProperties, PDF_DEFAULTS, styleCalls, type State, type Written } from './canvas-state.js';
 
 /**
  * The 2D canvas context Chart.js draws a chart into: instead of pixels or an SVG, it records the drawing as pdfkit
@@ -12,67 +13,7 @@ import { glyphOutlines, type Outline } from './outlines.js';
  * Briefing's plugins use is here: another canvas call is a TypeError, which the figure stage reports.
  */
 
-type Matrix = [a: number, b: number, c: number, d: number, e: number, f: number];
-type Point = [x: number, y: number];
 type Segment = ['M' | 'L', number, number] | ['C', number, number, number, number, number, number] | ['Z'];
-
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[2] * n[1],
-  m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3],
-  m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4],
-  m[1] * n[4] + m[3] * n[5] + m[5],
-];
-
-const apply = (m: Matrix, x: number, y: number): Point => [
-  m[0] * x + m[2] * y + m[4],
-  m[1] * x + m[3] * y + m[5],
-];
-
-/** What a canvas save() keeps. */
-interface State {
-  m: Matrix;
-  fillStyle: unknown;
-  strokeStyle: unknown;
-  lineWidth: number;
-  lineCap: string;
-  lineJoin: string;
-  miterLimit: number;
-  globalAlpha: number;
-  font: string;
-  textAlign: string;
-  textBaseline: string;
-  dash: number[];
-  lineDashOffset: number;
-}
-
-/** The graphics state written into the PDF so far (mirrors its q/Q nesting): only changes are written. */
-interface Written {
-  fill: string;
-  fillOpacity: number;
-  stroke: string;
-  strokeOpacity: number;
-  lineWidth: number;
-  lineCap: string;
-  lineJoin: string;
-  miterLimit: number;
-  dash: string;
-}
-
-const PDF_DEFAULTS: Written = {
-  fill: '#000000',
-  fillOpacity: 1,
-  stroke: '#000000',
-  strokeOpacity: 1,
-  lineWidth: 1,
-  lineCap: 'butt',
-  lineJoin: 'miter',
-  miterLimit: 10,
-  dash: '[]',
-};
 
 /** Text metrics as node-canvas gives them, from the face's hhea ascender and descender. */
 export interface TextMetricsLike {
@@ -84,63 +25,6 @@ export interface TextMetricsLike {
   actualBoundingBoxRight: number;
   actualBoundingBoxAscent: number;
   actualBoundingBoxDescent: number;
-}
-
-const hex2 = (v: number) =>
-  Math.round(Math.min(255, Math.max(0, v)))
-    .toString(16)
-    .padStart(2, '0');
-
-/** A CSS colour as pdfkit takes it (#rrggbb) and its alpha; a gradient or pattern cannot be recorded. */
-function cssColor(style: unknown): [string, number] {
-  if (typeof style !== 'string') throw new TypeError('a chart colour must be a CSS colour string');
-  const c = parseColor(style);
-  if (!c.valid) throw new TypeError(`"${style}" is not a colour`);
-  const { r, g, b, a } = c.rgb;
-  return [`#${hex2(r)}${hex2(g)}${hex2(b)}`, a];
-}
-
-/** Bézier segments of an elliptical arc (at most a quarter turn each), in the ellipse's own frame. */
-function arcCurves(
-  cx: number,
-  cy: number,
-  rx: number,
-  ry: number,
-  rotation: number,
-  start: number,
-  sweep: number,
-): { from: Point; curves: [number, number, number, number, number, number][] } {
-  const cos = Math.cos(rotation);
-  const sin = Math.sin(rotation);
-  const at = (t: number, dx = 0, dy = 0): Point => {
-    const x = rx * (Math.cos(t) + dx);
-    const y = ry * (Math.sin(t) + dy);
-    return [cx + x * cos - y * sin, cy + x * sin + y * cos];
-  };
-  const n = Math.max(1, Math.ceil(Math.abs(sweep) / (Math.PI / 2) - 1e-9));
-  const step = sweep / n;
-  const k = (4 / 3) * Math.tan(step / 4);
-  const curves: [number, number, number, number, number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = start + i * step;
-    const t1 = t0 + step;
-    const p1 = at(t0, -k * Math.sin(t0), k * Math.cos(t0));
-    const p2 = at(t1, k * Math.sin(t1), -k * Math.cos(t1));
-    const p3 = at(t1);
-    curves.push([p1[0], p1[1], p2[0], p2[1], p3[0], p3[1]]);
-  }
-  return { from: at(start), curves };
-}
-
-/** The arc's sweep as a canvas draws it: clockwise unless `ccw`, a full turn at most. */
-function canvasSweep(start: number, end: number, ccw: boolean): number {
-  const turn = 2 * Math.PI;
-  if (!ccw && end - start >= turn) return turn;
-  if (ccw && start - end >= turn) return -turn;
-  let sweep = (end - start) % turn;
-  if (!ccw && sweep < 0) sweep += turn;
-  if (ccw && sweep > 0) sweep -= turn;
-  return sweep;
 }
 
 /**
@@ -366,8 +250,7 @@ export class RecordingContext {
 
   private paint(op: 'fill' | 'stroke' | 'clip', args: string[]): void {
     if (!this.path.length) return;
-    if (op === 'fill') this.writeFill();
-    if (op === 'stroke') this.writeStroke();
+    if (op === 'fill' || op === 'stroke') this.calls.push(...styleCalls(op, this.state, this.written));
     // To a thousandth of a point (pdfkit would write six decimals): a quarter of the drawing's size, as exact in print.
     const r = (v: number) => Math.round(v * 1000) / 1000;
     for (const s of this.path) {
@@ -377,47 +260,6 @@ export class RecordingContext {
       else this.calls.push(['closePath', []]);
     }
     this.calls.push([op, args]);
-  }
-
-  private writeFill(): void {
-    const [fill, alpha] = cssColor(this.state.fillStyle);
-    const opacity = alpha * this.state.globalAlpha;
-    if (fill !== this.written.fill || opacity !== this.written.fillOpacity) {
-      this.calls.push(['fillColor', [fill, opacity]]);
-      this.written.fill = fill;
-      this.written.fillOpacity = opacity;
-    }
-  }
-
-  private writeStroke(): void {
-    const [stroke, alpha] = cssColor(this.state.strokeStyle);
-    const opacity = alpha * this.state.globalAlpha;
-    const w = this.written;
-    if (stroke !== w.stroke || opacity !== w.strokeOpacity) {
-      this.calls.push(['strokeColor', [stroke, opacity]]);
-      w.stroke = stroke;
-      w.strokeOpacity = opacity;
-    }
-    // Widths and dashes are in user space: scaled as the current matrix scales (Chart.js only translates and
-    // rotates its lines, so this is the plain width).
-    const [a, b, c, d] = this.state.m;
-    const scale = Math.sqrt(Math.abs(a * d - b * c));
-    const width = this.state.lineWidth * scale;
-    if (width !== w.lineWidth) this.calls.push(['lineWidth', [(w.lineWidth = width)]]);
-    if (this.state.lineCap !== w.lineCap) this.calls.push(['lineCap', [(w.lineCap = this.state.lineCap)]]);
-    if (this.state.lineJoin !== w.lineJoin)
-      this.calls.push(['lineJoin', [(w.lineJoin = this.state.lineJoin)]]);
-    if (this.state.miterLimit !== w.miterLimit)
-      this.calls.push(['miterLimit', [(w.miterLimit = this.state.miterLimit)]]);
-    const dash = this.state.dash.map((x) => x * scale);
-    const phase = this.state.lineDashOffset * scale;
-    const key = JSON.stringify([dash, phase]);
-    if (key !== w.dash) {
-      w.dash = key;
-      if (!dash.length || dash.every((x) => x === 0)) this.calls.push(['undash', []]);
-      // pdfkit refuses zero lengths (a dot with a round cap): a hundredth of a point draws the same.
-      else this.calls.push(['dash', [dash.map((x) => Math.max(x, 0.01)), { phase }]]);
-    }
   }
 
   // Text.
@@ -533,35 +375,4 @@ export class RecordingContext {
   }
 }
 
-const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
-const oneOf =
-  (...values: string[]) =>
-  (v: unknown) =>
-    values.includes(v as string);
-
-/**
- * The canvas properties that are the drawing state, saved and restored with it: a value a canvas refuses (a width
- * of 0, an unknown cap) is ignored, as a canvas ignores it, and the last good one stays.
- */
-const PROPERTIES: Record<Exclude<keyof State, 'm' | 'dash'>, (v: unknown) => boolean> = {
-  fillStyle: () => true,
-  strokeStyle: () => true,
-  lineWidth: positive,
-  lineCap: oneOf('butt', 'round', 'square'),
-  lineJoin: oneOf('miter', 'round', 'bevel'),
-  miterLimit: positive,
-  globalAlpha: (v) => typeof v === 'number' && v >= 0 && v <= 1,
-  font: (v) => typeof v === 'string',
-  textAlign: oneOf('start', 'end', 'left', 'right', 'center'),
-  textBaseline: oneOf('alphabetic', 'top', 'hanging', 'middle', 'ideographic', 'bottom'),
-  lineDashOffset: (v) => typeof v === 'number' && Number.isFinite(v),
-};
-for (const [name, valid] of Object.entries(PROPERTIES))
-  Object.defineProperty(RecordingContext.prototype, name, {
-    get(this: RecordingContext) {
-      return this.state[name as keyof State];
-    },
-    set(this: RecordingContext, v: unknown) {
-      if (valid(v)) (this.state as unknown as Record<string, unknown>)[name] = v;
-    },
-  });
+defineStateProperties(RecordingContext.prototype);
