@@ -2,7 +2,7 @@
 // module of dist/ it imports, lazily imported ones included — into one CommonJS file, dist/bundle/build.cjs, with
 // a manifest of what it was made from (dist/bundle/build.json), and the same for the batch pool's worker
 // (dist/batch/worker.js → dist/bundle/worker.cjs). The CLI's common `build` line and the batch's workers run the
-// bundles (src/cli/bundle.ts): one file that V8's code cache (src/cli/code-cache.ts) can keep compiled between
+// bundles (src/build/bundle.ts): one file that V8's code cache (src/build/code-cache.ts) can keep compiled between
 // runs, which Node 20 does for no ES module. Packages stay outside the bundle (the line engine patches pdfmake's files through
 // `require`, and the fonts share fontkit through `require.cache`). When dist/ changes after bundling (tsc run
 // alone), the manifest no longer matches and the CLI runs dist/ itself.
@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 // The manifest's format and hash, as the CLI reads them (tsc has just compiled it).
 const { MANIFEST_FORMAT, modulesHash } = await import(
-  pathToFileURL(path.join(dist, 'cli', 'bundle.js')).href
+  pathToFileURL(path.join(dist, 'build', 'bundle.js')).href
 );
 
 /** Bundles `entry` (a module of dist/) into dist/bundle/<name>.cjs, with its manifest. */

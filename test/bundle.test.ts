@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freshBundle } from '../src/cli/bundle.js';
+import { freshBundle } from '../src/build/bundle.js';
 import { tempTree } from './support/tmp.js';
 
 // The CLI runs the bundled `build` command only when the bundle was made from dist/ as it is now (a tsc run

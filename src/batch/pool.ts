@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Tinypool } from 'tinypool';
 import { PACKAGE_ROOT } from '../build/paths.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
-import { POOL_CODE_CACHE_ENV } from '../cli/code-cache.js';
+import { POOL_CODE_CACHE_ENV } from '../build/code-cache.js';
 
 /**
  * The pool of build processes that `batch` and the queue worker share: the compiled worker (also when this

@@ -2,8 +2,8 @@
 import v8 from 'node:v8';
 import { fastAnswer } from './fast.js';
 import { fastBuildArgs, fastCheckArgs } from './fast-build.js';
-import { installCodeCache } from './code-cache.js';
-import { BUNDLE_DIR, bundled } from './bundle.js';
+import { installCodeCache } from '../build/code-cache.js';
+import { BUNDLE_DIR, bundled } from '../build/bundle.js';
 import { cacheDirFor } from '../build/cache-dir.js';
 import { WARM_UP_V8_FLAGS } from '../build/v8-flags.js';
 
@@ -19,7 +19,7 @@ async function run(args: string[]): Promise<number> {
   const build = fastBuildArgs(args);
   const check = build ? undefined : fastCheckArgs(args);
   if (build || check) {
-    // The bundled commands when `npm run build` made them from today's dist/ (cli/bundle.ts).
+    // The bundled commands when `npm run build` made them from today's dist/ (build/bundle.ts).
     const { buildCommand, checkCommand } =
       bundled<typeof import('./commands/build.js')>('build') ?? (await import('./commands/build.js'));
     if (build) return buildCommand.handler(build as unknown as Parameters<typeof buildCommand.handler>[0]);

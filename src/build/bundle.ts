@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { switchedOff } from '../build/cache-dir.js';
+import { switchedOff } from './cache-dir.js';
 
 /** dist/, where this module runs from. */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,7 +69,7 @@ export function modulesHash(modules: readonly (readonly [rel: string, text: Uint
  * A bundled module (`build`: the `build` and `check` commands; `worker`: the batch pool's worker) when there is a
  * fresh bundle of it (see freshBundle) and `BRIEFING_BUNDLE` is not `0`; undefined otherwise, and the caller imports
  * dist/ itself. The bundle is the same code in one file, which V8's code cache keeps compiled between runs
- * (cli/code-cache.ts): a cold `build` ~100 ms faster.
+ * (build/code-cache.ts): a cold `build` ~100 ms faster.
  */
 export function bundled<T>(name: 'build' | 'worker'): T | undefined {
   if (switchedOff(process.env.BRIEFING_BUNDLE)) return undefined;

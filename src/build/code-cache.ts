@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { privateCacheDir, switchedOff, writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, switchedOff, writeCacheFile } from './cache-dir.js';
 
 /** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
 interface CjsModule {
@@ -28,7 +28,7 @@ let installed = false;
 
 /**
  * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …) and for
- * the CommonJS files of `bundleDir` (our own bundled `build` command, src/cli/bundle.ts): each is compiled once
+ * the CommonJS files of `bundleDir` (our own bundled `build` command, src/build/bundle.ts): each is compiled once
  * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module path, which holds the
  * SHA-1 of the text it was made from and of its data: see keptData), and the cache of what a run compiled —
  * functions compiled lazily while it ran included — is written when the process exits. V8 checks each cache
