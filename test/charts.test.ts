@@ -29,6 +29,10 @@ import { tempTree } from './support/tmp.js';
 import { inkMismatch, paintRecorded, pixelsOf } from './support/paint.js';
 import { isDrawing } from '../src/charts/drawing.js';
 import { RecordingContext } from '../src/charts/context.js';
+import { replay } from '../src/emit/replay.js';
+import { createRequire } from 'node:module';
+
+const PDFDocument = createRequire(import.meta.url)('pdfkit') as new () => object;
 
 const root = path.resolve(import.meta.dirname, '..');
 const pack = path.join(root, 'templates/annual-briefing');
@@ -475,6 +479,10 @@ describe('rendering', () => {
       expect(colours.length).toBeGreaterThan(0);
       for (const c of colours) expect(c[1]![1], s.type).toBe(1);
       expect(a.texts!.length, s.type).toBeGreaterThan(0);
+      // pdfkit takes every call (it throws on a number that is not finite: Chart.js's pie slices ask a canvas for
+      // arcs of radius 0 at NaN angles, which a canvas ignores).
+      const doc = new PDFDocument() as Record<string, unknown>;
+      expect(() => replay(doc, a.drawing!), s.type).not.toThrow();
       // Rendering others in between does not change a chart's drawing.
       renderChart(all[0]!, 300, 100, fonts, DEFAULT_THEME, { format: 'svg', dpi: 300 });
       expect(renderChart(s, 240, 160, fonts, DEFAULT_THEME, { format: 'svg', dpi: 300 })).toEqual(a);
@@ -535,6 +543,51 @@ describe('rendering', () => {
       family,
     );
     expect(inkMismatch(elsewhere, drawn)).toBeGreaterThan(0.5);
+  });
+
+  it('does what a canvas does with text too wide for maxWidth, non-finite numbers and colours it cannot read', () => {
+    const fam = chartFamily(fonts, DEFAULT_THEME);
+    const family = canvasFamily(fam);
+    renderChart(all[0]!, 100, 100, fonts, DEFAULT_THEME, { format: 'png', dpi: 72 });
+    const draw = (ctx: CanvasRenderingContext2D, maxWidth?: number) => {
+      ctx.font = `14px "${family}"`;
+      ctx.fillStyle = '#aa0000';
+      ctx.fillStyle = 'not a colour';
+      // A canvas ignores these: no line to NaN, no arc of a NaN angle, no shift by Infinity.
+      ctx.beginPath();
+      ctx.moveTo(10, 10);
+      ctx.lineTo(Number.NaN, 50);
+      ctx.arc(50, 50, 0, Number.NaN, 1);
+      ctx.translate(Number.POSITIVE_INFINITY, 0);
+      ctx.lineTo(150, 10);
+      ctx.lineTo(150, 20);
+      ctx.fill();
+      ctx.fillText('第一季度销售额合计', 10, 80, maxWidth);
+    };
+    const canvasOf = (maxWidth?: number) => {
+      const c = createCanvas(160, 120).getContext('2d');
+      c.fillStyle = '#ffffff';
+      c.fillRect(0, 0, 160, 120);
+      draw(c as unknown as CanvasRenderingContext2D, maxWidth);
+      return c.getImageData(0, 0, 160, 120).data;
+    };
+    const recorded = (maxWidth?: number) => {
+      const r = new RecordingContext(160, 120, fam);
+      draw(r as unknown as CanvasRenderingContext2D, maxWidth);
+      return r;
+    };
+    const squeezed = recorded(60);
+    // Squeezed into 60 pt, the words are outlines (PDF text has no horizontal scale here); unsqueezed, text.
+    expect(squeezed.texts).toEqual([]);
+    expect(recorded().texts.map((t) => t.text)).toEqual(['第一季度销售额合计']);
+    expect(isDrawing(squeezed.finish())).toBe(true);
+    expect(squeezed.calls.filter((c) => c[0] === 'fillColor').map((c) => c[1]![0])).toEqual(['#aa0000']);
+    const painted = paintRecorded(
+      { format: 'svg', drawing: squeezed.calls, box: [160, 120], texts: [] },
+      family,
+    );
+    expect(inkMismatch(painted, canvasOf(60))).toBeLessThan(0.1);
+    expect(inkMismatch(painted, canvasOf())).toBeGreaterThan(0.3);
   });
 
   it('draws a PNG at the asked resolution, and an SVG that places it', () => {

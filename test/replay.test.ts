@@ -125,4 +125,72 @@ describe('drawings kept on disk for later processes', () => {
     expect(isDrawing([['fillColor', [() => 0]]])).toBe(false);
     expect(isDrawing([['pipe', []]])).toBe(false);
   });
+
+  it('takes as a drawing only calls with the arguments pdfkit draws with, saves and restores paired', () => {
+    // What svg-to-pdfkit's drawings and the chart recorder (charts/context.ts) make.
+    const good = [
+      ['save', []],
+      ['transform', [1, 0, 0, -1, 0, 160]],
+      ['translate', [2, 3]],
+      ['scale', [0.5]],
+      ['fillColor', [[178, 24, 43], 1]],
+      ['fillColor', ['#b2182b', 1]],
+      ['strokeColor', [[0, 0, 0], 0.5]],
+      ['lineWidth', [0.4]],
+      ['lineCap', ['butt']],
+      ['lineJoin', ['miter']],
+      ['miterLimit', [10]],
+      ['dash', [[], { phase: 0 }]],
+      ['dash', [[3, 1.5], { phase: 0.5 }]],
+      ['undash', []],
+      ['moveTo', [1, 2]],
+      ['bezierCurveTo', [1, 2, 3, 4, 5, 6]],
+      ['lineTo', [1, 2]],
+      ['closePath', []],
+      ['fill', ['nonzero']],
+      ['fill', ['even-odd']],
+      ['clip', []],
+      ['stroke', []],
+      ['restore', []],
+      ['restoreFill'],
+    ];
+    expect(isDrawing(good)).toBe(true);
+    // pdfkit writes these into the page as they are, or throws on them at every build.
+    const bad: unknown[][] = [
+      ['fillColor', [['1 0 0 rg 0 0 5000 5000 re f 0']]],
+      ['fillColor', [['0', '0', '0']]],
+      ['fillColor', ['red; 0 0 m']],
+      ['fillColor', ['#b2182b', 2]],
+      ['lineCap', [['Q Q Q Q 0']]],
+      ['lineJoin', ['sharp']],
+      ['dash', [['a', 'b']]],
+      ['dash', [[0, 2]]],
+      ['dash', [[2], { phase: 'x' }]],
+      ['opacity', ['x']],
+      ['lineWidth', [-1]],
+      ['moveTo', [null, 2]],
+      ['lineTo', [1]],
+      ['bezierCurveTo', [1, 2, 3, 4, 5, '6']],
+      ['fill', ['0 0 m']],
+      ['stroke', ['#000000']],
+      ['rotate', [1, { origin: [0, 0] }]],
+    ];
+    for (const call of bad) expect(isDrawing([call]), JSON.stringify(call)).toBe(false);
+    // A NaN read back from JSON is null; a restore of more than was saved, or a save never restored, is refused.
+    expect(isDrawing(JSON.parse(JSON.stringify([['lineTo', [Number.NaN, 1]]])))).toBe(false);
+    expect(
+      isDrawing([
+        ['restore', []],
+        ['save', []],
+      ]),
+    ).toBe(false);
+    expect(isDrawing([['save', []]])).toBe(false);
+    expect(
+      isDrawing([
+        ['save', []],
+        ['restore', []],
+        ['restore', []],
+      ]),
+    ).toBe(false);
+  });
 });

@@ -43,7 +43,7 @@ export const PDF_DEFAULTS: Written = {
   lineCap: 'butt',
   lineJoin: 'miter',
   miterLimit: 10,
-  dash: '[]',
+  dash: JSON.stringify([[], 0]),
 };
 
 const hex2 = (v: number) =>
@@ -115,8 +115,9 @@ const oneOf =
  * of 0, an unknown cap) is ignored, as a canvas ignores it, and the last good one stays.
  */
 const PROPERTIES: Record<Exclude<keyof State, 'm' | 'dash'>, (v: unknown) => boolean> = {
-  fillStyle: () => true,
-  strokeStyle: () => true,
+  // A colour string a canvas cannot read is ignored; a gradient or pattern is kept (and refused when painted).
+  fillStyle: (v) => typeof v !== 'string' || parseColor(v).valid,
+  strokeStyle: (v) => typeof v !== 'string' || parseColor(v).valid,
   lineWidth: positive,
   lineCap: oneOf('butt', 'round', 'square'),
   lineJoin: oneOf('miter', 'round', 'bevel'),

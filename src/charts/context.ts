@@ -15,6 +15,9 @@ import { defineStateProperties, PDF_DEFAULTS, styleCalls, type State, type Writt
 
 type Segment = ['M' | 'L', number, number] | ['C', number, number, number, number, number, number] | ['Z'];
 
+/** Whether every argument is a finite number: a canvas ignores a path or transformation call that is not. */
+const finite = (...v: number[]) => v.every(Number.isFinite);
+
 /** Text metrics as node-canvas gives them, from the face's hhea ascender and descender. */
 export interface TextMetricsLike {
   width: number;
@@ -117,21 +120,26 @@ export class RecordingContext {
 
   // The transformation.
   translate(x: number, y: number): void {
+    if (!finite(x, y)) return;
     this.state.m = multiply(this.state.m, [1, 0, 0, 1, x, y]);
   }
   rotate(angle: number): void {
+    if (!finite(angle)) return;
     const c = Math.cos(angle);
     const s = Math.sin(angle);
     this.state.m = multiply(this.state.m, [c, s, -s, c, 0, 0]);
   }
   scale(x: number, y: number): void {
+    if (!finite(x, y)) return;
     this.state.m = multiply(this.state.m, [x, 0, 0, y, 0, 0]);
   }
   transform(a: number, b: number, c: number, d: number, e: number, f: number): void {
+    if (!finite(a, b, c, d, e, f)) return;
     this.state.m = multiply(this.state.m, [a, b, c, d, e, f]);
   }
   setTransform(a: number | Matrix = 1, b = 0, c = 0, d = 1, e = 0, f = 0): void {
-    this.state.m = Array.isArray(a) ? a : [a, b, c, d, e, f];
+    const m: Matrix = Array.isArray(a) ? a : [a, b, c, d, e, f];
+    if (finite(...m)) this.state.m = m;
   }
   resetTransform(): void {
     this.state.m = IDENTITY;
@@ -148,17 +156,20 @@ export class RecordingContext {
     this.subpathStart = undefined;
   }
   moveTo(x: number, y: number): void {
+    if (!finite(x, y)) return;
     const p = apply(this.state.m, x, y);
     this.path.push(['M', p[0], p[1]]);
     this.current = this.subpathStart = p;
   }
   lineTo(x: number, y: number): void {
+    if (!finite(x, y)) return;
     if (!this.current) return this.moveTo(x, y);
     const p = apply(this.state.m, x, y);
     this.path.push(['L', p[0], p[1]]);
     this.current = p;
   }
   bezierCurveTo(x1: number, y1: number, x2: number, y2: number, x: number, y: number): void {
+    if (!finite(x1, y1, x2, y2, x, y)) return;
     if (!this.current) this.moveTo(x1, y1);
     const m = this.state.m;
     const [a, b, c] = [apply(m, x1, y1), apply(m, x2, y2), apply(m, x, y)];
@@ -166,6 +177,7 @@ export class RecordingContext {
     this.current = c;
   }
   quadraticCurveTo(qx: number, qy: number, x: number, y: number): void {
+    if (!finite(qx, qy, x, y)) return;
     if (!this.current) this.moveTo(qx, qy);
     // In the current user space: the start point back through the inverse matrix is not needed, since a
     // quadratic's cubic form is affine-invariant; raise it in chart coordinates.
@@ -188,6 +200,7 @@ export class RecordingContext {
     this.current = this.subpathStart;
   }
   rect(x: number, y: number, w: number, h: number): void {
+    if (!finite(x, y, w, h)) return;
     this.moveTo(x, y);
     this.lineTo(x + w, y);
     this.lineTo(x + w, y + h);
@@ -207,6 +220,7 @@ export class RecordingContext {
     end: number,
     ccw = false,
   ): void {
+    if (!finite(x, y, rx, ry, rotation, start, end)) return;
     if (rx < 0 || ry < 0) throw new RangeError('negative radius');
     const { from, curves } = arcCurves(x, y, rx, ry, rotation, start, canvasSweep(start, end, ccw));
     if (this.current) this.lineTo(from[0], from[1]);
@@ -303,7 +317,7 @@ export class RecordingContext {
 
   fillText(text: string, x: number, y: number, maxWidth?: number): void {
     const s = String(text);
-    if (s.trim() === '') return;
+    if (s.trim() === '' || !this.drawable(x, y, maxWidth)) return;
     const [a, b, c, d, e, f] = this.state.m;
     const upright =
       Math.abs(b) < 1e-9 && Math.abs(c) < 1e-9 && Math.abs(a - 1) < 1e-9 && Math.abs(d - 1) < 1e-9;
@@ -312,7 +326,9 @@ export class RecordingContext {
     // it as a column of body lines ("10", "0", …) and take one for a number broken across lines.
     const axisNumber = this.state.textAlign === 'right' && !/\p{Script=Han}/u.test(s);
     const { face, size, bold } = this.face();
-    if (upright && color !== undefined && !axisNumber) {
+    // Text a canvas would squeeze into maxWidth is drawn squeezed.
+    const fits = maxWidth === undefined || face.advance(s) * size <= maxWidth;
+    if (upright && color !== undefined && !axisNumber && fits) {
       const align = this.state.textAlign;
       this.texts.push({
         text: s,
@@ -329,7 +345,19 @@ export class RecordingContext {
   }
 
   strokeText(text: string, x: number, y: number, maxWidth?: number): void {
-    if (String(text).trim() !== '') this.drawText(String(text), x, y, maxWidth, () => this.stroke());
+    if (String(text).trim() !== '' && this.drawable(x, y, maxWidth))
+      this.drawText(String(text), x, y, maxWidth, () => this.stroke());
+  }
+
+  /** Whether a canvas draws text at x, y within maxWidth: not at a non-finite place, nor in no width. */
+  private drawable(x: number, y: number, maxWidth: number | undefined): boolean {
+    return finite(x, y) && (maxWidth === undefined || (Number.isFinite(maxWidth) && maxWidth > 0));
+  }
+
+  /** The drawing, every save restored (a canvas need not restore what it saved; a PDF drawing must). */
+  finish(): readonly DrawCall[] {
+    while (this.stack.length) this.restore();
+    return this.calls;
   }
 
   /** Text as the chart font's outlines, placed as a canvas places it. */

@@ -32,5 +32,5 @@ export function renderVector(
   const ctx = new RecordingContext(w, h, fam);
   const chart = new Chart(ctx as unknown as ConstructorParameters<typeof Chart>[0], config);
   chart.destroy();
-  return { format: 'svg', drawing: ctx.calls, texts: ctx.texts, box: [w, h] };
+  return { format: 'svg', drawing: ctx.finish(), texts: ctx.texts, box: [w, h] };
 }
