@@ -15,8 +15,8 @@ const MAX_FILE = 16 * 2 ** 20;
 const FORMAT = 'briefing-drawing-1';
 
 /**
- * Recorded chart drawings on disk, `<cache>/drawings/<sha256>.json` (keyed by the drawing's whole key and the
- * format), so that a new process draws a chart it drew before without parsing its SVG. Written atomically;
+ * Recorded drawings of SVG images on disk, `<cache>/drawings/<sha256>.json` (keyed by the drawing's whole key and the
+ * format), so that a new process draws an image it drew before without parsing its SVG. Written atomically;
  * anything unreadable, too large or not a drawing is ignored and drawn afresh.
  */
 export function diskDrawings(cacheDir: string, version: string): DrawingStore {

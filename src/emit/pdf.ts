@@ -195,7 +195,7 @@ function draw(pdf: PdfKitDoc, d: Drawn, fontFor: (face: FaceRef) => PdfKitFont, 
 }
 
 /**
- * The chart's SVG drawn at a size in points: its root's width and height set to it, its viewBox (the drawing's
+ * An SVG image drawn at a size in points: its root's width and height set to it, its viewBox (the drawing's
  * own coordinates) kept, or made from the old size, so that svg-to-pdfkit scales the drawing into the box.
  */
 export function sized(svg: string, width: number, height: number): string {

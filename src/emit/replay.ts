@@ -4,13 +4,13 @@ import type { PdfKitDoc } from './pdfmake/internals.js';
 
 /** Drawings recorded by key; `null`: the drawing did something a replay could not repeat. */
 const recordings = new Map<string, readonly Call[] | null>();
-/** A preview or worker session draws the same few charts again and again; a batch, different ones. */
+/** A preview or worker session draws the same few images again and again; a batch, different ones. */
 const MAX_RECORDINGS = 64;
 
 class NotReplayable extends Error {}
 
 /**
- * Draws with `draw` (svg-to-pdfkit drawing a chart's SVG) once, recording the pdfkit calls it makes; the next
+ * Draws with `draw` (svg-to-pdfkit drawing a pack's SVG image) once, recording the pdfkit calls it makes; the next
  * document of the process that draws the same thing (same key: the SVG and its box) gets the recorded calls
  * replayed, without parsing the SVG again. The state the drawing depends on (the page size, the transformation
  * matrix, the fill colour) is part of the key. A drawing that reads or writes anything else of the document
