@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// The workbook class alone, not the package's index, which also loads its streaming reader and writer (unzipper,
+// archiver and their ~400 modules of polyfills): 85 instead of 195 ms to load, the same class.
+import Workbook from 'exceljs/lib/doc/workbook.js';
 import { error, type Diagnostic, type Place } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import type { LoadedData } from '../data/load.js';
@@ -27,7 +30,7 @@ async function loadWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook | string> {
     return 'it is an Excel 97–2003 (.xls) workbook';
   const zip = checkZip(bytes);
   if (zip) return zip;
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
@@ -89,7 +92,7 @@ export async function readSheet(
     cache.set(file, pending);
   }
   const workbook = await pending;
-  if (!(workbook instanceof ExcelJS.Workbook)) return [{ ...workbook, pointer: ref.pointer }];
+  if (!(workbook instanceof Workbook)) return [{ ...workbook, pointer: ref.pointer }];
   const names = workbook.worksheets.map((w) => w.name);
   const sheet = ref.sheet === undefined ? workbook.worksheets[0] : workbook.getWorksheet(ref.sheet);
   if (!sheet) {
