@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
 import { compactWidths } from '../src/emit/embed.js';
+import { deflateCounts } from '../src/emit/deflated.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -195,5 +196,30 @@ describe('fonts kept between documents', () => {
     const fontFiles = (pdf: Buffer) => contents(pdf).filter((c) => c.startsWith('true'));
     expect(fontFiles(a1).length).toBeGreaterThan(0);
     expect(fontFiles(b1)).not.toEqual(fontFiles(a1));
+  });
+
+  it('deflates the streams of a document again only where their bytes changed', async () => {
+    const first = document('流式压缩：同样的内容只压缩一次。'.repeat(40));
+    const before = deflateCounts();
+    const a1 = await emitPdf(first.doc, first.fonts, new BuildLimits());
+    const made = deflateCounts();
+    expect(made.deflated).toBeGreaterThan(before.deflated);
+    const other = document('另一页的文字不同，它的内容流要重新压缩。'.repeat(40));
+    const b1 = await emitPdf(other.doc, other.fonts, new BuildLimits());
+    const afterOther = deflateCounts();
+    expect(afterOther.deflated).toBeGreaterThan(made.deflated);
+    const a2 = await emitPdf(
+      document('流式压缩：同样的内容只压缩一次。'.repeat(40)).doc,
+      first.fonts,
+      new BuildLimits(),
+    );
+    const again = deflateCounts();
+    // The same document again: every stream long enough to keep comes from before, none is deflated anew…
+    expect(again.deflated).toBe(afterOther.deflated);
+    expect(again.kept).toBeGreaterThan(afterOther.kept);
+    // …and the bytes are those of the first build; the other document's streams hold its own text.
+    expect(a2.equals(a1)).toBe(true);
+    expect(actualTexts(b1).join('')).toContain('它的内容流要重新压缩');
+    expect(actualTexts(a2).join('')).not.toContain('它的内容流');
   });
 });

@@ -11,6 +11,7 @@ import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
 import { Tagger } from './tagged.js';
 import { patchEmbeddedFont } from './embed.js';
+import { keepDeflatedStreams } from './deflated.js';
 import { drawRecorded, replay } from './replay.js';
 import type { DrawCall } from '../charts/drawing.js';
 import { diskDrawings, type DrawingStore } from './drawing-store.js';
@@ -118,6 +119,7 @@ async function emitOne(
     defaultStyle: { font: [...fonts.families.keys()][0]! },
   };
   const pdf = (await pdfmake.createPdf(definition).getStream()) as unknown as PdfKitDoc;
+  keepDeflatedStreams(pdf.page.dictionary);
   const cache = new Map<string, PdfKitFont>();
   const fontFor = (face: FaceRef): PdfKitFont => {
     const key = `${face.family}|${face.bold}`;
