@@ -204,13 +204,14 @@ class ColumnWalk {
       // column is what is meant.
       const finished = end.item >= items.length && foot.nf >= floats.length;
       const notes = noteArea(this.noteSlots);
+      // The paragraphs wholly inside the column fill its gap the same way whichever variant ends it.
+      const adjusted = adjust(
+        this.contained,
+        this.room - foot.height,
+        pageBreak || (finished && !this.w.strict),
+      );
+      if (!adjusted) continue;
       for (const v of splitVariants) {
-        const adjusted = adjust(
-          this.contained,
-          this.room - foot.height,
-          pageBreak || (finished && !this.w.strict),
-        );
-        if (!adjusted) continue;
         const cost =
           this.floatCost + foot.cost + adjusted.cost + (split ? items[end.item]!.variantCost[v]! : 0);
         const list = cost < COST.gapMany ? this.out : this.poor;
