@@ -1,5 +1,13 @@
 import { adjust, Contained, COST } from './adjust.js';
-import { legalBreak, samePrefix, sum, type ColumnFill, type Entry, type Pos } from './fill.js';
+import {
+  legalBreak,
+  samePrefix,
+  sum,
+  type ColumnFill,
+  type Entry,
+  type FillEntries,
+  type Pos,
+} from './fill.js';
 import { noteArea, type Flow, type FlowItem, type NoteRef } from './types.js';
 
 export { COST, gapCost } from './adjust.js';
@@ -88,7 +96,8 @@ class ColumnWalk {
   topCount = 0;
   inlineCount = 0;
   readonly contained = new Contained();
-  readonly variants: [number, number][] = [];
+  /** The problems of the walk's top figures, once text is being set (they no longer change): its candidates share it. */
+  private problemsSeen: ColumnFill['problems'] | undefined;
   /** The item that began in this column and is still open. */
   begunHere = -1;
   /** The footnotes of the units set so far, and their lines: they take the column's foot. */
@@ -195,15 +204,25 @@ class ColumnWalk {
     return options;
   }
 
-  /** The column ending at `end` (the item there set in one of `splitVariants`), in every way that fits. */
-  private candidate(end: Pos, pageBreak: boolean, splitVariants: number[], tail?: Entry): void {
+  /**
+   * The column ending at `end` (the item there set in one of `splitVariants`), in every way that fits. `tailSlot`:
+   * where the units of the item still open begin (when the column ends inside it, at `end.unit`), from unit
+   * `tailFrom`. Thousands of candidates are weighed in a document: each is made with as little as it needs.
+   */
+  private candidate(
+    end: Pos,
+    pageBreak: boolean,
+    splitVariants: readonly number[],
+    tailSlot = -1,
+    tailFrom = 0,
+  ): void {
     const { items, floats } = this.w.flow;
     const split = end.unit > 0 && this.begunHere === end.item;
+    const notes = noteArea(this.noteSlots);
     for (const foot of this.footOptions(end, pageBreak)) {
       // Before a forced break, or at the end of the flow (unless its last page is being balanced), a short
       // column is what is meant.
       const finished = end.item >= items.length && foot.nf >= floats.length;
-      const notes = noteArea(this.noteSlots);
       // The paragraphs wholly inside the column fill its gap the same way whichever variant ends it.
       const adjusted = adjust(
         this.contained,
@@ -217,36 +236,32 @@ class ColumnWalk {
         const list = cost < COST.gapMany ? this.out : this.poor;
         if (list === this.poor && !this.roomForPoor(cost)) continue;
         const text = foot.height + adjusted.delta;
+        const entries: FillEntries = {
+          base: this.entries,
+          count: this.entries.length,
+          foot: foot.entries,
+          choices: adjusted.choices,
+        };
+        if (tailSlot >= 0)
+          entries.tail = {
+            slot: tailSlot,
+            height: this.h - tailSlot,
+            what: { kind: 'units', item: end.item, from: tailFrom, to: end.unit },
+          };
+        // The footnotes of the column below its text (the page builder moves them to the foot of a full one).
+        if (notes)
+          entries.notes = { slot: text, height: notes, what: { kind: 'notes', refs: [...this.noteRefs] } };
         list.push({
-          entries: {
-            base: this.entries,
-            count: this.entries.length,
-            ...(tail ? { tail } : {}),
-            foot: foot.entries,
-            choices: adjusted.choices,
-            // The footnotes of the column below its text (the page builder moves them to the foot of a full one).
-            ...(notes
-              ? {
-                  notes: {
-                    slot: text,
-                    height: notes,
-                    what: { kind: 'notes' as const, refs: [...this.noteRefs] },
-                  },
-                }
-              : {}),
-          },
-          variants: [
-            ...this.variants,
-            ...(split ? [[end.item, v] as [number, number]] : []),
-            ...adjusted.choices,
-          ],
+          entries,
+          // Read only from here on: a candidate may share its lists with others of the walk.
+          variants: split ? [[end.item, v], ...adjusted.choices] : adjusted.choices,
           end: end.unit > 0 ? { ...end, variant: split ? v : end.variant } : end,
           nextFloat: foot.nf,
           height: text + notes,
           cost,
           pageBreak,
           mustReach: this.mustReach,
-          problems: [...this.problems],
+          problems: (this.problemsSeen ??= [...this.problems]),
         });
       }
     }
@@ -325,20 +340,9 @@ class ColumnWalk {
     for (; u < units.length; u++) {
       if (u > from) {
         // A break before unit u of this item: in which of its variants is it allowed here?
-        const vs =
-          this.begunHere === pos.item && from === 0
-            ? it.variants
-                .map((_, k) => k)
-                .filter((k) => samePrefix(it, k, u) && legalBreak(items, pos.item, k, u))
-            : legalBreak(items, pos.item, variant, u)
-              ? [variant]
-              : [];
-        if (vs.length)
-          this.candidate({ item: pos.item, variant, unit: u }, false, vs, {
-            slot,
-            height: this.h - slot,
-            what: { kind: 'units', item: pos.item, from, to: u },
-          });
+        const vs = this.begunHere === pos.item && from === 0 ? breakVariants(items, pos.item, u) : undefined;
+        if (vs ? vs.length > 0 : legalBreak(items, pos.item, variant, u))
+          this.candidate({ item: pos.item, variant, unit: u }, false, vs ?? [variant], slot, from);
       }
       // A unit comes with the footnotes it refers to, or goes to the next column with them.
       const notes = variant === 0 ? (it.notes?.[u] ?? []) : [];
@@ -362,4 +366,13 @@ class ColumnWalk {
       });
     return !full;
   }
+}
+
+/** The variants of item i (begun in this column) in which a break before unit u is allowed. */
+function breakVariants(items: readonly FlowItem[], i: number, u: number): number[] {
+  const it = items[i]!;
+  const out: number[] = [];
+  for (let k = 0; k < it.variants.length; k++)
+    if (samePrefix(it, k, u) && legalBreak(items, i, k, u)) out.push(k);
+  return out;
 }
