@@ -489,6 +489,13 @@ describe('rendering', () => {
     }
   });
 
+  it('registers no Chart.js plugin its charts do not use: each is called at every step of every chart', async () => {
+    renderChart(all[0]!, 240, 160, fonts, DEFAULT_THEME, { format: 'svg', dpi: 300 });
+    const { Chart } = await import('chart.js');
+    const plugins = (Chart.registry.plugins as unknown as { items: Record<string, unknown> }).items;
+    expect(Object.keys(plugins)).toEqual(['legend']);
+  });
+
   it('draws what Chart.js draws on a canvas: its shapes, value axis numbers as outlines, words as text', () => {
     const family = canvasFamily(chartFamily(fonts, DEFAULT_THEME));
     const wrapped = spec({
