@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../src/pipeline/pipeline.js';
+import { loadFontSet } from '../src/fonts/fonts.js';
 import { poppler, readPdf } from './support/pdf.js';
 import { tempTree } from './support/tmp.js';
 
@@ -264,6 +265,31 @@ describe("a pack's own fonts", () => {
     expect(page.find((t) => t.str === '3,602.5')!.fontName).not.toBe(
       page.find((t) => t.str.includes('分公司'))!.fontName,
     );
+  });
+
+  it('reads a fonts.yaml again in the same process only when it or a face it names changed', () => {
+    const dir = tempTree({
+      'fonts.yaml': 'families:\n  figures: { regular: a.ttf }\n',
+      'a.ttf': regular(),
+      'b.ttf': bold(),
+    });
+    const config = path.join(dir, 'fonts.yaml');
+    const reserved = { reserved: new Set(['serif']) };
+    const first = loadFontSet(config, reserved);
+    expect(first.diagnostics).toEqual([]);
+    expect(loadFontSet(config, reserved).fonts).toBe(first.fonts);
+    // Another caller's reserved names are another question.
+    expect(loadFontSet(config, { reserved: new Set(['sans']) }).fonts).not.toBe(first.fonts);
+    writeFileSync(config, 'families:\n  figures: { regular: a.ttf, bold: b.ttf }\n');
+    const edited = loadFontSet(config, reserved);
+    expect(edited.fonts).not.toBe(first.fonts);
+    expect(edited.fonts!.families.get('figures')!.bold.file).toBe(path.join(dir, 'b.ttf'));
+    // A face replaced under the same name is read anew; a problem is reported at every load, never kept.
+    writeFileSync(path.join(dir, 'b.ttf'), regular());
+    expect(loadFontSet(config, reserved).fonts).not.toBe(edited.fonts);
+    rmSync(path.join(dir, 'b.ttf'));
+    for (let i = 0; i < 2; i++)
+      expect(loadFontSet(config, reserved).diagnostics.map((d) => d.code)).toEqual(['font:file-missing']);
   });
 
   it('refuses fonts from outside its fonts/ folder, a family of Briefing\u2019s name and files that are no fonts', async () => {
