@@ -88,8 +88,15 @@ export function drawText(
 ): void {
   doc.save();
   doc.transform(1, 0, 0, -1, 0, doc.page.height);
+  // The line's operators go to the content stream together (pdfkit makes a buffer of each piece it is given),
+  // except where pdfkit writes its own (a colour).
+  const ops: string[] = [];
+  const drain = () => {
+    if (ops.length) doc.addContent(ops.join('\n'));
+    ops.length = 0;
+  };
   const actual = line.actual;
-  if (actual !== undefined) doc.addContent(`/Span <</ActualText ${pdfTextString(actual)}>> BDC`);
+  if (actual !== undefined) ops.push(`/Span <</ActualText ${pdfTextString(actual)}>> BDC`);
   const y = doc.page.height - baseline;
   let inText = false;
   let current = '';
@@ -99,7 +106,7 @@ export function drawText(
   let pen = 0;
   let lastRise = 0;
   const flush = () => {
-    if (tj.length) doc.addContent(`[${tj.join(' ')}] TJ`);
+    if (tj.length) ops.push(`[${tj.join(' ')}] TJ`);
     tj = [];
   };
   for (const run of line.runs) {
@@ -108,14 +115,15 @@ export function drawText(
     if (run.color !== color) {
       // Colour is graphics state, set outside a text object.
       flush();
-      if (inText) doc.addContent('ET');
+      if (inText) ops.push('ET');
+      drain();
       doc.fillColor(run.color);
       inText = false;
       current = '';
       color = run.color;
     }
     if (!inText) {
-      doc.addContent('BT');
+      ops.push('BT');
       inText = true;
     }
     if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref();
@@ -123,7 +131,7 @@ export function drawText(
     const at = x + run.x;
     if (tf !== current) {
       flush();
-      doc.addContent(tf);
+      ops.push(tf);
       current = tf;
     }
     const rise = run.rise ?? 0;
@@ -133,7 +141,7 @@ export function drawText(
       const gap = ((at - pen) * 1000) / run.size;
       if (Math.abs(gap) > 1e-3) tj.push(num(-gap));
     } else {
-      doc.addContent(`1 0 0 1 ${num(at)} ${num(y + rise)} Tm`);
+      ops.push(`1 0 0 1 ${num(at)} ${num(y + rise)} Tm`);
     }
     lastRise = rise;
     const [glyphs, positions] = encode(font, run.text, run.features);
@@ -147,7 +155,8 @@ export function drawText(
     pen = at + (tjWidth(positions, spacing) * run.size) / 1000;
   }
   flush();
-  if (inText) doc.addContent('ET');
-  if (actual !== undefined) doc.addContent('EMC');
+  if (inText) ops.push('ET');
+  if (actual !== undefined) ops.push('EMC');
+  drain();
   doc.restore();
 }
