@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { drawRecorded, forgetRecordings } from '../src/emit/replay.js';
+import { drawRecorded, forgetRecordings, replay } from '../src/emit/replay.js';
 import { diskDrawings } from '../src/emit/drawing-store.js';
-import { isDrawing } from '../src/charts/drawing.js';
+import { isDrawing, type DrawCall } from '../src/charts/drawing.js';
 import { tempTree } from './support/tmp.js';
 import type { PdfKitDoc } from '../src/emit/pdfmake/internals.js';
 
@@ -192,5 +192,43 @@ describe('drawings kept on disk for later processes', () => {
         ['restore', []],
       ]),
     ).toBe(false);
+  });
+});
+
+describe('a replay on a pdfkit document', () => {
+  it("writes the page's content as the calls made one by one write it, in one piece", async () => {
+    const { default: PDFDocument } = (await import('pdfkit')) as unknown as {
+      default: new (o: object) => Record<string, unknown> & { end(): void };
+    };
+    const calls: DrawCall[] = [
+      ['save', []],
+      ['fillColor', ['#336699', 1]],
+      ['moveTo', [10, 20]],
+      ['bezierCurveTo', [1.5, 2.25, 3.125, 4, 5, 6]],
+      ['lineTo', [30.0004, 40]],
+      ['fill', []],
+      ['restoreFill'],
+      ['strokeOpacity', [0.5]],
+      ['rect', [1, 2, 3, 4]],
+      ['stroke', []],
+      ['restore', []],
+    ];
+    const content = (doc: Record<string, unknown>) =>
+      Buffer.concat((doc.page as { content: { buffer: Buffer[] } }).content.buffer).toString('latin1');
+    const one = new PDFDocument({ compress: false });
+    const fill = one._fillColor;
+    for (const call of calls)
+      if (call[0] === 'restoreFill') one._fillColor = fill;
+      else (one[call[0]] as (...a: unknown[]) => unknown).apply(one, call[1] as unknown[]);
+    const pieces = (one.page as { content: { buffer: Buffer[] } }).content.buffer.length;
+    const two = new PDFDocument({ compress: false });
+    replay(two, calls);
+    expect(content(two)).toBe(content(one));
+    expect(content(two)).toContain('1.5 2.25 3.125 4 5 6 c');
+    // …in one buffer, not one an operator; and the document's own writer is back.
+    expect((two.page as { content: { buffer: Buffer[] } }).content.buffer.length).toBeLessThan(pieces);
+    expect(Object.prototype.hasOwnProperty.call(two, 'addContent')).toBe(false);
+    one.end();
+    two.end();
   });
 });

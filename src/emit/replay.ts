@@ -49,12 +49,29 @@ export function forgetRecordings(): void {
   recordings.clear();
 }
 
-/** Makes a recorded drawing's calls on a document (the fill colour it had is what `restoreFill` puts back). */
+/**
+ * Makes a recorded drawing's calls on a document (the fill colour it had is what `restoreFill` puts back). What
+ * the calls write to the page's content goes there in one piece at the end, in the same order (pdfkit makes a
+ * buffer of each operator it writes; a chart's drawing has thousands).
+ */
 export function replay(doc: Record<string, unknown>, calls: readonly Call[]): void {
   const fill = doc._fillColor;
-  for (const call of calls) {
-    if (call[0] === 'restoreFill') doc._fillColor = fill;
-    else (doc[call[0]] as (...a: unknown[]) => unknown).apply(doc, call[1] as unknown[]);
+  const ops: string[] = [];
+  const write = doc.addContent as (this: unknown, op: string) => unknown;
+  const own = Object.prototype.hasOwnProperty.call(doc, 'addContent');
+  doc.addContent = (op: string) => {
+    ops.push(op);
+    return doc;
+  };
+  try {
+    for (const call of calls) {
+      if (call[0] === 'restoreFill') doc._fillColor = fill;
+      else (doc[call[0]] as (...a: unknown[]) => unknown).apply(doc, call[1] as unknown[]);
+    }
+  } finally {
+    if (own) doc.addContent = write;
+    else delete doc.addContent;
+    if (ops.length) write.call(doc, ops.join('\n'));
   }
 }
 
