@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { paginate } from '../src/paginate/paginate.js';
-import type { Flow, FlowItem, FlowLayout, Frame } from '../src/paginate/types.js';
+import type { Flow, FlowFloat, FlowItem, FlowLayout, Frame } from '../src/paginate/types.js';
 import { para } from './support/flow.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 150);
@@ -339,5 +339,49 @@ describe('the page builder', () => {
     );
     // Such articles are ordinary: nearly all of them come out without a fault.
     expect(clean).toBeGreaterThan(RUNS * 0.9);
+  });
+});
+
+describe('the page builder on a long flow', () => {
+  it('holds no more memory than a column walk needs: what a state has used is let go', () => {
+    // 600 items over ~60 pages, with figures. Keeping every column fill of the search (a memo tried once) held
+    // ~500 MB here and made a 641-page document fail a batch worker's 2 GB limit; the walk itself needs ~50 MB.
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const ri = (a: number, b: number) => a + Math.floor(rnd() * (b - a + 1));
+    const items: FlowItem[] = [];
+    for (let i = 0; i < 600; i++) {
+      if (i % 9 === 0) {
+        items.push({
+          ...para(2, false),
+          breakable: false,
+          minBefore: 1,
+          minAfter: 1,
+          keepWithNext: 2,
+          spaceBefore: 1,
+        });
+        continue;
+      }
+      const k = ri(2, 12);
+      const variants = [Array<number>(k).fill(1), Array<number>(k + 1).fill(1)];
+      const variantCost = [0, 30];
+      if (k > 3) {
+        variants.push(Array<number>(k - 1).fill(1));
+        variantCost.push(40);
+      }
+      items.push({ ...para(k), variants, variantCost });
+    }
+    const floats: FlowFloat[] = [];
+    for (let a = 3; a < 600; a += ri(5, 15))
+      floats.push({ anchor: a, height: ri(4, 12), span: rnd() < 0.2 ? 'page' : 'column', space: 1 });
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const layout = paginate(
+      { items, floats },
+      { columns: 2, slots: 44, startPage: 1, startSlot: 6, balance: true },
+      { check: () => (peak = Math.max(peak, process.memoryUsage().heapUsed)) },
+    );
+    expect(layout.endPage).toBeGreaterThan(40);
+    expect((peak - before) / 2 ** 20).toBeLessThan(200);
   });
 });

@@ -88,8 +88,6 @@ class Search {
   private readonly balance: boolean;
   /** Whether figures may stand above the text they refer to (on the same page). */
   speculate = true;
-  /** The ways found to fill a column, by where it starts and what bounds it (fillsFrom). */
-  private readonly fills = new Map<string, ColumnFill[]>();
 
   constructor(
     private readonly flow: Flow,
@@ -185,11 +183,7 @@ class Search {
     const { flow, offsets } = this;
     const cap = Math.min(this.capOf(c) - top.reserve, height);
     const full = top.reserve === 0 && this.topSlot(c) === 0 && cap === this.frame.slots;
-    // States that differ only in what they owe (cost, promises) fill the same column the same way: once.
-    const at = `${s.pos.item}:${s.pos.unit}:${s.pos.variant}:${top.nf}:${cap}:${full}:${strict}:${ahead}`;
-    let fills = this.fills.get(at);
-    if (!fills)
-      this.fills.set(at, (fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, top.nf)));
+    const fills = fillColumn({ flow, offsets, cap, full, strict, ahead }, s.pos, top.nf);
     const states = this.statesOf(s, c, top, fills);
     // A column with no figures set above its page's text always has a way on, whatever the rules: a forced
     // column (reported), never a dead end.
