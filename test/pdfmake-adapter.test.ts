@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
 import { compactWidths } from '../src/emit/embed.js';
-import { deflateCounts } from '../src/emit/deflated.js';
+import { deflateCounts, deflated } from '../src/emit/deflated.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -221,5 +221,15 @@ describe('fonts kept between documents', () => {
     expect(a2.equals(a1)).toBe(true);
     expect(actualTexts(b1).join('')).toContain('它的内容流要重新压缩');
     expect(actualTexts(a2).join('')).not.toContain('它的内容流');
+  });
+
+  it('keeps deflated streams in buffers of their own, so that its bound counts what it holds', () => {
+    // zlib gives a short stream's bytes as a slice of a 16 KB chunk: kept as it is, 29 bytes would hold 16 KB.
+    const bytes = Buffer.from('0 0 m 10 10 l S\n'.repeat(200));
+    const out = deflated(bytes);
+    expect(out.length).toBeLessThan(200);
+    expect(out.buffer.byteLength).toBe(out.length);
+    expect(inflateSync(out).equals(bytes)).toBe(true);
+    expect(deflated(Buffer.from(bytes))).toBe(out);
   });
 });

@@ -58,14 +58,18 @@ export function deflated(bytes: Buffer): Buffer {
   counts.deflated++;
   const out = deflateSync(bytes);
   if (out.length > KEPT_BYTES / 4) return out;
-  kept.set(key, out);
-  keptBytes += out.length;
+  // zlib's output may be a slice of a larger chunk (16 KB for a short stream), and a pooled copy a slice of a
+  // pool: what is kept is a buffer of its own, so that the bound counts what is held.
+  const own = Buffer.allocUnsafeSlow(out.length);
+  out.copy(own);
+  kept.set(key, own);
+  keptBytes += own.length;
   for (const [k, v] of kept) {
     if (keptBytes <= KEPT_BYTES) break;
     kept.delete(k);
     keptBytes -= v.length;
   }
-  return out;
+  return own;
 }
 
 /** How many streams of MIN_BYTES or more this process deflated, and how many it took as they were kept. */
