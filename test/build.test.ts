@@ -485,3 +485,37 @@ describe('what a build loads', () => {
     ]);
   }, 60_000);
 });
+
+describe('font sets kept for a process', () => {
+  // A process keeps a font set while its files are unchanged (src/fonts/fonts.ts); where an npm: face is found
+  // depends on the working folder too.
+  const liberation = path.join(root, 'node_modules/pdfjs-dist/standard_fonts');
+  it('looks for an npm: face from the working folder of each load', async () => {
+    // Two projects with a font package of the same name, one without: the face is each one's own, or missing.
+    const dir = tempTree({
+      'conf/fonts.yaml': 'families:\n  serif: { regular: npm:fakefont/Regular.ttf }\n',
+      'a/node_modules/fakefont/package.json': '{"name":"fakefont","version":"1.0.0"}',
+      'a/node_modules/fakefont/Regular.ttf': readFileSync(
+        path.join(liberation, 'LiberationSans-Regular.ttf'),
+      ),
+      'b/node_modules/fakefont/package.json': '{"name":"fakefont","version":"1.0.0"}',
+      'b/node_modules/fakefont/Regular.ttf': readFileSync(path.join(liberation, 'LiberationSans-Bold.ttf')),
+      'c/.keep': '',
+    });
+    const script = `
+      const { loadFontSet } = await import(${JSON.stringify(path.join(root, 'dist/fonts/fonts.js'))});
+      const out = [];
+      for (const cwd of ['a', 'b', 'c']) {
+        process.chdir(${JSON.stringify(dir)} + '/' + cwd);
+        const r = loadFontSet(${JSON.stringify(path.join(dir, 'conf/fonts.yaml'))});
+        out.push(r.fonts?.families.get('serif')?.regular.file ?? r.diagnostics.map((d) => d.code).join());
+      }
+      console.log(JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(JSON.parse(stdout)).toEqual([
+      path.join(dir, 'a/node_modules/fakefont/Regular.ttf'),
+      path.join(dir, 'b/node_modules/fakefont/Regular.ttf'),
+      'font:file-missing',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
@@ -290,6 +290,16 @@ describe("a pack's own fonts", () => {
     rmSync(path.join(dir, 'b.ttf'));
     for (let i = 0; i < 2; i++)
       expect(loadFontSet(config, reserved).diagnostics.map((d) => d.code)).toEqual(['font:file-missing']);
+    // A folder of faces moved out of the fonts folder and linked back (the same files, the same inodes) is outside.
+    const nested = tempTree({
+      'fonts/fonts.yaml': 'families:\n  figures: { regular: sub/a.ttf }\n',
+      'fonts/sub/a.ttf': regular(),
+    });
+    const nestedConfig = path.join(nested, 'fonts/fonts.yaml');
+    expect(loadFontSet(nestedConfig, reserved).diagnostics).toEqual([]);
+    renameSync(path.join(nested, 'fonts/sub'), path.join(nested, 'sub'));
+    symlinkSync(path.join(nested, 'sub'), path.join(nested, 'fonts/sub'));
+    expect(loadFontSet(nestedConfig, reserved).diagnostics.map((d) => d.code)).toEqual(['font:outside']);
   });
 
   it('refuses fonts from outside its fonts/ folder, a family of Briefing\u2019s name and files that are no fonts', async () => {

@@ -174,19 +174,25 @@ export function resolveFontPath(spec: string, fontsDir: string): string | undefi
 }
 
 /**
- * Font sets this process loaded without a problem, by configuration file (and the families a pack's may not
- * name): taken again while the file and every face it names are as they were — same size, time and inode —, so
- * that a warm build or a worker's next report does not read and resolve the configuration again (a millisecond).
+ * Font sets this process loaded without a problem, by configuration file as given, working folder (an `npm:` face
+ * is looked for from there) and the families a pack's may not name: taken again while the fonts folder, the file and
+ * every face it names are where and as they were — real path, size, time and inode (a fonts folder turned into a
+ * link out of it is checked again) —, so that a warm build or a worker's next report does not read and resolve the
+ * configuration again (a millisecond).
  */
 const loadedSets = new Map<string, { files: string[]; stamp: string; fonts: FontSet }>();
 
-/** The size, modification time and inode of each file, or undefined when one is gone. */
+/** Where each file really is, with its size, modification time and inode; undefined when one is gone. */
 function stampOf(files: readonly string[]): string | undefined {
   let stamp = '';
   for (const f of files) {
     const st = statSync(f, { throwIfNoEntry: false });
     if (!st) return undefined;
-    stamp += `${st.size}|${st.mtimeMs}|${st.ino}\0`;
+    try {
+      stamp += `${realpathSync(f)}|${st.size}|${st.mtimeMs}|${st.ino}\0`;
+    } catch {
+      return undefined;
+    }
   }
   return stamp;
 }
@@ -199,12 +205,12 @@ export function loadFontSet(
   configFile: string,
   pack?: PackFontsOptions,
 ): { fonts?: FontSet; diagnostics: Diagnostic[] } {
-  const key = `${path.resolve(configFile)}\0${pack ? [...pack.reserved].join('\0') : ''}`;
+  const key = [configFile, process.cwd(), ...(pack ? [...pack.reserved] : [])].join('\0');
   const kept = loadedSets.get(key);
   if (kept && stampOf(kept.files) === kept.stamp) return { fonts: kept.fonts, diagnostics: [] };
   const loaded = readFontSet(configFile, pack);
   if (loaded.fonts && loaded.diagnostics.length === 0) {
-    const files = [path.resolve(configFile)];
+    const files = [path.dirname(path.resolve(configFile)), path.resolve(configFile)];
     for (const fam of loaded.fonts.families.values()) files.push(fam.regular.file, fam.bold.file);
     const stamp = stampOf(files);
     if (stamp !== undefined) loadedSets.set(key, { files, stamp, fonts: loaded.fonts });
