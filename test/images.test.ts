@@ -146,6 +146,40 @@ async function render(pdf: Buffer, page: number): Promise<[number, number, numbe
 const dataFile = path.join(root, 'data/monthly-sample.yaml');
 
 describe('a build with images', () => {
+  it('numbers the objects of images with transparency in the order they are drawn, the same every build', async () => {
+    // pdfkit decodes such a PNG asynchronously and numbers its soft mask when decoding ends: a large image drawn
+    // first finished after a small one drawn next, and builds of the same input could differ.
+    const noisy = (w: number, h: number) => {
+      const c = createCanvas(w, h);
+      const g = c.getContext('2d');
+      const img = g.createImageData(w, h);
+      let seed = 7;
+      for (let i = 0; i < img.data.length; i++)
+        img.data[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255;
+      g.putImageData(img, 0, 0);
+      return c.toBuffer('image/png');
+    };
+    const pack = packWithImages(
+      '<image src="img/big.png" alt="大图" width="40mm"/><image src="img/small.png" alt="小图" width="10mm"/>',
+    );
+    writeFileSync(path.join(pack, 'img/big.png'), noisy(1000, 1000));
+    writeFileSync(path.join(pack, 'img/small.png'), noisy(16, 16));
+    const masks = (pdf: Buffer) => {
+      const byWidth = new Map<number, number>();
+      for (const m of pdf
+        .toString('latin1')
+        .matchAll(/\/Subtype \/Image[^>]*?\/Width (\d+)[^>]*?\/SMask (\d+) 0 R/gs))
+        byWidth.set(Number(m[1]), Number(m[2]));
+      return byWidth;
+    };
+    const first = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const order = masks(first.pdf!);
+    expect(order.get(1000)).toBeLessThan(order.get(16)!);
+    const again = await buildReport({ templateDir: pack, dataFile, write: false, cacheDir: false });
+    expect(again.pdf!.equals(first.pdf!)).toBe(true);
+  });
+
   it('draws them where they stand and tags each as a Figure with its alt text', async () => {
     const pack = packWithImages(
       '<image src="img/chart.png" alt="柱状示意" width="60mm"/><image src="img/photo.jpg" alt="办公楼照片" height="20mm"/>' +

@@ -5,7 +5,7 @@ import type { FontSet } from '../fonts/fonts.js';
 import type { BuildLimits } from '../build/limits.js';
 import type { Composition, Drawn, FaceRef } from '../typeset/model.js';
 import { drawText } from './draw-text.js';
-import type { Pdfmake, PdfKitDoc, PdfKitFont, SvgToPdfkit } from './pdfmake/internals.js';
+import type { Pdfmake, PdfKitDoc, PdfKitFont, PdfKitImage, SvgToPdfkit } from './pdfmake/internals.js';
 import { installPdfmake, PDFMAKE_VERSION } from './pdfmake/install.js';
 import { DEFAULT_STANDARDS, type PdfStandards } from '../build/standards.js';
 import { declareStandards } from './standards.js';
@@ -132,7 +132,7 @@ async function emitOne(
   };
   const links = new Links(pdf);
   const tagger = new Tagger(pdf, links);
-  doc.pages.forEach((page, i) => {
+  for (const [i, page] of doc.pages.entries()) {
     limits.checkPages(i + 1);
     if (i > 0)
       pdf.addPage({
@@ -142,21 +142,53 @@ async function emitOne(
     for (const item of page.items) {
       if (item.kind === 'link') tagger.link(item);
       tagger.enter(item);
-      draw(pdf, item, fontFor, svg);
+      const drawing = draw(pdf, item, fontFor, svg);
+      if (drawing) await drawing;
       if (item.kind === 'text' && item.line.links) {
         const size = Math.max(0, ...item.line.runs.map((r) => r.size));
         links.annotate({ x: item.x, baseline: item.baseline, size, links: item.line.links, tag: item.tag });
       }
     }
     tagger.close();
-  });
+  }
   tagger.finish(doc.structure ?? []);
   declareStandards(pdf, standards, meta.creationDate);
   return finish(pdf);
 }
 
-/** Draws one placed thing on the current page. */
-function draw(pdf: PdfKitDoc, d: Drawn, fontFor: (face: FaceRef) => PdfKitFont, svg: SvgDrawer): void {
+/**
+ * Draws a PNG or JPEG in its box; resolves when pdfkit has written it whole. pdfkit decodes a PNG with transparency
+ * (or interlaced) asynchronously and numbers its soft mask when the decoding ends: two such images could swap
+ * numbers from one build to the next, and the same input gave different bytes. Waiting for each image before
+ * anything else is drawn numbers its objects in the order of the document.
+ */
+function drawImage(
+  pdf: PdfKitDoc,
+  bytes: Buffer,
+  box: { x: number; y: number; width: number; height: number },
+) {
+  const image = pdf.openImage(bytes);
+  const finalize = image.finalize;
+  // A JPEG is written as it is embedded; a PNG when its pixels are decoded (at once, or later).
+  const written = finalize
+    ? new Promise<void>((resolve) => {
+        image.finalize = function (this: PdfKitImage) {
+          finalize.call(this);
+          resolve();
+        };
+      })
+    : undefined;
+  pdf.image(image, box.x, box.y, { width: box.width, height: box.height });
+  return written;
+}
+
+/** Draws one placed thing on the current page; an image returns when it is written (drawImage). */
+function draw(
+  pdf: PdfKitDoc,
+  d: Drawn,
+  fontFor: (face: FaceRef) => PdfKitFont,
+  svg: SvgDrawer,
+): Promise<void> | undefined {
   switch (d.kind) {
     case 'text':
       drawText(pdf, fontFor, d.line, d.x, d.baseline);
@@ -176,16 +208,14 @@ function draw(pdf: PdfKitDoc, d: Drawn, fontFor: (face: FaceRef) => PdfKitFont, 
       drawRect(pdf, d);
       return;
     case 'chart':
-      if (d.chart.png) pdf.image(d.chart.png, d.x, d.y, { width: d.width, height: d.height });
-      else if (d.chart.drawing && d.chart.box) drawChart(pdf, d.chart.drawing, d.chart.box, d);
+      if (d.chart.png) return drawImage(pdf, d.chart.png, d);
+      if (d.chart.drawing && d.chart.box) drawChart(pdf, d.chart.drawing, d.chart.box, d);
       return;
     case 'image':
       // A file of the pack (images/load.ts checked its place, size and format): PNG and JPEG through pdfkit,
       // SVG like a chart's drawing, never opening a file it names.
-      if (d.image.bytes) pdf.image(d.image.bytes, d.x, d.y, { width: d.width, height: d.height });
-      else {
-        drawSvg(pdf, svg, d.image.svg!, d);
-      }
+      if (d.image.bytes) return drawImage(pdf, d.image.bytes, d);
+      drawSvg(pdf, svg, d.image.svg!, d);
       return;
     case 'bookmark':
       pdf.outline.addItem(d.title, { expanded: false });

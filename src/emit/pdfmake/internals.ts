@@ -100,7 +100,9 @@ export interface PdfKitDoc extends NodeJS.ReadableStream {
   stroke(color?: string): this;
   rect(x: number, y: number, w: number, h: number): this;
   fill(color?: string): this;
-  image(src: Buffer, x: number, y: number, options: { width: number; height: number }): this;
+  image(src: Buffer | PdfKitImage, x: number, y: number, options: { width: number; height: number }): this;
+  /** An image read from its bytes (PNG or JPEG), not yet embedded. */
+  openImage(src: Buffer): PdfKitImage;
   /** A URI link annotation over the box (top-left origin); `structParent` makes it an OBJR of that element. */
   link(
     x: number,
@@ -144,3 +146,10 @@ export type SvgToPdfkit = (
     imageCallback?: (link: string) => string;
   },
 ) => void;
+
+/** pdfkit's image: a PNG's `finalize` writes it once its pixels are decoded (a JPEG has none: written at once). */
+export interface PdfKitImage {
+  width: number;
+  height: number;
+  finalize?: (this: PdfKitImage) => void;
+}
