@@ -4,6 +4,7 @@ import type { ChartText } from './family.js';
 import { glyphOutlines, type Outline } from './outlines.js';
 import { apply, arcCurves, canvasSweep, IDENTITY, multiply, type Matrix, type Point } from './geometry.js';
 import { defineStateProperties, PDF_DEFAULTS, styleCalls, type State, type Written } from './canvas-state.js';
+import { baselineShift, fontOf, textMetrics, type TextMetricsLike } from './canvas-text.js';
 
 /**
  * The 2D canvas context Chart.js draws a chart into: instead of pixels or an SVG, it records the drawing as pdfkit
@@ -17,18 +18,6 @@ type Segment = ['M' | 'L', number, number] | ['C', number, number, number, numbe
 
 /** Whether every argument is a finite number: a canvas ignores a path or transformation call that is not. */
 const finite = (...v: number[]) => v.every(Number.isFinite);
-
-/** Text metrics as node-canvas gives them, from the face's hhea ascender and descender. */
-export interface TextMetricsLike {
-  width: number;
-  alphabeticBaseline: number;
-  fontBoundingBoxAscent: number;
-  fontBoundingBoxDescent: number;
-  actualBoundingBoxLeft: number;
-  actualBoundingBoxRight: number;
-  actualBoundingBoxAscent: number;
-  actualBoundingBoxDescent: number;
-}
 
 /**
  * The recording context. `calls` is the drawing; `texts`, the words set as PDF text. Coordinates are recorded
@@ -277,42 +266,17 @@ export class RecordingContext {
   }
 
   // Text.
-  private face(): { face: FontFamily['regular']; size: number; bold: boolean } {
-    const size = Number(/(\d+(?:\.\d+)?)px/.exec(this.state.font)?.[1] ?? 10);
-    const bold = /\bbold\b|\b[6-9]00\b/.test(this.state.font);
-    return { face: bold ? this.family.bold : this.family.regular, size, bold };
+  private face() {
+    return fontOf(this.state.font, this.family);
   }
 
-  /** How far below the anchor the baseline is, for the current textBaseline (as node-canvas and Pango place it). */
   private baselineShift(size: number, face: FontFamily['regular']): number {
-    switch (this.state.textBaseline) {
-      case 'top':
-      case 'hanging':
-      case 'ideographic':
-        return face.ascender * size;
-      case 'middle':
-        return ((face.ascender + face.descender) / 2) * size;
-      case 'bottom':
-        return face.descender * size;
-      default:
-        return 0;
-    }
+    return baselineShift(this.state.textBaseline, size, face);
   }
 
   measureText(text: string): TextMetricsLike {
     const { face, size } = this.face();
-    const width = face.advance(String(text)) * size;
-    const shift = this.baselineShift(size, face);
-    return {
-      width,
-      alphabeticBaseline: -shift,
-      fontBoundingBoxAscent: face.ascender * size - shift,
-      fontBoundingBoxDescent: shift - face.descender * size,
-      actualBoundingBoxLeft: 0,
-      actualBoundingBoxRight: width,
-      actualBoundingBoxAscent: face.ascender * size - shift,
-      actualBoundingBoxDescent: shift - face.descender * size,
-    };
+    return textMetrics(String(text), face, size, this.baselineShift(size, face));
   }
 
   fillText(text: string, x: number, y: number, maxWidth?: number): void {
