@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText, resolvePointer } from '../src/data/load.js';
+import { dataParseCounts, loadDataFile } from '../src/data/load-file.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -70,5 +74,31 @@ describe('data loading', () => {
     if (!r.ok) throw new Error('parse failed');
     const fig = (r.data.value as { s: { f: object[] }[] }).s[0]!.f[0]!;
     expect(r.data.pointers.get(fig)).toBe('/s/0/f/0');
+  });
+
+  it('parses a data file read again with the same bytes once, and gives each build a copy of its own', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'briefing-data-')), 'd.yaml');
+    writeFileSync(file, 'base: &b { x: 1 }\nrows: [{ a: 1 }, *b]\n');
+    const before = dataParseCounts();
+    const first = await loadDataFile(file);
+    const second = await loadDataFile(file);
+    if (!first.ok || !second.ok) throw new Error('load failed');
+    expect(dataParseCounts()).toEqual({ parsed: before.parsed + 1, kept: before.kept + 1 });
+    const value = (r: typeof first) => (r.ok ? r.data.value : undefined) as { base: object; rows: object[] };
+    expect(value(second)).toEqual(value(first));
+    // Its own value: what one build writes into its data (tables/resolve.ts does) no other build sees.
+    expect(value(second)).not.toBe(value(first));
+    value(first).rows.push({ table: 'row' });
+    const third = await loadDataFile(file);
+    expect(value(third).rows).toHaveLength(2);
+    // An alias stays one object in the copy, and the copy's objects have their pointers; positions are the file's.
+    expect(value(third).rows[1]).toBe(value(third).base);
+    expect(third.ok && third.data.pointers.get(value(third).rows[0]!)).toBe('/rows/0');
+    expect(third.ok && third.data.positions.get('/rows/0/a')?.value).toMatchObject({ line: 2, column: 13 });
+    // Edited: parsed anew.
+    writeFileSync(file, 'rows: [{ a: 2 }]\n');
+    const edited = await loadDataFile(file);
+    expect(edited.ok && edited.data.value).toEqual({ rows: [{ a: 2 }] });
+    expect(dataParseCounts().parsed).toBe(before.parsed + 2);
   });
 });

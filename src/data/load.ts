@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { DEFAULT_MAX_DATA_MB, describeReadProblem, readBounded } from './read.js';
 import { error, pointAt, type Diagnostic, type Place, type Point } from '../diagnostics/diagnostic.js';
 
 /** Where a data value and (for object members) its key stand in the source file. */
@@ -57,32 +56,6 @@ export type LoadResult = { ok: true; data: LoadedData } | { ok: false; diagnosti
 /** Escapes one JSON-pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string | number): string {
   return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/**
- * Reads a YAML or JSON data file; syntax errors come back as diagnostics with `file:line:col`. Only a regular
- * file of at most `maxMb` megabytes is read (see readBounded).
- */
-export function loadDataFile(file: string, maxMb: number = DEFAULT_MAX_DATA_MB): Promise<LoadResult> {
-  const read = readBounded(file, maxMb * 2 ** 20);
-  if ('problem' in read)
-    return Promise.resolve({
-      ok: false,
-      diagnostics: [
-        error(
-          read.problem.kind === 'too-large' ? 'limit:data-size' : 'data:unreadable',
-          describeReadProblem(read.problem),
-          {
-            place: { file },
-            hint:
-              read.problem.kind === 'too-large'
-                ? 'check that this is the right file, or raise the limit (--max-data-mb)'
-                : 'check the path given to --data: it must name a YAML or JSON file',
-          },
-        ),
-      ],
-    });
-  return Promise.resolve(parseDataText(file, read.bytes));
 }
 
 /** Parses data text (already read); the file name decides JSON (`.json`) or YAML (anything else). */

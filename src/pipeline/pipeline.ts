@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { DEFAULT_FONTS_CONFIG, defaultOutFile } from '../build/paths.js';
 import { BuildFailure, error, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { findStringPointer, loadDataFile, type LoadedData } from '../data/load.js';
+import { findStringPointer, type LoadedData } from '../data/load.js';
+import { loadDataFile } from '../data/load-file.js';
 import { findTableReferences } from '../tables/find.js';
 import { validateData } from '../schema/validate.js';
 import { loadPack, type TemplatePack } from '../template/pack.js';
