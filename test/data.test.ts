@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDataText, resolvePointer } from '../src/data/load.js';
+import { parseDataText, resolvePointer, type LoadResult } from '../src/data/load.js';
 import { dataParseCounts, loadDataFile } from '../src/data/load-file.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -84,7 +84,7 @@ describe('data loading', () => {
     const second = await loadDataFile(file);
     if (!first.ok || !second.ok) throw new Error('load failed');
     expect(dataParseCounts()).toEqual({ parsed: before.parsed + 1, kept: before.kept + 1 });
-    const value = (r: typeof first) => (r.ok ? r.data.value : undefined) as { base: object; rows: object[] };
+    const value = (r: LoadResult) => (r.ok ? r.data.value : undefined) as { base: object; rows: object[] };
     expect(value(second)).toEqual(value(first));
     // Its own value: what one build writes into its data (tables/resolve.ts does) no other build sees.
     expect(value(second)).not.toBe(value(first));
