@@ -4,6 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/pipeline/pipeline.js';
+import { layoutCounts } from '../src/paginate/kept.js';
+import { dataParseCounts } from '../src/data/load-file.js';
 import { pdftotext, readGlyphs, readPdf, type Glyph } from './support/pdf.js';
 import { classify, noBreakAfter, noBreakBefore } from '../src/cjk/classes.js';
 import { tempTree } from './support/tmp.js';
@@ -226,8 +228,12 @@ describe('the sample briefing', () => {
   });
 
   it('is reproducible: two builds give identical bytes', async () => {
+    const [layouts, parses] = [layoutCounts(), dataParseCounts()];
     const again = await buildReport({ templateDir: pack, dataFile: sample, write: false });
     expect(Buffer.compare(again.pdf!, pdf)).toBe(0);
+    // …also when the second takes what the process kept from the first: its data and its page layouts.
+    expect(layoutCounts()).toMatchObject({ searched: layouts.searched, kept: layouts.kept + 1 });
+    expect(dataParseCounts()).toMatchObject({ parsed: parses.parsed, kept: parses.kept + 1 });
     expect(read.info.CreationDate).toMatch(/^D:20210111/);
   });
 });

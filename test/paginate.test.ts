@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { paginate } from '../src/paginate/paginate.js';
+import { layoutCounts } from '../src/paginate/kept.js';
 import type { Flow, FlowFloat, FlowItem, FlowLayout, Frame } from '../src/paginate/types.js';
 import { para } from './support/flow.js';
 
@@ -383,5 +384,72 @@ describe('the page builder on a long flow', () => {
     );
     expect(layout.endPage).toBeGreaterThan(40);
     expect((peak - before) / 2 ** 20).toBeLessThan(200);
+  });
+});
+
+describe('layouts kept for the process', () => {
+  const frame: Frame = { columns: 2, slots: 30, startPage: 3, startSlot: 4, balance: true };
+  const flowOf = (lines: number[]): Flow => ({
+    items: lines.flatMap((n) => [head(), para(n)]),
+    floats: [{ anchor: 2, height: 6, span: 'column', space: 1 }],
+  });
+
+  it('lays a flow out once, and gives each caller a layout of its own', () => {
+    const lines = [5, 9, 4, 12, 7, 6, 11, 3, 8, 10, 5, 9];
+    const before = layoutCounts();
+    const first = paginate(flowOf(lines), frame);
+    const again = paginate(flowOf(lines), { ...frame });
+    expect(layoutCounts()).toEqual({ searched: before.searched + 1, kept: before.kept + 1 });
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    // What one caller does with its layout, the next does not see.
+    const expected = structuredClone(first);
+    for (const layout of [first, again]) {
+      layout.placements.length = 0;
+      layout.variants[0] = 9;
+    }
+    const third = paginate(flowOf(lines), frame);
+    expect(third).toEqual(expected);
+    expect(layoutCounts().searched).toBe(before.searched + 1);
+  });
+
+  it('searches again for a flow that differs in anything the page builder reads', () => {
+    const lines = [6, 8, 5, 10, 7, 4, 9, 12];
+    const base = paginate(flowOf(lines), frame);
+    const count = () => layoutCounts().searched;
+    const variants: [string, () => FlowLayout][] = [
+      ['a paragraph a line longer', () => paginate(flowOf([6, 8, 5, 11, 7, 4, 9, 12]), frame)],
+      ['another first page', () => paginate(flowOf(lines), { ...frame, startPage: 4 })],
+      ['another first slot', () => paginate(flowOf(lines), { ...frame, startSlot: 5 })],
+      ['three columns', () => paginate(flowOf(lines), { ...frame, columns: 3 })],
+      ['a wider search', () => paginate(flowOf(lines), frame, { beam: 96 })],
+      [
+        'the figure taller',
+        () =>
+          paginate({ ...flowOf(lines), floats: [{ anchor: 2, height: 7, span: 'column', space: 1 }] }, frame),
+      ],
+    ];
+    for (const [what, lay] of variants) {
+      const n = count();
+      const layout = lay();
+      expect(count(), what).toBe(n + 1);
+      if (what === 'another first page') expect(layout.endPage).toBe(base.endPage + 1);
+    }
+  });
+
+  it('checks the pages a kept layout reaches against the limit of the build that takes it', () => {
+    const flow = flowOf([9, 12, 8, 11, 10, 9, 12, 7, 10, 11]);
+    const layout = paginate(flow, frame);
+    expect(layout.endPage).toBeGreaterThan(frame.startPage);
+    const seen: number[] = [];
+    paginate(flow, frame, { check: (page) => seen.push(page) });
+    expect(seen).toEqual([layout.endPage]);
+    expect(() =>
+      paginate(flow, frame, {
+        check: (page) => {
+          if (page > frame.startPage) throw new Error(`past page ${frame.startPage}`);
+        },
+      }),
+    ).toThrow(/past page/);
   });
 });

@@ -1,6 +1,7 @@
 import { COST, fillColumn, gapCost } from './column.js';
 import { entriesOf, naturalOffsets, type ColumnFill, type Entry, type Pos } from './fill.js';
 import { emergency } from './emergency.js';
+import { keptLayout } from './kept.js';
 import type { Flow, FlowItem, FlowLayout, Frame, MakeupProblem, Placement } from './types.js';
 
 /** How widely the page builder searches, and a callback that stops a runaway flow (page and time limits). */
@@ -46,9 +47,16 @@ const key = (s: State) =>
  * no widows or orphans, heads with their first two lines, columns full to the foot (a line short at most, where
  * a paragraph a line longer cannot fill it), figures near their text. Where the frame asks for it, the flow's
  * last page is balanced: every way of reaching a page from which the rest fits on one page is tried with the
- * rest set in columns of equal height, and weighed against the others.
+ * rest set in columns of equal height, and weighed against the others. A flow laid out before in this process
+ * (the same model, frame and search) is taken as it was laid out (kept.ts).
  */
 export function paginate(flow: Flow, frame: Frame, options: PaginateOptions = {}): FlowLayout {
+  return keptLayout([flow, frame, options.beam ?? null], options.check, () =>
+    searchWidening(flow, frame, options),
+  );
+}
+
+function searchWidening(flow: Flow, frame: Frame, options: PaginateOptions): FlowLayout {
   // Most flows come out clean with a narrow search; one that does not is searched again, wider.
   let layout = search(flow, frame, options, options.beam ?? 24);
   if (options.beam === undefined)
