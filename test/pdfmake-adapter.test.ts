@@ -5,6 +5,7 @@ import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
 import { compactWidths } from '../src/emit/embed.js';
 import { deflateCounts, deflated } from '../src/emit/deflated.js';
+import { drawnLineCounts } from '../src/emit/draw-text.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -12,6 +13,7 @@ import { BuildLimits } from '../src/build/limits.js';
 import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
 import { DEFAULT_THEME } from '../src/theme/theme.js';
 import { typeset, type Composition } from '../src/typeset/context.js';
+import type { SetLine } from '../src/typeset/model.js';
 
 const require = createRequire(import.meta.url);
 
@@ -196,6 +198,52 @@ describe('fonts kept between documents', () => {
     const fontFiles = (pdf: Buffer) => contents(pdf).filter((c) => c.startsWith('true'));
     expect(fontFiles(a1).length).toBeGreaterThan(0);
     expect(fontFiles(b1)).not.toEqual(fontFiles(a1));
+  });
+
+  it('draws a line again as it drew it, and anew where the subsets number its glyphs otherwise', async () => {
+    const { doc, fonts } = document('重绘：同一行在同一位置照原样写出，汉字和标点用同一个字体。'.repeat(5));
+    const a1 = await emitPdf(doc, fonts, new BuildLimits());
+    const a2 = await emitPdf(doc, fonts, new BuildLimits());
+    const before = drawnLineCounts();
+    const a3 = await emitPdf(doc, fonts, new BuildLimits());
+    const lines = doc.pages.flatMap((p) => p.items).filter((d) => d.kind === 'text').length;
+    // Recorded at their second drawing, drawn as recorded at the third: the same bytes each time.
+    expect(drawnLineCounts().again - before.again).toBe(lines);
+    expect(a2.equals(a1)).toBe(true);
+    expect(a3.equals(a1)).toBe(true);
+    // The paragraph's lines (regular serif) at the same places, drawn in the opposite order (everything else as
+    // it was, so each face gets the same font id): their glyphs come into the subset in another order. The records are refused,
+    // and the document is what fresh lines (no records) make.
+    const reversed = (line: (l: SetLine) => SetLine): Composition => ({
+      ...doc,
+      pages: doc.pages.map((p) => {
+        const body = (d: (typeof p.items)[number]) =>
+          d.kind === 'text' && d.line.runs.every((r) => r.face.family === 'serif' && !r.face.bold);
+        const lines = p.items.filter(body).reverse();
+        return {
+          ...p,
+          items: p.items.map((d) => {
+            if (!body(d)) return d;
+            const moved = lines.shift() as Extract<typeof d, { kind: 'text' }>;
+            return { ...moved, line: line(moved.line) };
+          }),
+        };
+      }),
+    });
+    const refused = drawnLineCounts().refused;
+    const b = await emitPdf(
+      reversed((l) => l),
+      fonts,
+      new BuildLimits(),
+    );
+    expect(drawnLineCounts().refused).toBeGreaterThan(refused);
+    const fresh = await emitPdf(
+      reversed((l) => structuredClone(l)),
+      fonts,
+      new BuildLimits(),
+    );
+    expect(b.equals(fresh)).toBe(true);
+    expect(b.equals(a1)).toBe(false);
   });
 
   it('deflates the streams of a document again only where their bytes changed', async () => {

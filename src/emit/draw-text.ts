@@ -14,24 +14,94 @@ function pdfTextString(text: string): string {
   return `<${hex}>`;
 }
 
-/** Glyphs and positions for a run: an unshaped ideograph straight from cmap and hmtx, else pdfkit's encode. */
+/**
+ * Glyphs and positions for a run: an unshaped ideograph straight from cmap and hmtx, else pdfkit's encode. Each
+ * glyph included in the font's subset is told to `included` (font glyph, subset glyph, width, characters).
+ */
 function encode(
   font: PdfKitFont,
   text: string,
   features: readonly string[],
+  included?: (glyph: number, gid: number, width: number, codePoints: number[]) => void,
 ): ReturnType<PdfKitFont['encode']> {
   const g = unshapedGlyph(font, text, features);
   if (g) {
     const gid = font.subset.includeGlyph(g.id);
-    font.widths[gid] ??= g.advanceWidth * font.scale;
-    font.unicode[gid] ??= g.codePoints;
     const advance = g.advanceWidth * font.scale;
+    font.widths[gid] ??= advance;
+    font.unicode[gid] ??= g.codePoints;
+    included?.(g.id, gid, advance, g.codePoints);
     return [
       [gid.toString(16).padStart(4, '0')],
       [{ xAdvance: advance, xOffset: 0, yOffset: 0, advanceWidth: advance }],
     ];
   }
-  return font.encode(text, features.length ? features : undefined);
+  const feats = features.length ? features : undefined;
+  const encoded = font.encode(text, feats);
+  // The glyphs pdfkit's encode included, in its order (its shaped run is cached: this shapes nothing again).
+  if (included) {
+    const { glyphs } = font.layout(text, feats);
+    glyphs.forEach((glyph, k) =>
+      included(glyph.id, parseInt(encoded[0][k]!, 16), glyph.advanceWidth * font.scale, glyph.codePoints),
+    );
+  }
+  return encoded;
+}
+
+/**
+ * What drawing a line did to its document, to do it again for the same line (the same frozen object: typeset/text.ts
+ * keeps a paragraph's lines across builds) at the same place in the next document of the process: the faces of its
+ * runs and their fonts' ids, each glyph it included in a font's subset with the subset's number for it, and what
+ * it wrote, in order — operator text, or a colour set through pdfkit. A document whose subsets number a glyph
+ * otherwise (another text drawn before) draws the line anew.
+ */
+interface LineDrawn {
+  x: number;
+  baseline: number;
+  pageHeight: number;
+  /** How many times in a row the record could not be used. */
+  misses: number;
+  /** The line's fonts, in the order it first used them. */
+  fonts: { face: FaceRef; id: string; fontkit: unknown }[];
+  glyphs: [font: number, glyph: number, gid: number, width: number, codePoints: number[]][];
+  pieces: (string | { color: string })[];
+}
+const drawnLines = new WeakMap<SetLine, LineDrawn>();
+/** Lines drawn once: the next drawing of one is recorded. */
+const seen = new WeakSet<SetLine>();
+/** Lines whose records could not be used twice in a row: not recorded again. */
+const unsteady = new WeakSet<SetLine>();
+const lineCounts = { drawn: 0, again: 0, refused: 0 };
+
+/** Lines drawText set, drew again as recorded, and could not draw as recorded (tests). */
+export function drawnLineCounts(): { drawn: number; again: number; refused: number } {
+  return { ...lineCounts };
+}
+
+/**
+ * Draws a recorded line again, or says it cannot: another font behind a face or another id, or a glyph the
+ * subset numbers otherwise. What it included before finding out is what drawing the line includes first anyway,
+ * in the same order, so the document is as if it had been drawn the long way.
+ */
+function drawAgain(doc: PdfKitDoc, fontFor: (face: FaceRef) => PdfKitFont, rec: LineDrawn): boolean {
+  const fonts = rec.fonts.map((f) => fontFor(f.face));
+  const refuse = () => (lineCounts.refused++, false);
+  if (fonts.some((f, i) => f.id !== rec.fonts[i]!.id || f.font !== rec.fonts[i]!.fontkit)) return refuse();
+  for (const [i, glyph, gid, width, codePoints] of rec.glyphs) {
+    const font = fonts[i]!;
+    if (font.subset.includeGlyph(glyph) !== gid) return refuse();
+    font.widths[gid] ??= width;
+    font.unicode[gid] ??= codePoints;
+  }
+  doc.save();
+  doc.transform(1, 0, 0, -1, 0, doc.page.height);
+  for (const f of fonts) if (doc.page.fonts[f.id] == null) doc.page.fonts[f.id] = f.ref();
+  for (const piece of rec.pieces)
+    if (typeof piece === 'string') doc.addContent(piece);
+    else doc.fillColor(piece.color);
+  doc.restore();
+  lineCounts.again++;
+  return true;
 }
 
 /**
@@ -86,13 +156,39 @@ export function drawText(
   x: number,
   baseline: number,
 ): void {
+  const kept = drawnLines.get(line);
+  if (
+    kept?.x === x &&
+    kept.baseline === baseline &&
+    kept.pageHeight === doc.page.height &&
+    drawAgain(doc, fontFor, kept)
+  )
+    return;
+  lineCounts.drawn++;
+  // Recorded from its second drawing on (a batch's lines are mostly new each report, and recording costs), and no
+  // longer once its record could not be used twice (a heading every report of a batch has, drawn where the
+  // subsets number its glyphs otherwise each time).
+  const misses = kept ? kept.misses + 1 : 0;
+  if (misses >= 2) {
+    drawnLines.delete(line);
+    unsteady.add(line);
+  }
+  const again = misses < 2 && (kept !== undefined || seen.has(line)) && !unsteady.has(line);
+  if (!again) seen.add(line);
+  const rec: LineDrawn | undefined = again
+    ? { x, baseline, pageHeight: doc.page.height, misses, fonts: [], glyphs: [], pieces: [] }
+    : undefined;
   doc.save();
   doc.transform(1, 0, 0, -1, 0, doc.page.height);
   // The line's operators go to the content stream together (pdfkit makes a buffer of each piece it is given),
   // except where pdfkit writes its own (a colour).
   const ops: string[] = [];
   const drain = () => {
-    if (ops.length) doc.addContent(ops.join('\n'));
+    if (ops.length) {
+      const text = ops.join('\n');
+      doc.addContent(text);
+      rec?.pieces.push(text);
+    }
     ops.length = 0;
   };
   const actual = line.actual;
@@ -118,6 +214,7 @@ export function drawText(
       if (inText) ops.push('ET');
       drain();
       doc.fillColor(run.color);
+      rec?.pieces.push({ color: run.color });
       inText = false;
       current = '';
       color = run.color;
@@ -127,6 +224,9 @@ export function drawText(
       inText = true;
     }
     if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref();
+    let fontIndex = rec ? rec.fonts.findIndex((f) => f.id === font.id) : -1;
+    if (rec && fontIndex < 0)
+      fontIndex = rec.fonts.push({ face: run.face, id: font.id, fontkit: font.font }) - 1;
     const tf = `/${font.id} ${num(run.size)} Tf`;
     const at = x + run.x;
     if (tf !== current) {
@@ -144,7 +244,11 @@ export function drawText(
       ops.push(`1 0 0 1 ${num(at)} ${num(y + rise)} Tm`);
     }
     lastRise = rise;
-    const [glyphs, positions] = encode(font, run.text, run.features);
+    const record =
+      rec &&
+      ((glyph: number, gid: number, width: number, codePoints: number[]) =>
+        rec.glyphs.push([fontIndex, glyph, gid, width, codePoints]));
+    const [glyphs, positions] = encode(font, run.text, run.features, record);
     // Letter-spacing: the line engine counted it after every character but the last; spread over the glyphs.
     const chars = Array.from(run.text).length;
     const spacing =
@@ -159,4 +263,5 @@ export function drawText(
   if (actual !== undefined) ops.push('EMC');
   drain();
   doc.restore();
+  if (rec) drawnLines.set(line, rec);
 }

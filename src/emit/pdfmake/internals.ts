@@ -32,6 +32,8 @@ export interface PdfKitFont {
     text: string,
     features?: readonly string[],
   ): [string[], { xAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[]];
+  /** The run shaped (what `encode` includes in the subset), from pdfkit's cache of shaped runs. */
+  layout(text: string, features?: readonly string[]): { glyphs: FontkitGlyph[] };
 }
 
 /** A pdfkit outline item (bookmark). */
