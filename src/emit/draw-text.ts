@@ -1,6 +1,7 @@
 import { unshapedGlyph } from './pdfmake/glyphs.js';
 import type { PdfKitDoc, PdfKitFont } from './pdfmake/internals.js';
 import type { FaceRef, SetLine } from '../typeset/model.js';
+import { keptLine } from '../typeset/text.js';
 
 const num = (v: number) => {
   const r = Math.round(v * 1000) / 1000;
@@ -67,8 +68,6 @@ interface LineDrawn {
   pieces: (string | { color: string })[];
 }
 const drawnLines = new WeakMap<SetLine, LineDrawn>();
-/** Lines drawn once: the next drawing of one is recorded. */
-const seen = new WeakSet<SetLine>();
 /** Lines whose records could not be used twice in a row: not recorded again. */
 const unsteady = new WeakSet<SetLine>();
 const lineCounts = { drawn: 0, again: 0, refused: 0 };
@@ -165,16 +164,15 @@ export function drawText(
   )
     return;
   lineCounts.drawn++;
-  // Recorded from its second drawing on (a batch's lines are mostly new each report, and recording costs), and no
-  // longer once its record could not be used twice (a heading every report of a batch has, drawn where the
-  // subsets number its glyphs otherwise each time).
+  // Recorded only for a line a build was given again from the paragraphs kept (a batch's lines are mostly new
+  // each report, and recording costs), and no longer once its record could not be used twice (a heading every
+  // report of a batch has, drawn where the subsets number its glyphs otherwise each time).
   const misses = kept ? kept.misses + 1 : 0;
   if (misses >= 2) {
     drawnLines.delete(line);
     unsteady.add(line);
   }
-  const again = misses < 2 && (kept !== undefined || seen.has(line)) && !unsteady.has(line);
-  if (!again) seen.add(line);
+  const again = misses < 2 && keptLine(line) && !unsteady.has(line);
   const rec: LineDrawn | undefined = again
     ? { x, baseline, pageHeight: doc.page.height, misses, fonts: [], glyphs: [], pieces: [] }
     : undefined;

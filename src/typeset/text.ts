@@ -86,12 +86,21 @@ function faceKey(fonts: FontSet, runs: readonly StyledText[]): string {
     .join(',');
 }
 
-/** `make()`'s result for this text and these options, made once while the text is kept. */
-function settled<T>(text: PreparedText, key: string, make: () => T): T {
+/** `make()`'s result for this text and these options, made once while the text is kept; `lines` lists its lines. */
+function settled<T>(text: PreparedText, key: string, make: () => T, lines: (made: T) => SetLine[]): T {
   let kept = settings.get(text);
   if (!kept) settings.set(text, (kept = new Map<string, unknown>()));
   if (!kept.has(key)) kept.set(key, make());
+  else for (const line of lines(kept.get(key) as T)) givenAgain.add(line);
   return kept.get(key) as T;
+}
+
+/** Lines a later build was given again (kept from an earlier one): emit/draw-text.ts records how it drew them. */
+const givenAgain = new WeakSet<SetLine>();
+
+/** Whether this line was given to a build again, as kept from an earlier build of the process. */
+export function keptLine(line: SetLine): boolean {
+  return givenAgain.has(line);
 }
 
 /** Lines kept for later builds, frozen down to their runs (faces and feature lists are shared constants). */
@@ -145,12 +154,17 @@ function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: ()
 
 /** Breaks prepared text into lines of the measure (optimal fit over the whole text) and sets each. */
 export function setLines(text: PreparedText, opts: SetOptions): SetLine[] {
-  return settled(text, `lines|${optionsKey(opts)}`, () => {
-    const p = fit(text, opts);
-    return freezeLines(
-      layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts)),
-    );
-  });
+  return settled(
+    text,
+    `lines|${optionsKey(opts)}`,
+    () => {
+      const p = fit(text, opts);
+      return freezeLines(
+        layoutParagraph(p, 0, engineOptions(opts)).map((l) => toSetLine(p, text.styles, l, opts)),
+      );
+    },
+    (lines) => lines,
+  );
 }
 
 /**
@@ -172,6 +186,7 @@ export function setVariants(
           Object.freeze({ lines: freezeLines(v.lines), cost: v.cost }),
         ),
       ) as { lines: SetLine[]; cost: number }[],
+    (variants) => variants.flatMap((v) => v.lines),
   );
 }
 
