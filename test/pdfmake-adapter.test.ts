@@ -5,7 +5,7 @@ import type { DocumentTree } from '../src/document/types.js';
 import { emitPdf } from '../src/emit/pdf.js';
 import { compactWidths } from '../src/emit/embed.js';
 import { deflateCounts, deflated } from '../src/emit/deflated.js';
-import { drawnLineCounts } from '../src/emit/draw-text.js';
+import { drawnLineCounts, forgetDrawnLines } from '../src/emit/draw-text.js';
 import { installPdfmake } from '../src/emit/pdfmake/install.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { installFontSharing, sharedFont } from '../src/fonts/shared.js';
@@ -255,6 +255,11 @@ describe('fonts kept between documents', () => {
     );
     expect(b.equals(fresh)).toBe(true);
     expect(b.equals(a1)).toBe(false);
+    // Forgotten (the benchmark's "caches emptied"): drawn the long way again.
+    forgetDrawnLines();
+    const c = drawnLineCounts();
+    expect((await emitPdf(document(text).doc, fonts, new BuildLimits())).equals(a1)).toBe(true);
+    expect(drawnLineCounts().again).toBe(c.again);
   });
 
   it('deflates the streams of a document again only where their bytes changed', async () => {

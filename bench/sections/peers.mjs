@@ -31,10 +31,12 @@ const TOOLS = [
       const { buildReport } = await import(${url('dist/index.js')});
       const { clearChartMemoryCache } = await import(${url('dist/charts/cache.js')});
       const { forgetLayouts } = await import(${url('dist/paginate/kept.js')});
+      const { forgetDrawnLines } = await import(${url('dist/emit/draw-text.js')});
       async function build(cached, dataFile = ${JSON.stringify(sampleData)}) {
         if (!cached) {
           clearChartMemoryCache();
           forgetLayouts();
+          forgetDrawnLines();
         }
         const r = await buildReport({
           templateDir: ${JSON.stringify(samplePack)}, dataFile, write: false, cacheDir: false,
@@ -451,7 +453,7 @@ export default {
     const d = (k) => data[k];
     const list = (xs) => (xs.length ? xs.join(' | ') : 'none');
     const notes = [
-      `cold: a fresh \`node\` process from spawn until the PDF is written, median of ${ctx.runs}; warm: median of ${ctx.runs} builds in one kept process after ${WARMUPS} warm-ups, the tool's caches emptied before each (Briefing: chart memory cache and kept page layouts cleared, disk cache off; Typst: evictCache(0)); the three tools take turns, round by round`,
+      `cold: a fresh \`node\` process from spawn until the PDF is written, median of ${ctx.runs}; warm: median of ${ctx.runs} builds in one kept process after ${WARMUPS} warm-ups, the tool's caches emptied before each (Briefing: chart memory cache, kept page layouts and drawn lines cleared, disk cache off; Typst: evictCache(0)); the three tools take turns, round by round`,
       `warm with caches kept (a repeated build of the same input): ${TOOLS.map((t) => `${t.label} ${d(t.key).warmCachedMs} ms`).join(', ')}`,
       `Briefing draws its 7 charts (vector, the charts stage: ${d('briefing').chartsMs} ms of its warm time); the peers draw an empty box of the same size in their place; Briefing without its figures: ${kb(d('briefing').pdfBytesWithoutFigures)} KB`,
       `quality columns: the body text (10.5 pt glyphs) read back with pdf.js; a line = glyphs of one page, column and baseline. bad starts: ${[...NO_START].join('')} at a line start; bad ends: ${OPENING} at a line end; full-width ends: a stop or closing mark ending a full line (one that reaches the column's edge) and taking over ¾ em of it; Han–Latin no gap: a Han character next to a Latin letter or digit with less than 0.05 em between; widest Han gap: the largest space added between two Han characters; lone lines: a line with one character besides punctuation`,

@@ -67,10 +67,15 @@ interface LineDrawn {
   glyphs: [font: number, glyph: number, gid: number, width: number, codePoints: number[]][];
   pieces: (string | { color: string })[];
 }
-const drawnLines = new WeakMap<SetLine, LineDrawn>();
+let drawnLines = new WeakMap<SetLine, LineDrawn>();
 /** Lines whose records could not be used twice in a row: not recorded again. */
 const unsteady = new WeakSet<SetLine>();
 const lineCounts = { drawn: 0, again: 0, refused: 0 };
+
+/** Forgets how lines were drawn (the benchmark's builds "with caches emptied"). */
+export function forgetDrawnLines(): void {
+  drawnLines = new WeakMap();
+}
 
 /** Lines drawText set, drew again as recorded, and could not draw as recorded (tests). */
 export function drawnLineCounts(): { drawn: number; again: number; refused: number } {
