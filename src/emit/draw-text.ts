@@ -60,7 +60,7 @@ interface LineDrawn {
   x: number;
   baseline: number;
   pageHeight: number;
-  /** How many times in a row the record could not be used. */
+  /** How many times in a row the record could not be used (moved, or refused). */
   misses: number;
   /** The line's fonts, in the order it first used them. */
   fonts: { face: FaceRef; id: string; fontkit: unknown }[];
@@ -104,6 +104,7 @@ function drawAgain(doc: PdfKitDoc, fontFor: (face: FaceRef) => PdfKitFont, rec: 
     if (typeof piece === 'string') doc.addContent(piece);
     else doc.fillColor(piece.color);
   doc.restore();
+  rec.misses = 0;
   lineCounts.again++;
   return true;
 }
