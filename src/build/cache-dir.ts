@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  futimesSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -43,6 +54,47 @@ export function writeCacheFile(file: string, bytes: string | Uint8Array, mode = 
   }
 }
 
+/** A file used again after this long is marked used (cache-prune.ts removes the least recently used first). */
+export const MARK_USED_AFTER_MS = 24 * 3600 * 1000;
+
+/**
+ * A file of the disk cache, read whole — open, fstat, read, as `readFileSync` does —, or undefined when it is
+ * missing, unreadable, not a regular file or larger than `maxBytes`. A file last marked more than a day ago gets
+ * its modification time set to now: the time pruning goes by (cache-prune.ts), so a file in use is never the
+ * oldest, at the cost of one call a file a day.
+ */
+export function readCacheFile(file: string, maxBytes = Infinity, now = Date.now()): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (now - st.mtimeMs > MARK_USED_AFTER_MS) {
+      try {
+        futimesSync(fd, new Date(now), new Date(now));
+      } catch {
+        // a file someone else owns: read, not marked
+      }
+    }
+    return got === bytes.length ? bytes : bytes.subarray(0, got);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * A folder of the cache for files whose contents run as code (V8's code cache, compiled schema validators),
  * made if missing: only if it and its parent belong to this user and no one else may write to them, since whoever
@@ -68,7 +120,9 @@ export function privateCacheDir(dir: string): boolean {
  */
 export function runCacheModule(file: string, require?: NodeJS.Require): unknown {
   try {
-    const code = readFileSync(file, 'utf8');
+    const bytes = readCacheFile(file);
+    if (!bytes) return undefined;
+    const code = bytes.toString('utf8');
     const run = vm.runInThisContext(`(function (module, exports, require) {${code}\n})`, {
       filename: file,
     }) as (m: { exports: unknown }, e: unknown, r: NodeJS.Require | undefined) => void;

@@ -8,7 +8,7 @@ import { resolveColor, type Theme } from '../theme/theme.js';
 import { isDrawing } from './drawing.js';
 import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './family.js';
 import type { ChartSpec } from './spec.js';
-import { cacheDirFor, writeCacheFile } from '../build/cache-dir.js';
+import { cacheDirFor, readCacheFile, writeCacheFile } from '../build/cache-dir.js';
 
 /**
  * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
@@ -200,15 +200,18 @@ export function fromDisk(
   try {
     const file = diskFile(dir, key, settings.format);
     if (settings.format === 'png') {
-      const bytes = readFileSync(file);
-      const record = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { sha256?: unknown };
+      const bytes = readCacheFile(file);
+      const recordBytes = readCacheFile(`${file}.json`);
+      if (!bytes || !recordBytes) return undefined;
+      const record = JSON.parse(recordBytes.toString('utf8')) as { sha256?: unknown };
       if (record.sha256 !== createHash('sha256').update(bytes).digest('hex')) return undefined;
       if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE) || !bytes.subarray(-8).equals(PNG_END))
         return undefined;
       return { format: 'png', png: bytes, svg: pngAsSvg(bytes, Math.round(width), Math.round(height)) };
     }
-    if (statSync(file).size > MAX_VECTOR_FILE) return undefined;
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as {
+    const text = readCacheFile(file, MAX_VECTOR_FILE);
+    if (!text) return undefined;
+    const kept = JSON.parse(text.toString('utf8')) as {
       drawing?: unknown;
       box?: unknown;
       texts?: unknown;

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDrawing, type DrawCall } from '../charts/drawing.js';
-import { writeCacheFile } from '../build/cache-dir.js';
+import { readCacheFile, writeCacheFile } from '../build/cache-dir.js';
 
 /** Where recorded drawings are kept between processes (replay.ts reads and writes through it). */
 export interface DrawingStore {
@@ -26,9 +25,9 @@ export function diskDrawings(cacheDir: string, version: string): DrawingStore {
   return {
     read(key) {
       try {
-        const f = file(key);
-        if (statSync(f).size > MAX_FILE) return undefined;
-        const calls: unknown = JSON.parse(readFileSync(f, 'utf8'));
+        const text = readCacheFile(file(key), MAX_FILE);
+        if (!text) return undefined;
+        const calls: unknown = JSON.parse(text.toString('utf8'));
         return isDrawing(calls) ? calls : undefined;
       } catch {
         return undefined;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { privateCacheDir, writeCacheFile } from '../build/cache-dir.js';
+import { privateCacheDir, readCacheFile, writeCacheFile } from '../build/cache-dir.js';
 
 /**
  * A face's record: what its cmap and its shaping answered — the glyph and advance of each character looked up, and
@@ -95,12 +94,9 @@ class FaceRecord {
 
   private read(file: string): void {
     this.file = file;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return;
-    }
+    const bytes = readCacheFile(file);
+    if (!bytes) return;
+    const text = bytes.toString('utf8');
     const parsed = wellFormed(text, glyphCount(this.buffer));
     if (!parsed) return;
     // Added to what this process knows already (the same answers: the file is this face's).
