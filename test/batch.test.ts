@@ -134,10 +134,15 @@ describe('briefing batch', () => {
         [cli, 'batch', path.join(dir, 'batch.yaml'), '--out-dir', path.join(dir, out), '--jobs', '1'],
         { env: { ...process.env, BRIEFING_CACHE_DIR: cache, SOURCE_DATE_EPOCH: '1700000000', ...env } },
       );
-    // The worker's bundle (scripts/bundle.mjs; the e2e setup runs it) and its code cache, named by its path.
+    // The worker's bundle (scripts/bundle.mjs; the e2e setup runs it) and its code cache, named by its text.
     const bundle = path.join(root, 'dist/bundle/worker.cjs');
     const sha1 = (b: string | Buffer) => createHash('sha1').update(b).digest();
-    const kept = path.join(cache, 'code', `${process.version}-${process.arch}`, sha1(bundle).toString('hex'));
+    const kept = path.join(
+      cache,
+      'code',
+      `${process.version}-${process.arch}`,
+      sha1(readFileSync(bundle)).toString('hex'),
+    );
     await batch('one');
     // Written when the worker exited, from the bundle's text: the worker ran the bundle and kept its code.
     expect(

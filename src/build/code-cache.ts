@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { privateCacheDir, switchedOff, writeCacheFile } from './cache-dir.js';
+import { privateCacheDir, readCacheFile, switchedOff, writeCacheFile } from './cache-dir.js';
 
 /** Node's CommonJS module, as much of it as compiling a module with a code cache needs. */
 interface CjsModule {
@@ -29,8 +28,8 @@ let installed = false;
 /**
  * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …) and for
  * the CommonJS files of `bundleDir` (our own bundled `build` command, src/build/bundle.ts): each is compiled once
- * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module path, which holds the
- * SHA-1 of the text it was made from and of its data: see keptData), and the cache of what a run compiled —
+ * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module text, named by its
+ * SHA-1, which holds that SHA-1 again and the SHA-1 of its data: see keptData), and the cache of what a run compiled —
  * functions compiled lazily while it ran included — is written when the process exits. V8 checks each cache
  * against its own version and flags, and compiles afresh when it does not match; a cache made from other text, or
  * damaged, is not given to V8 at all. A cache folder
@@ -65,14 +64,12 @@ export function installCodeCache(
       filename.endsWith('.mjs')
     )
       return compile.call(this, content, filename, format);
-    const file = path.join(dir, sha1(filename).toString('hex'));
+    // Named by the text, not the path: clones of the project, CI's checkouts and the packages' copies in other
+    // folders share one file a module text, instead of adding ~900 files for each new folder.
     const source = sha1(content);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = keptData(readFileSync(file), source);
-    } catch {
-      cachedData = undefined;
-    }
+    const file = path.join(dir, source.toString('hex'));
+    const kept = readCacheFile(file);
+    const cachedData = kept && keptData(kept, source);
     let script: vm.Script;
     try {
       script = new vm.Script(statics.wrap(content), {
