@@ -124,6 +124,83 @@ describe('briefing start-up', () => {
   });
 });
 
+describe('briefing cache', () => {
+  const inCache = async (cache: string, args: string[], extra: Record<string, string> = {}) => {
+    try {
+      const r = await run(process.execPath, [cli, ...args], {
+        cwd: root,
+        env: { ...process.env, BRIEFING_CACHE_DIR: cache, SOURCE_DATE_EPOCH: '1700000000', ...extra },
+      });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+  interface Shown {
+    files: number;
+    bytes: number;
+    parts: Record<string, { files: number; bytes: number }>;
+    prunedAt: string | null;
+    pruned?: { files: number };
+    cleared?: { files: number };
+  }
+  const shown = async (cache: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    JSON.parse((await inCache(cache, ['cache', '--format', 'json', ...args], extra)).stdout) as Shown;
+
+  it('shows what a build kept, prunes it to a limit, clears it; a build marks the folder pruned', async () => {
+    const dir = tempTree({});
+    const cache = path.join(dir, 'cache');
+    const built = await inCache(cache, [
+      'build',
+      'templates/annual-briefing',
+      '--data',
+      'data/hengyang-2020.yaml',
+      '--out',
+      path.join(dir, 'a.pdf'),
+    ]);
+    expect(built.code).toBe(0);
+    const after = await shown(cache);
+    // The sample's 7 charts, the code cache of the modules the build loaded, its faces, schema and template.
+    expect(after.parts.charts!.files).toBe(7);
+    expect(after.parts.code!.files).toBeGreaterThan(100);
+    expect(after.parts.schemas!.files).toBe(1);
+    expect(after.files).toBe(Object.values(after.parts).reduce((n, p) => n + p.files, 0));
+    // The build pruned the new folder (nothing to remove) and marked it: the next prune is due in a day.
+    expect(after.prunedAt).not.toBeNull();
+    const human = await inCache(cache, ['cache']);
+    expect(human.stdout).toContain(`cache folder: ${cache}`);
+    expect(human.stdout).toMatch(/limit 512\.0 MB/);
+    expect(human.stdout).toMatch(/^ {2}charts +7 files/m);
+
+    // A limit of half what it holds: the least recently used go, down to 80 % of the limit.
+    const limitMb = after.bytes / 2 / 2 ** 20;
+    const pruned = await shown(cache, ['--prune'], { BRIEFING_CACHE_MAX_MB: String(limitMb) });
+    expect(pruned.pruned!.files).toBeGreaterThan(0);
+    expect(pruned.bytes).toBeLessThanOrEqual(after.bytes * 0.4);
+    // What is left still builds, the same PDF.
+    await inCache(cache, [
+      'build',
+      'templates/annual-briefing',
+      '--data',
+      'data/hengyang-2020.yaml',
+      '--out',
+      path.join(dir, 'b.pdf'),
+    ]);
+    expect(readFileSync(path.join(dir, 'b.pdf')).equals(readFileSync(path.join(dir, 'a.pdf')))).toBe(true);
+
+    const cleared = await shown(cache, ['--clear']);
+    expect(cleared.cleared!.files).toBeGreaterThan(0);
+    expect(cleared.files).toBe(0);
+    const bad = await inCache(cache, ['cache'], { BRIEFING_CACHE_MAX_MB: 'lots' });
+    expect(bad.stderr).toMatch(/BRIEFING_CACHE_MAX_MB=lots is not a number of MB/);
+    expect((await inCache(cache, ['cache', '--prune', '--clear'])).code).toBe(2);
+    const off = await inCache('off', ['cache']);
+    expect(off.code).toBe(1);
+    expect(off.stderr).toMatch(/the disk cache is off/);
+  });
+});
+
 describe("V8's code cache for the CommonJS modules", () => {
   const build = (cache: string, out: string, extra: Record<string, string> = {}) =>
     run(

@@ -2,6 +2,8 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { buildBatch, type BatchOptions, type BatchSummary, type ReportOutcome } from '../batch/run.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { cacheDirFor } from '../build/cache-dir.js';
+import { pruneIfDue } from '../build/cache-prune.js';
 
 /** `briefing batch`: progress on a terminal, plain lines otherwise, a summary at the end; returns the exit code. */
 export async function runBatchCli(
@@ -22,6 +24,7 @@ export async function runBatchCli(
     const summary = await buildBatch({ ...options, signal: controller.signal, onReport });
     stop();
     printSummary(summary, options.format);
+    pruneIfDue(cacheDirFor());
     if (summary.interrupted) return 130;
     return summary.ok ? 0 : 1;
   } finally {

@@ -26,6 +26,8 @@ Commands:
                                    scheduler), or remove it
   briefing jobs                    show a Redis queue: counts, workers, schedules, and recent jobs with their
                                    state and first error
+  briefing cache                   show the disk cache folder and what it holds; prune it to its size limit,
+                                   or clear it
 
 Options:
   -q, --quiet    print errors only (no warnings, no progress)                       [boolean] [default: false]

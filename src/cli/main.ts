@@ -4,6 +4,7 @@ import { buildCommand, checkCommand } from './commands/build.js';
 import { initCommand } from './commands/init.js';
 import { previewCommand } from './commands/preview.js';
 import { batchCommand } from './commands/batch.js';
+import { cacheCommand } from './commands/cache.js';
 import { enqueueCommand, jobsCommand, scheduleCommand, workerCommand } from './commands/queue.js';
 
 export { EXIT } from './command.js';
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(exitWith(enqueueCommand))
     .command(exitWith(scheduleCommand))
     .command(exitWith(jobsCommand))
+    .command(exitWith(cacheCommand))
     .demandCommand(
       1,
       'give a command, e.g. `briefing build templates/annual-briefing --data data/hengyang-2020.yaml`',

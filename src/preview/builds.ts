@@ -1,5 +1,7 @@
 import type http from 'node:http';
 import path from 'node:path';
+import { cacheDirFor } from '../build/cache-dir.js';
+import { pruneIfDue } from '../build/cache-prune.js';
 import { buildReport } from '../pipeline/pipeline.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -138,5 +140,7 @@ export class Builds {
         : `build failed: ${state.diagnostics[0]?.text ?? ''}`,
     );
     this.broadcast();
+    // A preview may run for days: its builds keep the cache folder to its limit, as the one-shot commands do.
+    pruneIfDue(cacheDirFor());
   }
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { MetricsTime, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Tinypool } from 'tinypool';
 import { createBuildPool } from '../batch/pool.js';
+import { cacheDirFor } from '../build/cache-dir.js';
+import { pruneIfDue } from '../build/cache-prune.js';
 import type { WorkerResult, WorkerTask } from '../batch/worker.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { DEFAULT_QUEUE, PREFIX, redact, workerConnection } from './connection.js';
@@ -210,6 +212,8 @@ async function buildJob(ctx: WorkerContext, job: Job<BuildJobData, BuildJobResul
     readRoots: ctx.roots.read,
   };
   const r = await runInPool(ctx, task, d.report, attempt);
+  // A worker may run for months: its builds keep the cache folder to its limit (one stat a job when not due).
+  pruneIfDue(cacheDirFor());
   const firstError = r.diagnostics.find((x) => x.severity === 'error');
   if (r.ok) {
     if (d.diagnostics) {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { BuildResult } from '../../pipeline/pipeline.js';
+import { cacheDirFor } from '../../build/cache-dir.js';
+import { pruneIfDue } from '../../build/cache-prune.js';
 import { defaultOutFile } from '../../build/paths.js';
 import { diagnosticToJson, formatDiagnostic } from '../../diagnostics/format.js';
 import { command, EPILOGUE, EXIT } from '../command.js';
@@ -116,6 +118,7 @@ export const buildCommand = command({
         );
       if (args.verbose) printTimings(result);
     }
+    pruneIfDue(cacheDirFor());
     return result.ok ? EXIT.built : EXIT.inputError;
   },
 });
@@ -155,6 +158,7 @@ export const checkCommand = command({
         ) + '\n',
       );
     else printDiagnostics(result, 'check', (args as { quiet?: boolean }).quiet === true);
+    pruneIfDue(cacheDirFor());
     return result.ok ? EXIT.built : EXIT.inputError;
   },
 });
