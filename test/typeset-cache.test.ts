@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
-import { prepareText, setLines, setVariants, type StyledText } from '../src/typeset/text.js';
+import { prepareText, setLines, setVariants, startTextBuild, type StyledText } from '../src/typeset/text.js';
 
 const fonts = () => loadFontSet(DEFAULT_FONTS_CONFIG).fonts!;
 const run = (text: string, color = '#1a1a1a'): StyledText => ({
@@ -36,5 +36,29 @@ describe('paragraphs kept across builds', () => {
     expect(narrow.length).toBeGreaterThan(wide.length);
     expect(setLines(a, { width: 200, indent: 21, justify: true })).not.toBe(wide);
     expect(narrow.every((l) => l.width <= 150 + 0.01)).toBe(true);
+  });
+
+  it('keeps a document of more than 512 texts whole for its next build, and the least recently used go first', () => {
+    const f = fonts();
+    const texts = (n: number, tag: string) => Array.from({ length: n }, (_, i) => [run(`${tag}第${i}段。`)]);
+    const build = (doc: StyledText[][]) => {
+      startTextBuild();
+      return doc.map((runs) => prepareText(f, runs));
+    };
+    // 700 paragraphs, twice: the second build takes every one as kept.
+    const long = texts(700, 'long');
+    const first = build(long);
+    expect(build(long).every((t, i) => t === first[i])).toBe(true);
+    // Then short documents of 100 texts each: what is kept shrinks back to 512, the long one's oldest going first.
+    for (let k = 0; k < 6; k++) build(texts(100, `short${k}`));
+    const again = build(long.slice(-200));
+    expect(again.every((t, i) => t !== first[500 + i])).toBe(true);
+    // A text used again is the most recent, whatever its age: it outlives texts kept after it.
+    startTextBuild();
+    const kept = prepareText(f, [run('常用的标题')]);
+    for (let k = 0; k < 4; k++) {
+      build(texts(150, `other${k}`));
+      expect(prepareText(f, [run('常用的标题')])).toBe(kept);
+    }
   });
 });

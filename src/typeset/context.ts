@@ -20,6 +20,7 @@ import { addFurniture } from './furniture.js';
 import { Structure } from './structure.js';
 import type { StructTag } from './model.js';
 import { tocState, type TocState } from './toc.js';
+import { startTextBuild } from './text.js';
 
 export type { Composition, DocumentMeta, Furniture } from './model.js';
 
@@ -79,6 +80,7 @@ export function typeset(
   limits?: BuildLimits,
   images: ReadonlyMap<ImageBlock, LoadedImage> = new Map(),
 ): { doc?: Composition; diagnostics: Diagnostic[] } {
+  startTextBuild();
   const geo = computeGeometry(theme);
   if (!geo)
     return {

@@ -66,11 +66,24 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
  * Prepared texts and their settings, kept across builds of a process (preview, workers, the library API): a
  * paragraph whose runs, faces and measure are as before is not tokenised, measured or broken again. The faces are
  * keyed by identity (fonts/fonts.ts keeps a parsed face while its file is unchanged), the runs by their content.
- * What is kept is frozen, so that no later stage can change a line another build will be given.
+ * What is kept is frozen, so that no later stage can change a line another build will be given. The least
+ * recently used go first, past 512 texts or past what this build and the one before used, whichever is more
+ * (a document of 720 paragraphs is kept whole for its next build: its rebuild took 0.9 s when 512 were kept, 0.2
+ * when all were), and never more than 8,192.
  */
 const prepared = new Map<string, PreparedText>();
 const settings = new WeakMap<PreparedText, Map<string, unknown>>();
 const MAX_PREPARED = 512;
+const MAX_PREPARED_EVER = 8192;
+/** The texts the build in progress used, and how many the one before it used (`startTextBuild`). */
+const usedThisBuild = new Set<string>();
+let usedLastBuild = 0;
+
+/** Marks the start of a document's typesetting: the texts of the last one stay kept while this one runs. */
+export function startTextBuild(): void {
+  usedLastBuild = usedThisBuild.size;
+  usedThisBuild.clear();
+}
 const faceIds = new WeakMap<FontFace, number>();
 let lastFaceId = 0;
 
@@ -123,11 +136,12 @@ const optionsKey = (o: SetOptions) => `${o.width}|${o.indent ?? 0}|${o.justify ?
 export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
   const key = `${faceKey(fonts, runs)}|${JSON.stringify(runs)}`;
   let text = prepared.get(key);
-  if (!text) {
-    text = prepareUncached(fonts, runs, check);
-    prepared.set(key, text);
-    if (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
-  }
+  if (text) prepared.delete(key);
+  else text = prepareUncached(fonts, runs, check);
+  prepared.set(key, text);
+  usedThisBuild.add(key);
+  const keep = Math.min(MAX_PREPARED_EVER, Math.max(MAX_PREPARED, usedThisBuild.size + usedLastBuild));
+  while (prepared.size > keep) prepared.delete(prepared.keys().next().value!);
   return text;
 }
 
