@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FontSet } from '../fonts/fonts.js';
@@ -9,6 +8,7 @@ import { isDrawing } from './drawing.js';
 import { chartFamily, pngAsSvg, type ChartImage, type ChartText, type RenderSettings } from './family.js';
 import type { ChartSpec } from './spec.js';
 import { cacheDirFor, readCacheFile, writeCacheFile } from '../build/cache-dir.js';
+import { packageVersion } from '../build/versions.js';
 
 /**
  * The chart cache. A render is keyed by a SHA-256 of everything that decides its bytes: the spec, the size,
@@ -33,24 +33,7 @@ let environment: string | undefined;
 /** Versions of the rendering packages and a hash of the code that draws: computed once per process. */
 function renderEnvironment(): string {
   if (environment) return environment;
-  const require = createRequire(import.meta.url);
-  const versionOf = (name: string) => {
-    try {
-      let dir = path.dirname(require.resolve(name));
-      for (;;) {
-        const pkg = path.join(dir, 'package.json');
-        if (existsSync(pkg)) {
-          const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
-          if (json.name === name) return json.version ?? '?';
-        }
-        const up = path.dirname(dir);
-        if (up === dir) return '?';
-        dir = up;
-      }
-    } catch {
-      return '?';
-    }
-  };
+  const versionOf = packageVersion;
   environment = JSON.stringify({
     v: KEY_VERSION,
     node: process.versions.node.split('.')[0],
