@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempTree } from './support/tmp.js';
+import { CACHE_PARTS } from '../src/build/cache-prune.js';
 import { briefingIn } from './support/cli.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -165,6 +166,11 @@ describe('briefing cache', () => {
     expect(after.parts.charts!.files).toBe(7);
     expect(after.parts.code!.files).toBeGreaterThan(100);
     expect(after.parts.schemas!.files).toBe(1);
+    // What the document's build set, for its next build (build/doc-store.ts).
+    expect(after.parts.documents!.files).toBe(1);
+    // Every folder a build makes there is one pruning knows.
+    for (const name of readdirSync(cache))
+      expect(name === 'pruned' || (CACHE_PARTS as readonly string[]).includes(name), name).toBe(true);
     expect(after.files).toBe(Object.values(after.parts).reduce((n, p) => n + p.files, 0));
     // The build pruned the new folder (nothing to remove) and marked it: the next prune is due in a day.
     expect(after.prunedAt).not.toBeNull();
@@ -198,6 +204,58 @@ describe('briefing cache', () => {
     const off = await inCache('off', ['cache']);
     expect(off.code).toBe(1);
     expect(off.stderr).toMatch(/the disk cache is off/);
+  });
+});
+
+describe("a document's last build, kept for its next", () => {
+  it('sets only what changed when the CLI builds a document again, with the same PDF as a build from nothing', async () => {
+    const dir = tempTree({});
+    const cache = path.join(dir, 'cache');
+    const data = path.join(dir, 'data.yaml');
+    writeFileSync(data, readFileSync(path.join(root, 'data/hengyang-2020.yaml')));
+    const build = async (out: string, env: Record<string, string> = {}) => {
+      const r = await run(
+        process.execPath,
+        [
+          cli,
+          'build',
+          'templates/annual-briefing',
+          '--data',
+          data,
+          '--out',
+          path.join(dir, out),
+          '--verbose',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, BRIEFING_CACHE_DIR: cache, SOURCE_DATE_EPOCH: '1700000000', ...env },
+        },
+      );
+      const m =
+        /text: (\d+) paragraph settings and page layouts from the document's last build, (\d+) new/.exec(
+          r.stderr,
+        );
+      return { taken: Number(m?.[1]), added: Number(m?.[2]), pdf: readFileSync(path.join(dir, out)) };
+    };
+    const first = await build('a.pdf');
+    expect(first.taken).toBe(0);
+    expect(first.added).toBeGreaterThan(50);
+    const second = await build('b.pdf');
+    expect(second).toMatchObject({ taken: first.added, added: 0 });
+    expect(second.pdf.equals(first.pdf)).toBe(true);
+    // One paragraph edited: it is set again (with its variants, and the flow laid out again), the rest taken.
+    writeFileSync(
+      data,
+      readFileSync(data, 'utf8').replace('创新是引领发展的第一动力', '创新是引领发展的首要动力'),
+    );
+    const edited = await build('c.pdf');
+    expect(edited.added).toBeGreaterThan(0);
+    expect(edited.added).toBeLessThanOrEqual(3);
+    expect(edited.taken).toBeGreaterThan(first.added - 5);
+    // The same PDF as a build that keeps nothing on disk.
+    const fresh = await build('d.pdf', { BRIEFING_CACHE_DIR: 'off' });
+    expect(fresh.pdf.equals(edited.pdf)).toBe(true);
+    expect(fresh.pdf.equals(first.pdf)).toBe(false);
   });
 });
 

@@ -11,7 +11,15 @@ import { writeCacheFile } from './cache-dir.js';
  * the folders below, and in them only files with the names Briefing gives (a hash, an extension, a temporary
  * suffix): a cache folder set by mistake to a folder of the user's own loses nothing.
  */
-export const CACHE_PARTS = ['charts', 'code', 'drawings', 'faces', 'schemas', 'templates'] as const;
+export const CACHE_PARTS = [
+  'charts',
+  'code',
+  'documents',
+  'drawings',
+  'faces',
+  'schemas',
+  'templates',
+] as const;
 export type CachePart = (typeof CACHE_PARTS)[number];
 
 /** The default limit, in MB: `BRIEFING_CACHE_MAX_MB` sets another, `off` (or 0) none. */

@@ -51,6 +51,11 @@ export function setShaperVersions(v: string): void {
   shaperVersions = v;
 }
 
+/** The versions of fontkit and its Unicode data, as fonts/shared.ts found them. */
+export function getShaperVersions(): string {
+  return shaperVersions;
+}
+
 /** A glyph run as fontkit's GlyphRun presents it to pdfkit: glyphs, positions, and the advance summed from them. */
 class Run {
   constructor(

@@ -14,6 +14,8 @@ import { PACKAGE_ROOT } from '../build/paths.js';
 /** One face of a family: the TrueType/OpenType file behind it. */
 export interface FontFace {
   file: string;
+  /** The file, its size and modification time: what the face is known by across processes (build/doc-store.ts). */
+  key: string;
   postscriptName: string;
   /** hhea ascender and descender in em: pdfmake's line box is their difference. */
   ascender: number;
@@ -106,6 +108,7 @@ function openFace(file: string): FontFace {
   };
   const face: FontFace = {
     file,
+    key,
     get postscriptName() {
       return guard(() => font().postscriptName);
     },

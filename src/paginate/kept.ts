@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { docStoreOpen, storedEntry, storeEntry } from '../build/doc-store.js';
 import type { Flow, FlowLayout, Frame } from './types.js';
 
 /**
@@ -31,17 +33,33 @@ export function keptLayout(
     // Not plain data (the model's types say it always is): searched, not kept.
   }
   const hit = key === undefined ? undefined : kept.get(key);
+  // The document's store on disk (build/doc-store.ts) keeps the layouts of its last build, by the model's hash.
+  const entry =
+    key === undefined || !docStoreOpen()
+      ? undefined
+      : `layout\n${createHash('sha256').update(key).digest('hex')}`;
   if (key !== undefined && hit) {
     counts.kept++;
     kept.delete(key);
     kept.set(key, hit);
+    storeEntry(entry!, hit);
     check?.(hit.endPage);
     return structuredClone(hit);
   }
-  counts.searched++;
-  const layout = search();
+  const stored = entry === undefined ? undefined : storedEntry(entry);
+  let layout: FlowLayout;
+  if (isLayoutOf(stored, input[0])) {
+    counts.kept++;
+    check?.(stored.endPage);
+    layout = stored;
+  } else {
+    counts.searched++;
+    layout = search();
+  }
+  const copy = structuredClone(layout);
+  if (entry !== undefined) storeEntry(entry, copy);
   if (key !== undefined && key.length <= KEPT_KEY_CHARS) {
-    kept.set(key, structuredClone(layout));
+    kept.set(key, copy);
     keptChars += key.length;
     for (const [k] of kept) {
       if (kept.size <= KEPT_FLOWS && keptChars <= KEPT_TOTAL_CHARS) break;
@@ -50,6 +68,33 @@ export function keptLayout(
     }
   }
   return layout;
+}
+
+const whole = (v: unknown) => Number.isInteger(v);
+
+/** A layout as the page builder makes them, whose items and figures are the flow's (read from a store on disk). */
+function isLayoutOf(v: unknown, flow: Flow): v is FlowLayout {
+  if (typeof v !== 'object' || v === null) return false;
+  const l = v as Partial<FlowLayout>;
+  return (
+    Array.isArray(l.placements) &&
+    Array.isArray(l.variants) &&
+    Array.isArray(l.problems) &&
+    whole(l.endPage) &&
+    whole(l.endSlot) &&
+    Number.isFinite(l.cost) &&
+    l.variants.every(whole) &&
+    l.placements.every((p) => {
+      if (typeof p !== 'object' || p === null || ![p.page, p.column, p.slot].every(whole)) return false;
+      if (!Number.isFinite(p.height) || typeof p.what !== 'object' || p.what === null) return false;
+      const w = p.what;
+      if (w.kind === 'units')
+        return whole(w.from) && whole(w.to) && w.item >= 0 && w.item < flow.items.length;
+      if (w.kind === 'header') return whole(w.item) && w.item >= 0 && w.item < flow.items.length;
+      if (w.kind === 'float') return whole(w.float) && w.float >= 0 && w.float < flow.floats.length;
+      return w.kind === 'notes' && Array.isArray(w.refs);
+    })
+  );
 }
 
 /** How many flows were searched, and how many were taken as kept (tests, benchmarks). */

@@ -9,7 +9,8 @@ import { loadPack, type TemplatePack } from '../template/pack.js';
 import { renderTemplate } from '../template/render.js';
 import { parseMarkup } from '../markup/parse.js';
 import { cacheDirFor } from '../build/cache-dir.js';
-import { saveRecords, useRecordDir } from '../fonts/face-record.js';
+import { getShaperVersions, saveRecords, useRecordDir } from '../fonts/face-record.js';
+import { closeDocStore, openDocStore, type DocStoreUse } from '../build/doc-store.js';
 import { familyFor, FontDamaged, loadFontSet, type FontSet } from '../fonts/fonts.js';
 import { withPackFonts } from '../fonts/pack-fonts.js';
 import { computeGeometry, type Geometry } from '../page/geometry.js';
@@ -38,6 +39,12 @@ export interface BuildOptions extends ReportRequest {
   cacheDir?: string | false;
   /** Told the laid-out document, its markup tree and its data once typesetting is done (the preview's map). */
   onLayout?: (layout: { doc: Composition; tree: DocumentTree; data: LoadedData }) => void;
+  /**
+   * Keep what this document's typesetting made (its paragraphs' lines, its page layouts) in the cache folder for
+   * its next build in a new process (build/doc-store.ts): what `briefing build`, `check` and the preview do, for a
+   * document rebuilt after an edit. Default false: a batch's reports are each built once.
+   */
+  keepDocument?: boolean;
 }
 
 /** The outcome of a build: the PDF (when it built) and every diagnostic, warnings included. */
@@ -54,6 +61,8 @@ export interface BuildResult {
   tables?: string[];
   /** Where each chart was drawn: its page (1-based) and box in points from the page's top left, in order. */
   figures?: FigureBox[];
+  /** With `keepDocument`: the settings and layouts taken from the document's last build, and those new. */
+  documentStore?: DocStoreUse;
 }
 
 /** A chart's place in the PDF, as the page builder put it. */
@@ -235,6 +244,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   };
   let chartStats: ChartStats | undefined;
   let tables: string[] = [];
+  let documentStore: DocStoreUse | undefined;
   const stop = () => {
     if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
   };
@@ -291,7 +301,16 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = drawn?.stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    const typesetResult = typeset(tree!, theme, fonts, charts, meta, limits, images);
+    if (options.keepDocument) {
+      const files = [options.templateDir, options.dataFile, options.fontsConfig ?? DEFAULT_FONTS_CONFIG];
+      openDocStore(cacheDir, files.map((f) => path.resolve(f)).join('\0'), getShaperVersions());
+    }
+    let typesetResult: ReturnType<typeof typeset> | undefined;
+    try {
+      typesetResult = typeset(tree!, theme, fonts, charts, meta, limits, images);
+    } finally {
+      documentStore = closeDocStore(typesetResult !== undefined && !hasErrors(typesetResult.diagnostics));
+    }
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),
@@ -311,6 +330,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         timings,
         tables,
         ...(chartStats ? { charts: chartStats } : {}),
+        ...(documentStore ? { documentStore } : {}),
       };
     }
     const pdf = await emitPdf(doc!, fonts, limits, standards, cacheDir);
@@ -329,6 +349,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       tables,
       figures: figureBoxes(doc!),
       ...(chartStats ? { charts: chartStats } : {}),
+      ...(documentStore ? { documentStore } : {}),
     };
   } catch (e) {
     if (e instanceof BuildFailure)

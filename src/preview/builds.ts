@@ -100,6 +100,9 @@ export class Builds {
     for (const c of this.clients) c.write(data);
   }
 
+  /** Whether no build has run yet in this preview. */
+  private firstBuild = true;
+
   private async buildOnce(): Promise<void> {
     const state = this.state;
     state.building = true;
@@ -112,6 +115,9 @@ export class Builds {
         dataFile: this.options.dataFile,
         fontsConfig: this.fontsConfig,
         write: false,
+        // The first build takes what the document's last build kept on disk (and keeps this one's); later ones
+        // have it in memory, and would only spend time writing it after each edit.
+        keepDocument: this.firstBuild,
         onLayout: (l) => (layout = { sources: sourceBoxes(l), pages: l.doc.pages.length }),
       });
       state.ok = r.ok;
@@ -134,6 +140,7 @@ export class Builds {
     }
     state.ms = Math.round(performance.now() - started);
     state.building = false;
+    this.firstBuild = false;
     this.log(
       state.ok
         ? `built v${state.version} in ${state.ms} ms`

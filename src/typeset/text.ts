@@ -6,6 +6,7 @@ import { tokenize } from '../cjk/tokens.js';
 import { breakVariants } from '../cjk/variants.js';
 import { punctuationStyle } from '../cjk/lang.js';
 import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
+import { docStoreOpen, storedEntry, storeEntry } from '../build/doc-store.js';
 import type { FaceRef, LinkSpan, LinkTarget, SetLine, SetRun } from './model.js';
 
 /** A run of text in one style, as the engine takes it: a face, a size, a colour and tracking (points a token). */
@@ -32,10 +33,47 @@ export interface SetOptions {
   check?: () => void;
 }
 
-/** A text ready to be broken at any width: the engine's prepared paragraph and the styles of its tokens. */
+/**
+ * A text ready to be broken at any width: the engine's prepared paragraph — made when first needed: a text whose
+ * lines come from the document's store (build/doc-store.ts) needs none — and the styles of its tokens.
+ */
 export interface PreparedText {
-  prepared: Prepared;
-  styles: readonly StyledText[];
+  readonly prepared: Prepared;
+  readonly styles: readonly StyledText[];
+}
+
+class KeptText implements PreparedText {
+  #prepared: Prepared | undefined;
+  #storeKey: string | false | undefined;
+  /** The limits' check of the build that last asked for this text: the one it would be prepared in. */
+  check: (() => void) | undefined;
+
+  constructor(
+    private readonly fonts: FontSet,
+    readonly styles: readonly StyledText[],
+    check: (() => void) | undefined,
+  ) {
+    this.check = check;
+  }
+
+  get prepared(): Prepared {
+    if (!this.#prepared) {
+      textCounts.prepared++;
+      this.#prepared = prepareUncached(this.fonts, this.styles, this.check);
+    }
+    return this.#prepared;
+  }
+
+  /**
+   * Its key in a document's store: the faces by file, size and time, and the runs; false for a text with a link
+   * (its lines carry the link's target, one object of the build's).
+   */
+  storeKey(): string | false {
+    if (this.#storeKey !== undefined) return this.#storeKey;
+    if (this.styles.some((r) => r.link)) return (this.#storeKey = false);
+    const faces = this.styles.map((r) => faceFor(this.fonts, r.face)?.key ?? '-').join('\0');
+    return (this.#storeKey = `${faces}\n${JSON.stringify(this.styles)}`);
+  }
 }
 
 /** A face's metrics and measuring, with the house face's metrics for a family the configuration lacks. */
@@ -71,13 +109,23 @@ function measurerFor(fonts: FontSet, styles: readonly StyledText[]): Measurer {
  * (a document of 720 paragraphs is kept whole for its next build: its rebuild took 0.9 s when 512 were kept, 0.2
  * when all were), and never more than 8,192.
  */
-const prepared = new Map<string, PreparedText>();
+const prepared = new Map<string, KeptText>();
 const settings = new WeakMap<PreparedText, Map<string, unknown>>();
 const MAX_PREPARED = 512;
 const MAX_PREPARED_EVER = 8192;
 /** The texts the build in progress used, and how many the one before it used (`startTextBuild`). */
 const usedThisBuild = new Set<string>();
 let usedLastBuild = 0;
+
+/** Texts prepared (tokenised and measured) by this process: tests and benchmarks. */
+export const textCounts = { prepared: 0 };
+
+/** Forgets the texts kept in memory (tests; the benchmark's builds "with caches emptied"). */
+export function forgetTexts(): void {
+  prepared.clear();
+  usedThisBuild.clear();
+  usedLastBuild = 0;
+}
 
 /** Marks the start of a document's typesetting: the texts of the last one stay kept while this one runs. */
 export function startTextBuild(): void {
@@ -99,13 +147,27 @@ function faceKey(fonts: FontSet, runs: readonly StyledText[]): string {
     .join(',');
 }
 
-/** `make()`'s result for this text and these options, made once while the text is kept; `lines` lists its lines. */
-function settled<T>(text: PreparedText, key: string, make: () => T, lines: (made: T) => SetLine[]): T {
+/**
+ * `make()`'s result for this text and these options, made once while the text is kept — or taken from the
+ * document's store on disk, when its last build made it and it is well formed (`stored`: the value frozen, or
+ * undefined) —; `lines` lists its lines. What the build used is kept in the store for the next.
+ */
+function settled<T>(
+  text: PreparedText,
+  key: string,
+  make: () => T,
+  lines: (made: T) => SetLine[],
+  stored: (value: unknown) => T | undefined,
+): T {
   let kept = settings.get(text);
   if (!kept) settings.set(text, (kept = new Map<string, unknown>()));
-  if (!kept.has(key)) kept.set(key, make());
+  const storeKey = docStoreOpen() && text instanceof KeptText ? text.storeKey() : false;
+  const entry = storeKey === false ? undefined : `${storeKey}\n${key}`;
+  if (!kept.has(key)) kept.set(key, (entry !== undefined && stored(storedEntry(entry))) || make());
   else for (const line of lines(kept.get(key) as T)) givenAgain.add(line);
-  return kept.get(key) as T;
+  const value = kept.get(key) as T;
+  if (entry !== undefined) storeEntry(entry, value);
+  return value;
 }
 
 /** Lines a later build was given again (kept from an earlier one): emit/draw-text.ts records how it drew them. */
@@ -114,6 +176,39 @@ const givenAgain = new WeakSet<SetLine>();
 /** Whether this line was given to a build again, as kept from an earlier build of the process. */
 export function keptLine(line: SetLine): boolean {
   return givenAgain.has(line);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+
+/** Set lines as this module makes them (read from a document's store: anything else is set afresh). */
+function isSetLines(v: unknown): v is SetLine[] {
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (l) =>
+        isObject(l) &&
+        finite(l.width) &&
+        (l.actual === undefined || typeof l.actual === 'string') &&
+        l.links === undefined &&
+        Array.isArray(l.runs) &&
+        l.runs.every(
+          (r) =>
+            isObject(r) &&
+            typeof r.text === 'string' &&
+            finite(r.x) &&
+            finite(r.size) &&
+            typeof r.color === 'string' &&
+            isObject(r.face) &&
+            typeof r.face.family === 'string' &&
+            typeof r.face.bold === 'boolean' &&
+            Array.isArray(r.features) &&
+            r.features.every((f) => typeof f === 'string') &&
+            (r.tracking === undefined || finite(r.tracking)) &&
+            (r.rise === undefined || finite(r.rise)),
+        ),
+    )
+  );
 }
 
 /** Lines kept for later builds, frozen down to their runs (faces and feature lists are shared constants). */
@@ -136,8 +231,10 @@ const optionsKey = (o: SetOptions) => `${o.width}|${o.indent ?? 0}|${o.justify ?
 export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
   const key = `${faceKey(fonts, runs)}|${JSON.stringify(runs)}`;
   let text = prepared.get(key);
-  if (text) prepared.delete(key);
-  else text = prepareUncached(fonts, runs, check);
+  if (text) {
+    prepared.delete(key);
+    text.check = check;
+  } else text = new KeptText(fonts, runs, check);
   prepared.set(key, text);
   usedThisBuild.add(key);
   const keep = Math.min(MAX_PREPARED_EVER, Math.max(MAX_PREPARED, usedThisBuild.size + usedLastBuild));
@@ -145,7 +242,7 @@ export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?:
   return text;
 }
 
-function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: () => void): PreparedText {
+function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: () => void): Prepared {
   const tokens = tokenize(
     runs.map((r, i) => ({
       text: r.text,
@@ -160,10 +257,7 @@ function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: ()
   });
   // Where the stops sit is the paragraph's language's (its first run's): centred for Traditional Chinese.
   const punctuation = punctuationStyle(runs.find((r) => r.text.trim() !== '')?.lang);
-  return {
-    prepared: prepare(tokens, measurerFor(fonts, runs), hard, check, { punctuation }),
-    styles: runs,
-  };
+  return prepare(tokens, measurerFor(fonts, runs), hard, check, { punctuation });
 }
 
 /** Breaks prepared text into lines of the measure (optimal fit over the whole text) and sets each. */
@@ -178,6 +272,7 @@ export function setLines(text: PreparedText, opts: SetOptions): SetLine[] {
       );
     },
     (lines) => lines,
+    (value) => (isSetLines(value) ? freezeLines(value) : undefined),
   );
 }
 
@@ -201,6 +296,16 @@ export function setVariants(
         ),
       ) as { lines: SetLine[]; cost: number }[],
     (variants) => variants.flatMap((v) => v.lines),
+    (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((v: { lines?: unknown; cost?: unknown }) => isSetLines(v.lines) && Number.isFinite(v.cost))
+        ? (Object.freeze(
+            value.map((v: { lines: SetLine[]; cost: number }) =>
+              Object.freeze({ lines: freezeLines(v.lines), cost: v.cost }),
+            ),
+          ) as { lines: SetLine[]; cost: number }[])
+        : undefined,
   );
 }
 

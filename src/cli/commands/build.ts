@@ -52,6 +52,11 @@ function printTimings(result: BuildResult): void {
     process.stderr.write(
       `  charts: ${c.figures} figures, ${c.rendered} rendered, ${c.cached} from the cache (${c.fromMemory} memory, ${c.fromDisk} disk)\n`,
     );
+  const d = result.documentStore;
+  if (d)
+    process.stderr.write(
+      `  text: ${d.taken} paragraph settings and page layouts from the document's last build, ${d.added} new\n`,
+    );
 }
 
 /** `briefing build`: one PDF from a pack and a data file. */
@@ -105,6 +110,7 @@ export const buildCommand = command({
       strict: args.strict,
       ...limits(args),
       ...(args['pdf-standard'] !== undefined ? { pdfStandard: args['pdf-standard'] } : {}),
+      keepDocument: true,
     });
     const rel = path.relative(process.cwd(), result.outFile);
     if (args.format === 'json')
@@ -148,6 +154,7 @@ export const checkCommand = command({
       ...limits(args),
       checkOnly: true,
       write: false,
+      keepDocument: true,
     });
     if (args.format === 'json')
       process.stdout.write(
