@@ -7,7 +7,7 @@ import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { forgetLayouts, layoutCounts } from '../src/paginate/kept.js';
 import { paginate } from '../src/paginate/paginate.js';
-import type { Flow, Frame } from '../src/paginate/types.js';
+import type { Flow, FlowLayout, Frame } from '../src/paginate/types.js';
 import {
   forgetTexts,
   prepareText,
@@ -157,6 +157,22 @@ describe("a document's last build kept on disk (build/doc-store.ts)", () => {
     const second = lay(flow(10));
     expect(second.searched).toBe(0);
     expect(second.layout).toEqual(first.layout);
+    // A kept layout that does not fit its flow (an item it does not have, a problem of no known kind) is not taken.
+    const [name] = readdirSync(path.join(cache, 'documents'));
+    const file = path.join(cache, 'documents', name!);
+    const good = readFileSync(file);
+    for (const damage of [
+      (l: FlowLayout) => (l.placements[0]!.what = { kind: 'units', item: 9, from: 0, to: 1 }),
+      (l: FlowLayout) => l.problems.push({ code: 'layout:nothing' as 'layout:widow', page: 1, column: 0 }),
+      (l: FlowLayout) => (l.endPage = 1.5),
+    ]) {
+      const kept = v8.deserialize(good) as Map<string, FlowLayout>;
+      for (const layout of kept.values()) damage(layout);
+      writeFileSync(file, v8.serialize(kept));
+      const again = lay(flow(10));
+      expect(again.searched).toBe(1);
+      expect(again.layout).toEqual(first.layout);
+    }
     expect(lay(flow(11)).searched).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { docStoreOpen, storedEntry, storeEntry } from '../build/doc-store.js';
-import type { Flow, FlowLayout, Frame } from './types.js';
+import type { Flow, FlowLayout, Frame, MakeupProblem } from './types.js';
 
 /**
  * Flows laid out by this process, by their model as JSON (heights, rules, figures, frame and beam: nothing else
@@ -71,6 +71,14 @@ export function keptLayout(
 }
 
 const whole = (v: unknown) => Number.isInteger(v);
+const PROBLEM_CODES = new Set<unknown>([
+  'layout:widow',
+  'layout:orphan',
+  'layout:foot-gap',
+  'layout:too-tall',
+  'layout:keep',
+  'layout:balance',
+] satisfies MakeupProblem['code'][]);
 
 /** A layout as the page builder makes them, whose items and figures are the flow's (read from a store on disk). */
 function isLayoutOf(v: unknown, flow: Flow): v is FlowLayout {
@@ -84,6 +92,16 @@ function isLayoutOf(v: unknown, flow: Flow): v is FlowLayout {
     whole(l.endSlot) &&
     Number.isFinite(l.cost) &&
     l.variants.every(whole) &&
+    l.problems.every(
+      (p) =>
+        typeof p === 'object' &&
+        p !== null &&
+        PROBLEM_CODES.has(p.code) &&
+        whole(p.page) &&
+        whole(p.column) &&
+        (p.item === undefined || (whole(p.item) && p.item >= 0 && p.item < flow.items.length)) &&
+        (p.float === undefined || (whole(p.float) && p.float >= 0 && p.float < flow.floats.length)),
+    ) &&
     l.placements.every((p) => {
       if (typeof p !== 'object' || p === null || ![p.page, p.column, p.slot].every(whole)) return false;
       if (!Number.isFinite(p.height) || typeof p.what !== 'object' || p.what === null) return false;
