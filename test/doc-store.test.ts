@@ -134,6 +134,9 @@ describe("a document's last build kept on disk (build/doc-store.ts)", () => {
     const damaged = build(cache, doc);
     expect(damaged.prepared).toBe(1);
     expect(damaged.out).toEqual(first.out);
+    // The file is mended: the next build takes all.
+    expect(damaged.use).toEqual({ taken: 5, added: 1, written: true });
+    expect(build(cache, doc)).toMatchObject({ prepared: 0, use: { taken: 6, added: 0, written: false } });
     writeFileSync(file, Buffer.from('not a serialized map'));
     const garbage = build(cache, doc);
     expect(garbage.prepared).toBe(3);

@@ -93,22 +93,23 @@ export function docStoreOpen(): boolean {
   return open !== undefined;
 }
 
-/** What the document's last build kept under this key, if anything (and it is kept again for the next). */
+/** What the document's last build kept under this key, if anything: the caller checks it, and stores what it uses. */
 export function storedEntry(key: string): unknown {
-  if (!open) return undefined;
-  const value = open.loaded.get(key);
-  if (value === undefined) return undefined;
-  open.used.set(key, value);
-  open.taken++;
-  counts.taken++;
-  return value;
+  return open?.loaded.get(key);
 }
 
-/** Keeps what this build made (or took from memory) under this key for the document's next build. */
+/**
+ * Keeps what this build used under this key for the document's next build: the value it read (`storedEntry`),
+ * taken, or one it made or had in memory, added (which has the file written again, so that a value read and not
+ * taken is replaced).
+ */
 export function storeEntry(key: string, value: unknown): void {
   if (!open || open.used.has(key)) return;
   open.used.set(key, value);
-  if (!open.loaded.has(key)) {
+  if (open.loaded.get(key) === value) {
+    open.taken++;
+    counts.taken++;
+  } else {
     open.added++;
     counts.added++;
   }
@@ -123,7 +124,7 @@ export function closeDocStore(save: boolean): DocStoreUse | undefined {
   open = undefined;
   if (!o) return undefined;
   const use = { taken: o.taken, added: o.added, written: false };
-  if (!save || (o.added === 0 && o.used.size === o.loaded.size)) return use;
+  if (!save || (o.added === 0 && o.taken === o.loaded.size)) return use;
   let bytes: Buffer;
   try {
     bytes = v8.serialize(o.used);

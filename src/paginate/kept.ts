@@ -51,7 +51,9 @@ export function keptLayout(
   if (isLayoutOf(stored, input[0])) {
     counts.kept++;
     check?.(stored.endPage);
-    layout = stored;
+    // Stored as it was read (taken, so the file is not written again), given as a copy.
+    storeEntry(entry!, stored);
+    layout = structuredClone(stored);
   } else {
     counts.searched++;
     layout = search();

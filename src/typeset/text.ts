@@ -296,16 +296,22 @@ export function setVariants(
         ),
       ) as { lines: SetLine[]; cost: number }[],
     (variants) => variants.flatMap((v) => v.lines),
-    (value) =>
-      Array.isArray(value) &&
-      value.length > 0 &&
-      value.every((v: { lines?: unknown; cost?: unknown }) => isSetLines(v.lines) && Number.isFinite(v.cost))
-        ? (Object.freeze(
-            value.map((v: { lines: SetLine[]; cost: number }) =>
-              Object.freeze({ lines: freezeLines(v.lines), cost: v.cost }),
-            ),
-          ) as { lines: SetLine[]; cost: number }[])
-        : undefined,
+    (value) => {
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        !value.every(
+          (v: { lines?: unknown; cost?: unknown }) => isObject(v) && isSetLines(v.lines) && finite(v.cost),
+        )
+      )
+        return undefined;
+      // Frozen in place: the store knows the value it gave by identity (taken, not added).
+      for (const v of value as { lines: SetLine[]; cost: number }[]) {
+        freezeLines(v.lines);
+        Object.freeze(v);
+      }
+      return Object.freeze(value) as { lines: SetLine[]; cost: number }[];
+    },
   );
 }
 
