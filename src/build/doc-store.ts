@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { readCacheFile, writeCacheFile } from './cache-dir.js';
-import { packageVersion } from './versions.js';
+import { loadedPackageVersion } from './versions.js';
 
 /**
  * What a document's last build set — its paragraphs' lines (typeset/text.ts) and its flows' page layouts
@@ -14,8 +14,8 @@ import { packageVersion } from './versions.js';
  * and the engine's code), holding what its last build used — no more: it is rewritten when that changed. Values are
  * plain data in V8's serialization (`node:v8`: shared objects stay shared). Entries are keyed by everything that
  * makes them (the runs' text and style, the faces' files, sizes and times, the measure); the engine's code — the
- * sources of the folders that set text and lay out pages, and fontkit's version — is in the file's key, so
- * another version of Briefing never reads them. A file that does not read or deserialize is ignored.
+ * modules of the folders that set text and lay out pages, Briefing's version, and fontkit's — is in the file's
+ * key, so another version of Briefing never reads them. A file that does not read or deserialize is ignored.
  */
 const FORMAT = 'briefing-document-store-1';
 /** Folders whose code decides what is kept (beside this module's folder, in dist/ or src/). */
@@ -25,13 +25,22 @@ const MAX_FILE = 64 * 2 ** 20;
 
 let engine: string | undefined;
 
-/** A hash of the engine's code (read once a process: ~40 small files) and of Node's and its packages' versions. */
+/**
+ * A hash of what identifies the engine's code — each module's name, size and modification time (a module rewritten
+ * has a new time; reading and hashing their text cost 7 ms a start), and Briefing's version (npm gives an installed
+ * package's files one fixed time) — and of Node's and its packages' versions. Made once a process.
+ */
 function engineKey(): string {
   if (engine !== undefined) return engine;
   const h = createHash('sha256').update(`${FORMAT}|${process.version}\n`);
   // The packages the line engine breaks and hyphenates Western text with (fontkit's version comes with `versions`).
-  for (const name of ['linebreak', 'hyphen']) h.update(`${name} ${packageVersion(name)}\n`);
+  for (const name of ['linebreak', 'hyphen']) h.update(`${name} ${loadedPackageVersion(name)}\n`);
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  try {
+    h.update(readFileSync(path.join(root, '..', 'package.json')));
+  } catch {
+    h.update('no package.json');
+  }
   for (const folder of ENGINE_FOLDERS) {
     let names: string[] = [];
     try {
@@ -41,8 +50,10 @@ function engineKey(): string {
     } catch {
       // a folder missing from a trimmed install: its absence is part of the key
     }
-    for (const name of names)
-      h.update(`${folder}/${name}\0`).update(readFileSync(path.join(root, folder, name)));
+    for (const name of names) {
+      const st = statSync(path.join(root, folder, name), { throwIfNoEntry: false });
+      h.update(`${folder}/${name} ${st?.size} ${st?.mtimeMs}\0`);
+    }
   }
   return (engine = h.digest('hex'));
 }

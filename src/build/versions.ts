@@ -10,18 +10,35 @@ const require = createRequire(import.meta.url);
  */
 export function packageVersion(name: string): string {
   try {
-    let dir = path.dirname(require.resolve(name));
-    for (;;) {
-      const pkg = path.join(dir, 'package.json');
-      if (existsSync(pkg)) {
-        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
-        if (json.name === name) return json.version ?? '?';
-      }
-      const up = path.dirname(dir);
-      if (up === dir) return '?';
-      dir = up;
-    }
+    return versionAbove(require.resolve(name), name);
   } catch {
     return '?';
+  }
+}
+
+/**
+ * The version of a package this process has loaded already, found through the module cache (resolving a package
+ * anew costs milliseconds in a process that has just started), else as packageVersion finds it.
+ */
+export function loadedPackageVersion(name: string): string {
+  const inside = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
+  const loaded = Object.keys(require.cache).find((f) => f.includes(inside));
+  if (loaded === undefined) return packageVersion(name);
+  try {
+    return versionAbove(loaded, name);
+  } catch {
+    return '?';
+  }
+}
+
+/** The version in the nearest package.json of that name above a file of the package. */
+function versionAbove(file: string, name: string): string {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+      if (json.name === name) return json.version ?? '?';
+    }
+    if (path.dirname(dir) === dir) return '?';
   }
 }
