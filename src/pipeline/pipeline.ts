@@ -65,6 +65,28 @@ export interface BuildResult {
   documentStore?: DocStoreUse;
 }
 
+/**
+ * Runs the typesetting with the document's store open when the build keeps it (`keepDocument`; build/doc-store.ts),
+ * saved when it set the document without an error.
+ */
+function withDocStore<T extends { diagnostics: Diagnostic[] }>(
+  options: BuildOptions,
+  cacheDir: string | false,
+  run: () => T,
+): { result: T; use: DocStoreUse | undefined } {
+  if (!options.keepDocument) return { result: run(), use: undefined };
+  const files = [options.templateDir, options.dataFile, options.fontsConfig ?? DEFAULT_FONTS_CONFIG];
+  openDocStore(cacheDir, files.map((f) => path.resolve(f)).join('\0'), getShaperVersions());
+  let result: T | undefined;
+  try {
+    result = run();
+    return { result, use: closeDocStore(!hasErrors(result.diagnostics)) };
+  } finally {
+    // Stopped by a limit or a bug: nothing is saved.
+    if (result === undefined) closeDocStore(false);
+  }
+}
+
 /** A chart's place in the PDF, as the page builder put it. */
 export interface FigureBox {
   page: number;
@@ -244,7 +266,6 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
   };
   let chartStats: ChartStats | undefined;
   let tables: string[] = [];
-  let documentStore: DocStoreUse | undefined;
   const stop = () => {
     if (hasErrors(diagnostics)) throw new BuildFailure(diagnostics);
   };
@@ -301,16 +322,10 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
     chartStats = drawn?.stats;
     stop();
     const meta = metaOf(tree!, options.creationDate);
-    if (options.keepDocument) {
-      const files = [options.templateDir, options.dataFile, options.fontsConfig ?? DEFAULT_FONTS_CONFIG];
-      openDocStore(cacheDir, files.map((f) => path.resolve(f)).join('\0'), getShaperVersions());
-    }
-    let typesetResult: ReturnType<typeof typeset> | undefined;
-    try {
-      typesetResult = typeset(tree!, theme, fonts, charts, meta, limits, images);
-    } finally {
-      documentStore = closeDocStore(typesetResult !== undefined && !hasErrors(typesetResult.diagnostics));
-    }
+    const kept = withDocStore(options, cacheDir, () =>
+      typeset(tree!, theme, fonts, charts, meta, limits, images),
+    );
+    const typesetResult = kept.result;
     const { doc } = stage('typeset', {
       ...typesetResult,
       diagnostics: typesetResult.diagnostics.map((d) => locateInData(d, data)),
@@ -330,7 +345,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
         timings,
         tables,
         ...(chartStats ? { charts: chartStats } : {}),
-        ...(documentStore ? { documentStore } : {}),
+        ...(kept.use ? { documentStore: kept.use } : {}),
       };
     }
     const pdf = await emitPdf(doc!, fonts, limits, standards, cacheDir);
@@ -349,7 +364,7 @@ export async function buildReport(options: BuildOptions): Promise<BuildResult> {
       tables,
       figures: figureBoxes(doc!),
       ...(chartStats ? { charts: chartStats } : {}),
-      ...(documentStore ? { documentStore } : {}),
+      ...(kept.use ? { documentStore: kept.use } : {}),
     };
   } catch (e) {
     if (e instanceof BuildFailure)

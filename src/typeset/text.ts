@@ -8,6 +8,7 @@ import { punctuationStyle } from '../cjk/lang.js';
 import { faceOf, FALLBACK_METRICS, type FontFace, type FontSet } from '../fonts/fonts.js';
 import { docStoreOpen, storedEntry, storeEntry } from '../build/doc-store.js';
 import type { FaceRef, LinkSpan, LinkTarget, SetLine, SetRun } from './model.js';
+import { finite, isObject, isSetLines } from './stored-lines.js';
 
 /** A run of text in one style, as the engine takes it: a face, a size, a colour and tracking (points a token). */
 export interface StyledText {
@@ -176,31 +177,6 @@ const givenAgain = new WeakSet<SetLine>();
 /** Whether this line was given to a build again, as kept from an earlier build of the process. */
 export function keptLine(line: SetLine): boolean {
   return givenAgain.has(line);
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-
-/**
- * Set lines as this module makes them (read from a document's store: anything else is set afresh). Loops, not
- * callbacks: it runs over every run of a document (7,000 in the sample) in a process that has just started.
- */
-function isSetLines(v: unknown): v is SetLine[] {
-  if (!Array.isArray(v)) return false;
-  for (const l of v as unknown[]) {
-    if (!isObject(l) || !finite(l.width) || l.links !== undefined || !Array.isArray(l.runs)) return false;
-    if (l.actual !== undefined && typeof l.actual !== 'string') return false;
-    for (const r of l.runs as unknown[]) {
-      if (!isObject(r) || typeof r.text !== 'string' || typeof r.color !== 'string') return false;
-      if (!finite(r.x) || !finite(r.size) || !Array.isArray(r.features)) return false;
-      const face = r.face;
-      if (!isObject(face) || typeof face.family !== 'string' || typeof face.bold !== 'boolean') return false;
-      for (const f of r.features as unknown[]) if (typeof f !== 'string') return false;
-      if ((r.tracking !== undefined && !finite(r.tracking)) || (r.rise !== undefined && !finite(r.rise)))
-        return false;
-    }
-  }
-  return true;
 }
 
 /** Lines kept for later builds, frozen down to their runs (faces and feature lists are shared constants). */
