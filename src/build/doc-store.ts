@@ -74,7 +74,6 @@ export interface DocStoreUse {
   added: number;
   written: boolean;
 }
-const counts = { taken: 0, added: 0, written: 0 };
 
 /**
  * Opens the store of one document for the build that starts: `doc` names the document (its pack, data and fonts
@@ -119,10 +118,8 @@ export function storeEntry(key: string, value: unknown): void {
   open.used.set(key, value);
   if (open.loaded.get(key) === value) {
     open.taken++;
-    counts.taken++;
   } else {
     open.added++;
-    counts.added++;
   }
 }
 
@@ -142,14 +139,6 @@ export function closeDocStore(save: boolean): DocStoreUse | undefined {
   } catch {
     return use; // not plain data: nothing kept
   }
-  if (bytes.length <= MAX_FILE && writeCacheFile(o.file, bytes, 0o600)) {
-    counts.written++;
-    use.written = true;
-  }
+  use.written = bytes.length <= MAX_FILE && writeCacheFile(o.file, bytes, 0o600);
   return use;
-}
-
-/** Entries taken from documents' stores, added to them, and files written, in this process (tests, benchmarks). */
-export function docStoreCounts(): { taken: number; added: number; written: number } {
-  return { ...counts };
 }

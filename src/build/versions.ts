@@ -12,7 +12,7 @@ export function packageVersion(name: string): string {
   try {
     return versionAbove(require.resolve(name), name);
   } catch {
-    return '?';
+    return '?'; // not installed
   }
 }
 
@@ -23,21 +23,20 @@ export function packageVersion(name: string): string {
 export function loadedPackageVersion(name: string): string {
   const inside = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
   const loaded = Object.keys(require.cache).find((f) => f.includes(inside));
-  if (loaded === undefined) return packageVersion(name);
-  try {
-    return versionAbove(loaded, name);
-  } catch {
-    return '?';
-  }
+  return loaded === undefined ? packageVersion(name) : versionAbove(loaded, name);
 }
 
-/** The version in the nearest package.json of that name above a file of the package. */
-function versionAbove(file: string, name: string): string {
+/** The version in the nearest package.json of that name above a file of the package, or `?`. */
+export function versionAbove(file: string, name: string): string {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
     if (existsSync(pkg)) {
-      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
-      if (json.name === name) return json.version ?? '?';
+      try {
+        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+        if (json.name === name) return json.version ?? '?';
+      } catch {
+        // unreadable: look further up
+      }
     }
     if (path.dirname(dir) === dir) return '?';
   }

@@ -33,13 +33,12 @@ let environment: string | undefined;
 /** Versions of the rendering packages and a hash of the code that draws: computed once per process. */
 function renderEnvironment(): string {
   if (environment) return environment;
-  const versionOf = packageVersion;
   environment = JSON.stringify({
     v: KEY_VERSION,
     node: process.versions.node.split('.')[0],
-    chartjs: versionOf('chart.js'),
-    nodeCanvas: versionOf('chartjs-node-canvas'),
-    canvas: versionOf('canvas'),
+    chartjs: packageVersion('chart.js'),
+    nodeCanvas: packageVersion('chartjs-node-canvas'),
+    canvas: packageVersion('canvas'),
     code: codeHash(),
   });
   return environment;

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { deferModules } from './deferred.js';
 import { attachRecord, setShaperVersions, type RecordableFont } from './face-record.js';
 import { readLocaDirectly } from './loca.js';
+import { versionAbove } from '../build/versions.js';
 import { readWithoutOutlines } from './sparse.js';
 
 /** The parts of a fontkit font Briefing uses (fontkit's own types describe the rest). */
@@ -33,25 +33,10 @@ const pdfkitRequire = createRequire(pdfkitPath);
 const fontkitPath = pdfkitRequire.resolve('fontkit');
 deferModules({ pdfkit: pdfkitPath, fontkit: fontkitPath });
 const fontkit = pdfkitRequire('fontkit') as Record<string, unknown> & { create: Create };
-/** `name version` of the package a module file belongs to (its nearest package.json of that name). */
-function packageOf(file: string, name: string): string {
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === name) return `${name} ${pkg.version}`;
-    } catch {
-      // no package.json here
-    }
-  }
-  return `${name} ?`;
-}
 setShaperVersions(
   [
-    packageOf(fontkitPath, 'fontkit'),
-    packageOf(createRequire(fontkitPath).resolve('unicode-properties'), 'unicode-properties'),
+    `fontkit ${versionAbove(fontkitPath, 'fontkit')}`,
+    `unicode-properties ${versionAbove(createRequire(fontkitPath).resolve('unicode-properties'), 'unicode-properties')}`,
   ].join('; '),
 );
 
