@@ -203,6 +203,8 @@ describe.skipIf(!haveBrowser)('briefing preview in a real browser', () => {
       original.replace('<kicker>{{kicker}}</kicker>', '<kicker>{{kicker}} 编辑预览</kicker>'),
     );
     await page.waitForSelector('body[data-version="5"]', { timeout: 30_000 });
+    // The text layer is the new version's once its pages are drawn, as in the loop above.
+    await page.waitForSelector('body[data-drawn="5"]', { timeout: 30_000 });
     expect(await pageText(page)).toContain('编辑预览');
     expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(40);
 
