@@ -47,6 +47,13 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string, prefix = '')
   }
 }
 
+/** The hashes an InputHasher computes once for all reports of a pack: see `InputHasher.partsFor`. */
+export interface HashParts {
+  common: string;
+  packDir: string;
+  pack: string;
+}
+
 /**
  * Hashes everything a report's bytes depend on apart from its data: Briefing's own code and version, the font
  * configuration and font files (path, size, modification time), and each template pack's files.
@@ -59,7 +66,19 @@ export class InputHasher {
     private readonly fontsConfig: string,
     /** Data files larger than this (MB) are not read here: their build fails on the same limit. */
     private readonly maxDataMb: number = DEFAULT_MAX_DATA_MB,
-  ) {}
+    /** What another hasher computed for these fonts and a pack (`partsFor`): a batch's worker is given them. */
+    known?: HashParts,
+  ) {
+    if (known) {
+      this.base = known.common;
+      this.packs.set(known.packDir, known.pack);
+    }
+  }
+
+  /** The hashes of what reports of one pack share (Briefing, the fonts, the pack), for a hasher in a worker. */
+  partsFor(templateDir: string): HashParts {
+    return { common: this.common(), packDir: templateDir, pack: this.pack(templateDir) };
+  }
 
   private common(): string {
     if (this.base) return this.base;

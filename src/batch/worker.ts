@@ -4,10 +4,17 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { armTestPoints } from './testpoint.js';
 import { dieWithParent } from './watchdog.js';
+import { InputHasher, type HashParts } from './state.js';
+import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 
 /** A report for a worker to build. */
 export interface WorkerTask extends ReportRequest {
   outFile: string;
+  /**
+   * Hash the report's inputs here, before building, from what the batch process hashed once for all its reports
+   * (a batch that builds every report: the batch process then hashes none itself, and its workers start at once).
+   */
+  inputs?: HashParts;
   /** Test only: the pause point the batch process was asked for (see src/batch/testpoint.ts). */
   testPause?: string;
 }
@@ -22,6 +29,8 @@ export interface WorkerResult {
   firstError?: string;
   /** The worker process's peak memory so far (resident set, MB). */
   rssMb: number;
+  /** The hash of the report's inputs, when the task asked for it (`inputs`) and the data file could be read. */
+  inputHash?: string;
 }
 
 // Ctrl-C on a terminal, or systemd stopping a service, signals every process of the batch. A worker that is
@@ -62,6 +71,13 @@ export default async function buildInWorker(task: WorkerTask): Promise<WorkerRes
 async function build(task: WorkerTask): Promise<WorkerResult> {
   const started = performance.now();
   try {
+    // Before the build reads them, as the batch process would have: inputs changed meanwhile build again next time.
+    const inputHash = task.inputs
+      ? new InputHasher(task.fontsConfig ?? DEFAULT_FONTS_CONFIG, task.maxDataMb, task.inputs).hash(
+          task.templateDir,
+          task.dataFile,
+        )
+      : undefined;
     const r = await buildReport({
       templateDir: task.templateDir,
       dataFile: task.dataFile,
@@ -83,6 +99,7 @@ async function build(task: WorkerTask): Promise<WorkerResult> {
       diagnostics: r.diagnostics,
       ...(first ? { firstError: formatDiagnostic(first) } : {}),
       rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...(inputHash ? { inputHash } : {}),
     };
   } catch (e) {
     // A bug, not bad input: report it for this job and keep the worker serving the others.
