@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshBundle } from '../src/build/bundle.js';
@@ -95,5 +95,44 @@ describe('the bundled build command is run only when made from dist/ as it is', 
     const changed = distWithBundle();
     writeFileSync(path.join(changed, 'bundle/build.cjs'), '"use strict"; /* another */\n');
     expect(freshBundle(changed, 'build')).toBeUndefined();
+  });
+
+  it('follows the packages bundled with it: found as Node finds them, not fresh when one changed', () => {
+    const pkg = '{"name":"p","version":"1.0.0"}\n';
+    // An installed Briefing: its packages beside it, not in its own node_modules.
+    const root = tempTree({
+      'node_modules/briefing/dist/a/one.js': modules['a/one.js'],
+      'node_modules/briefing/dist/bundle/build.cjs': '"use strict"; /* one and p */\n',
+      'node_modules/p/package.json': pkg,
+    });
+    const dist = path.join(root, 'node_modules/briefing/dist');
+    const file = path.join(root, 'node_modules/p/package.json');
+    const files = [
+      ['a/one.js', path.join(dist, 'a/one.js')],
+      ['node_modules/p/package.json', file],
+    ] as const;
+    const hash = createHash('sha256');
+    for (const [rel, at] of files) hash.update(`${rel}\0`).update(readFileSync(at)).update('\0');
+    writeFileSync(
+      path.join(dist, 'bundle/build.json'),
+      JSON.stringify({
+        format: 1,
+        bundle: 'build.cjs',
+        bundleSize: statSync(path.join(dist, 'bundle/build.cjs')).size,
+        files: files.map(([rel, at]) => [rel, statSync(at).size, statSync(at).mtimeMs]),
+        sha256: hash.digest('hex'),
+      }),
+    );
+    expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
+    // Installed again, the same version: only its time differs.
+    later(file);
+    expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
+    // Another version (the same size): dist/ itself runs, with the package as installed.
+    writeFileSync(file, pkg.replace('1.0.0', '1.0.1'));
+    later(file);
+    expect(freshBundle(dist, 'build')).toBeUndefined();
+    // Gone: the same.
+    rmSync(file);
+    expect(freshBundle(dist, 'build')).toBeUndefined();
   });
 });

@@ -346,6 +346,25 @@ describe("V8's code cache for the CommonJS modules", () => {
     }
     // Strict mode, as the ES modules it is made of (a directive after the banner's code would be none).
     expect(readFileSync(bundle, 'utf8').startsWith('"use strict";')).toBe(true);
+    // The packages loaded as hundreds of files are in it, and its manifest follows their package.json; pdfmake,
+    // whose files the line engine patches, and fontkit, which the fonts share with pdfkit, are not.
+    for (const name of ['build', 'worker']) {
+      const text = readFileSync(path.join(root, `dist/bundle/${name}.cjs`), 'utf8');
+      const files = (
+        JSON.parse(readFileSync(path.join(root, `dist/bundle/${name}.json`), 'utf8')) as { files: [string][] }
+      ).files.map(([rel]) => rel);
+      for (const pkg of ['yaml', 'handlebars', 'exceljs']) {
+        expect(text).toMatch(new RegExp(`^// node_modules/${pkg}/`, 'm'));
+        expect(files).toContain(`node_modules/${pkg}/package.json`);
+      }
+      for (const pkg of ['pdfmake', 'pdfkit', 'fontkit'])
+        expect(text).not.toMatch(new RegExp(`^// node_modules/${pkg}/`, 'm'));
+      expect(
+        files.filter(
+          (f) => f.startsWith('..') || (f.startsWith('node_modules/') && !f.endsWith('/package.json')),
+        ),
+      ).toEqual([]);
+    }
   });
 
   it('is not used in a folder others may write to', async () => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -157,6 +158,25 @@ describe('the npm package', () => {
       ]);
       expect(built.code, built.stderr).toBe(0);
       expect(await pdftotext(readFileSync(path.join(project, 'monthly.pdf')))).toContain('部门');
+
+      // The bundled build command and worker run there when the packages bundled with them are installed as they
+      // were here (the same package.json, found as Node finds it: usually beside briefing, not in its folder), and
+      // dist/ itself runs otherwise.
+      const dist = path.join(installed, 'dist');
+      const { freshBundle } = (await import(
+        pathToFileURL(path.join(dist, 'build', 'bundle.js')).href
+      )) as typeof import('../src/build/bundle.js');
+      for (const name of ['build', 'worker'] as const) {
+        const manifest = JSON.parse(readFileSync(path.join(dist, 'bundle', `${name}.json`), 'utf8')) as {
+          files: [string][];
+        };
+        const asHere = manifest.files.every(([rel]) => {
+          if (!rel.startsWith('node_modules/')) return true;
+          const there = [installed, project].map((dir) => path.join(dir, rel)).find((f) => existsSync(f));
+          return there !== undefined && readFileSync(there).equals(readFileSync(path.join(root, rel)));
+        });
+        expect(freshBundle(dist, name) !== undefined, name).toBe(asHere);
+      }
     },
   );
 });

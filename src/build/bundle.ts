@@ -14,12 +14,18 @@ export const BUNDLE_DIR = path.join(DIST, 'bundle');
 /** The manifest's format (scripts/bundle.mjs writes it, freshBundle reads it). */
 export const MANIFEST_FORMAT = 1;
 
-/** What scripts/bundle.mjs writes beside a bundle: the modules of dist/ it was made from. */
+/**
+ * What scripts/bundle.mjs writes beside a bundle: the modules of dist/ it was made from, and the package.json of each
+ * package bundled with them.
+ */
 interface Manifest {
   format: typeof MANIFEST_FORMAT;
   bundle: string;
   bundleSize: number;
-  /** Path in dist/ (with `/`), size and modification time of each module. */
+  /**
+   * Path in dist/ (with `/`), size and modification time of each module; a package's file is `node_modules/…`,
+   * found as Node finds the package (see packageFile).
+   */
   files: [rel: string, size: number, mtimeMs: number][];
   /** SHA-256 of every module's path and text, in the order of `files`. */
   sha256: string;
@@ -44,17 +50,37 @@ export function freshBundle(dist: string, name: string): string | undefined {
     const bundle = path.join(dist, 'bundle', path.basename(m.bundle));
     if (statSync(bundle, { throwIfNoEntry: false })?.size !== m.bundleSize) return undefined;
     let sameTimes = true;
+    const where = new Map<string, string>();
     for (const [rel, size, mtimeMs] of m.files) {
-      const s = statSync(path.join(dist, rel), { throwIfNoEntry: false });
+      const file = rel.startsWith(PACKAGES)
+        ? packageFile(dist, rel.slice(PACKAGES.length))
+        : path.join(dist, rel);
+      const s = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
       if (s?.size !== size) return undefined;
       if (s.mtimeMs !== mtimeMs) sameTimes = false;
+      where.set(rel, file!);
     }
     if (sameTimes) return bundle;
-    const texts = m.files.map(([rel]) => [rel, readFileSync(path.join(dist, rel))] as const);
+    const texts = m.files.map(([rel]) => [rel, readFileSync(where.get(rel)!)] as const);
     return modulesHash(texts) === m.sha256 ? bundle : undefined;
   } catch {
     // Unreadable, or not the shape scripts/bundle.mjs writes.
     return undefined;
+  }
+}
+
+const PACKAGES = 'node_modules/';
+
+/**
+ * A file of a package bundled (`yaml/package.json`, `exceljs/node_modules/saxes/package.json`) where Node would find
+ * that package from dist/: in the `node_modules` of Briefing's folder or of a folder above it (an installed Briefing's
+ * packages are usually beside it). Undefined when it is in none.
+ */
+function packageFile(dist: string, sub: string): string | undefined {
+  for (let dir = path.dirname(dist); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'node_modules', sub);
+    if (statSync(file, { throwIfNoEntry: false })) return file;
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 

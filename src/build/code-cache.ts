@@ -26,8 +26,9 @@ export const POOL_CODE_CACHE_ENV = 'BRIEFING_POOL_CODE_CACHE';
 let installed = false;
 
 /**
- * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv, handlebars …) and for
- * the CommonJS files of `bundleDir` (our own bundled `build` command, src/build/bundle.ts): each is compiled once
+ * V8's code cache for the CommonJS modules of node_modules (pdfmake, pdfkit, fontkit, ajv …) and for the CommonJS
+ * files of `bundleDir` (our own bundled `build` command and batch worker, with the packages bundled in them,
+ * src/build/bundle.ts): each is compiled once
  * with V8's cache from a previous run (`<cache>/code/<node version>/`, one file per module text, named by its
  * SHA-1, which holds that SHA-1 again and the SHA-1 of its data: see keptData), and the cache of what a run compiled —
  * functions compiled lazily while it ran included — is written when the process exits. V8 checks each cache
@@ -37,14 +38,8 @@ let installed = false;
  * Only processes that end with their work use it — the one-shot commands (`build`, `check`) and a batch's workers
  * (batch/worker-entry.ts) —: a long-running one (the preview, a queue's workers) would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
- * `packages: false` keeps only the bundles' code (a batch's worker: writing the cache of the ~900 modules of
- * node_modules its first run compiles cost ~0.5 s at exit and paid back less than that; its bundle is one file).
  */
-export function installCodeCache(
-  cacheDir: string | false,
-  bundleDir?: string,
-  { packages = true }: { packages?: boolean } = {},
-): boolean {
+export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {
   if (installed || !cacheDir || switchedOff(process.env.BRIEFING_CODE_CACHE)) return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
   if (!privateCacheDir(dir)) return false;
@@ -59,7 +54,7 @@ export function installCodeCache(
     // (format 'module').
     const bundled = bundles !== undefined && filename.startsWith(bundles) && filename.endsWith('.cjs');
     if (
-      !(bundled || (packages && filename.includes(SEP))) ||
+      !(bundled || filename.includes(SEP)) ||
       (format !== undefined && format !== 'commonjs') ||
       filename.endsWith('.mjs')
     )
