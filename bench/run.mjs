@@ -80,8 +80,27 @@ try {
 }
 // Issue 6's headline numbers at the top level of the JSON object.
 if (out.sections.build) {
-  const { coldMs, helpMs, warmMs, perPageMs, batchPerSec, batchPerSec1, pdfBytes, peakRssMb } =
-    out.sections.build;
-  Object.assign(out, { coldMs, helpMs, warmMs, perPageMs, batchPerSec, batchPerSec1, pdfBytes, peakRssMb });
+  const {
+    coldMs,
+    helpMs,
+    warmMs,
+    perPageMs,
+    batchPerSec,
+    batchPerSec1,
+    batchNewMonthPerSec,
+    pdfBytes,
+    peakRssMb,
+  } = out.sections.build;
+  Object.assign(out, {
+    coldMs,
+    helpMs,
+    warmMs,
+    perPageMs,
+    batchPerSec,
+    batchPerSec1,
+    batchNewMonthPerSec,
+    pdfBytes,
+    peakRssMb,
+  });
 }
 if (opts.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
