@@ -161,6 +161,25 @@ describe('briefing batch', () => {
       );
   }, 120_000);
 
+  it('has each of its workers write its share of the code cache, which together are the whole', async () => {
+    // What a worker does at exit (batch/worker-entry.ts), in a process of its own: compile some packages with the
+    // code cache installed, and write the caches of its share of them.
+    const written = async (index: number, count: number) => {
+      const cache = tempTree({});
+      const script = `const { installCodeCache } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist/build/code-cache.js')).href)});
+installCodeCache(${JSON.stringify(cache)}, undefined, { index: ${index}, count: ${count} });
+const require = (await import('node:module')).createRequire(${JSON.stringify(path.join(root, 'package.json'))});
+for (const p of ['yaml', 'handlebars', 'fontkit', 'pdfkit', 'restructure']) require(p);`;
+      await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+      return readdirSync(path.join(cache, 'code', `${process.version}-${process.arch}`)).sort();
+    };
+    const [all, first, second] = await Promise.all([written(0, 1), written(0, 2), written(1, 2)]);
+    expect(all.length).toBeGreaterThan(40);
+    expect(first.every((f) => parseInt(f.slice(0, 2), 16) % 2 === 0)).toBe(true);
+    expect(second.every((f) => parseInt(f.slice(0, 2), 16) % 2 === 1)).toBe(true);
+    expect([...first, ...second].sort()).toEqual(all);
+  }, 60_000);
+
   it('waits for its workers to exit, however slowly: Tinypool holds no process open for them', async () => {
     const url = (f: string) => JSON.stringify(pathToFileURL(f).href);
     const dir = tempTree({

@@ -27,7 +27,7 @@ export function createBuildPool(workers: number, memoryMb = 2048, codeCache = fa
       ...Object.fromEntries(
         Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
       ),
-      [POOL_CODE_CACHE_ENV]: codeCache ? '1' : '0',
+      [POOL_CODE_CACHE_ENV]: codeCache ? String(workers) : '0',
     },
   });
 }

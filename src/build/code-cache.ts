@@ -21,7 +21,7 @@ interface CjsStatics {
 
 const SEP = `${path.sep}node_modules${path.sep}`;
 
-/** Set to `1` in a batch pool's workers, which then keep the code cache too (batch/worker-entry.ts). */
+/** Set to the number of a batch pool's workers, which then keep the code cache too (batch/worker-entry.ts). */
 export const POOL_CODE_CACHE_ENV = 'BRIEFING_POOL_CODE_CACHE';
 let installed = false;
 
@@ -39,7 +39,16 @@ let installed = false;
  * (batch/worker-entry.ts) —: a long-running one (the preview, a queue's workers) would write at exit, when whoever
  * stopped it may be removing its folders. Node 22's `module.enableCompileCache()` does the same, natively.
  */
-export function installCodeCache(cacheDir: string | false, bundleDir?: string): boolean {
+export function installCodeCache(
+  cacheDir: string | false,
+  bundleDir?: string,
+  /**
+   * Of the caches this process has to write, the share it writes (those whose text's SHA-1 begins with a byte
+   * equal to `index` modulo `count`): a batch's workers compile the same modules, and each writes its share of
+   * them, at the same moment, instead of all of them.
+   */
+  share: { index: number; count: number } = { index: 0, count: 1 },
+): boolean {
   if (installed || !cacheDir || switchedOff(process.env.BRIEFING_CODE_CACHE)) return false;
   const dir = path.join(cacheDir, 'code', `${process.version}-${process.arch}`);
   if (!privateCacheDir(dir)) return false;
@@ -89,6 +98,7 @@ export function installCodeCache(cacheDir: string | false, bundleDir?: string): 
   };
   process.once('exit', () => {
     for (const { script, file, source } of fresh) {
+      if (source[0]! % share.count !== share.index % share.count) continue;
       const data = script.createCachedData();
       writeCacheFile(file, Buffer.concat([source, sha1(data), data]), 0o600);
     }
