@@ -79,28 +79,16 @@ try {
   removeTemps();
 }
 // Issue 6's headline numbers at the top level of the JSON object.
-if (out.sections.build) {
-  const {
-    coldMs,
-    helpMs,
-    warmMs,
-    perPageMs,
-    batchPerSec,
-    batchPerSec1,
-    batchNewMonthPerSec,
-    pdfBytes,
-    peakRssMb,
-  } = out.sections.build;
-  Object.assign(out, {
-    coldMs,
-    helpMs,
-    warmMs,
-    perPageMs,
-    batchPerSec,
-    batchPerSec1,
-    batchNewMonthPerSec,
-    pdfBytes,
-    peakRssMb,
-  });
-}
+const HEADLINE = [
+  'coldMs',
+  'helpMs',
+  'warmMs',
+  'perPageMs',
+  'batchPerSec',
+  'batchPerSec1',
+  'batchNewMonthPerSec',
+  'pdfBytes',
+  'peakRssMb',
+];
+if (out.sections.build) for (const key of HEADLINE) out[key] = out.sections.build[key];
 if (opts.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');

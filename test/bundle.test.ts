@@ -11,29 +11,37 @@ import { tempTree } from './support/tmp.js';
 
 const modules = { 'a/one.js': 'export const one = 1;\n', 'b/two.js': 'export const two = 2;\n' };
 
-/** A dist/ with two modules, a bundle and its manifest; `sha256` overrides the manifest's hash. */
-function distWithBundle(sha256?: string): string {
-  const dist = tempTree({ ...modules, 'bundle/build.cjs': '"use strict"; /* one and two */\n' });
+/**
+ * Writes a bundle's manifest as scripts/bundle.mjs does: each file by its name in the manifest and where it is,
+ * with its size, time and text in the hash; `sha256` overrides the hash.
+ */
+function writeManifest(
+  dist: string,
+  files: readonly (readonly [rel: string, at: string])[],
+  sha256?: string,
+) {
   const hash = createHash('sha256');
-  const files = Object.keys(modules)
-    .sort()
-    .map((rel) => {
-      hash
-        .update(rel)
-        .update('\0')
-        .update(modules[rel as keyof typeof modules])
-        .update('\0');
-      const s = statSync(path.join(dist, rel));
-      return [rel, s.size, s.mtimeMs];
-    });
+  for (const [rel, at] of files) hash.update(`${rel}\0`).update(readFileSync(at)).update('\0');
   const manifest = {
     format: 1,
     bundle: 'build.cjs',
     bundleSize: statSync(path.join(dist, 'bundle/build.cjs')).size,
-    files,
+    files: files.map(([rel, at]) => [rel, statSync(at).size, statSync(at).mtimeMs]),
     sha256: sha256 ?? hash.digest('hex'),
   };
   writeFileSync(path.join(dist, 'bundle/build.json'), JSON.stringify(manifest));
+}
+
+/** A dist/ with two modules, a bundle and its manifest; `sha256` overrides the manifest's hash. */
+function distWithBundle(sha256?: string): string {
+  const dist = tempTree({ ...modules, 'bundle/build.cjs': '"use strict"; /* one and two */\n' });
+  writeManifest(
+    dist,
+    Object.keys(modules)
+      .sort()
+      .map((rel) => [rel, path.join(dist, rel)] as const),
+    sha256,
+  );
   return dist;
 }
 
@@ -107,22 +115,10 @@ describe('the bundled build command is run only when made from dist/ as it is', 
     });
     const dist = path.join(root, 'node_modules/briefing/dist');
     const file = path.join(root, 'node_modules/p/package.json');
-    const files = [
+    writeManifest(dist, [
       ['a/one.js', path.join(dist, 'a/one.js')],
       ['node_modules/p/package.json', file],
-    ] as const;
-    const hash = createHash('sha256');
-    for (const [rel, at] of files) hash.update(`${rel}\0`).update(readFileSync(at)).update('\0');
-    writeFileSync(
-      path.join(dist, 'bundle/build.json'),
-      JSON.stringify({
-        format: 1,
-        bundle: 'build.cjs',
-        bundleSize: statSync(path.join(dist, 'bundle/build.cjs')).size,
-        files: files.map(([rel, at]) => [rel, statSync(at).size, statSync(at).mtimeMs]),
-        sha256: hash.digest('hex'),
-      }),
-    );
+    ]);
     expect(freshBundle(dist, 'build')).toBe(path.join(dist, 'bundle/build.cjs'));
     // Installed again, the same version: only its time differs.
     later(file);
