@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDataText, resolvePointer, type LoadResult } from '../src/data/load.js';
 import { dataParseCounts, loadDataFile } from '../src/data/load-file.js';
+import { tableFilesOf } from '../src/tables/refs.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -100,5 +101,15 @@ describe('data loading', () => {
     const edited = await loadDataFile(file);
     expect(edited.ok && edited.data.value).toEqual({ rows: [{ a: 2 }] });
     expect(dataParseCounts().parsed).toBe(before.parsed + 2);
+  });
+
+  it("keeps the parse that found a data file's tables for the build that reads the same bytes next", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'briefing-data-')), 'd.yaml');
+    writeFileSync(file, 'unit: a\nrows: { $csv: a.csv }\n');
+    const before = dataParseCounts();
+    expect(tableFilesOf(file, readFileSync(file))).toEqual([path.join(path.dirname(file), 'a.csv')]);
+    const loaded = await loadDataFile(file);
+    expect(loaded.ok && loaded.data.value).toEqual({ unit: 'a', rows: { $csv: 'a.csv' } });
+    expect(dataParseCounts()).toEqual({ parsed: before.parsed + 1, kept: before.kept + 1 });
   });
 });

@@ -64,6 +64,14 @@ function parseKept(file: string, bytes: Buffer): LoadResult {
   return result;
 }
 
+/**
+ * Parses data text already read, as loadDataFile would: the build that reads the same bytes next takes this parse
+ * (a batch's worker finds a data file's tables, for its input hash, just before building it).
+ */
+export function parseDataKept(file: string, bytes: Uint8Array): LoadResult {
+  return parseKept(file, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
 /** A kept file's data for one build: its value copied, with a pointer index of the copy. */
 function copyOf(data: LoadedData): LoadedData {
   const value = structuredClone(data.value);

@@ -2,7 +2,8 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { escapePointerToken, parseDataText, type LoadedData } from '../data/load.js';
+import { escapePointerToken, type LoadedData } from '../data/load.js';
+import { parseDataKept } from '../data/load-file.js';
 import { findTableReferences } from './find.js';
 
 /**
@@ -28,12 +29,13 @@ export { findTableReferences, isObject } from './find.js';
 
 /**
  * The table files a data file refers to, as absolute paths (for the input hash of batch and queue jobs): cheap,
- * no table is read, and a data file that does not parse refers to none.
+ * no table is read, and a data file that does not parse refers to none. Its parse is kept for the build that reads
+ * the same bytes next (data/load-file.ts).
  */
 export function tableFilesOf(dataFile: string, bytes: Uint8Array): string[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (!text.includes('$csv') && !text.includes('$xlsx')) return [];
-  const loaded = parseDataText(dataFile, bytes);
+  const loaded = parseDataKept(dataFile, bytes);
   if (!loaded.ok) return [];
   const dir = path.dirname(path.resolve(dataFile));
   const files: string[] = [];
