@@ -79,7 +79,7 @@ export function table(columns, rows) {
 export async function sampleFigures(pack = samplePack, data = sampleData) {
   const { loadPack } = await import('../dist/template/pack.js');
   const { loadFontSet } = await import('../dist/fonts/fonts.js');
-  const { loadDataFile } = await import('../dist/data/load.js');
+  const { loadDataFile } = await import('../dist/data/load-file.js');
   const { renderTemplate } = await import('../dist/template/render.js');
   const { parseMarkup } = await import('../dist/markup/parse.js');
   const { computeGeometry } = await import('../dist/page/geometry.js');
