@@ -6,7 +6,7 @@ import { closePool, createBuildPool } from './pool.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DEFAULT_FONTS_CONFIG } from '../build/paths.js';
 import { readManifest, type Job, type PeriodChoice } from './manifest.js';
-import { InputHasher, readState, STATE_FILE, writeState, type HashParts } from './state.js';
+import { InputHasher, readState, STATE_FILE, StateSaver, type HashParts } from './state.js';
 import { armTestPoints, TEST_PAUSE_ENV, testPoint } from './testpoint.js';
 import type { WorkerResult, WorkerTask } from './worker.js';
 
@@ -75,7 +75,7 @@ export interface BatchSummary {
 /**
  * Builds every report a manifest lists, in a pool of worker processes. Reports whose inputs hash to what the
  * last run recorded are skipped; one failing report never stops the others; the state beside the outputs is
- * written atomically after every report, so an interrupted run is finished by the next one.
+ * written atomically as reports finish (`StateSaver`), so an interrupted run is finished by the next one.
  */
 export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = performance.now();
@@ -98,8 +98,8 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
   };
 
   // A run killed earlier (even with SIGKILL) may have left temporary files beside the state and the outputs,
-  // including those that are up to date now.
-  removeTemporaries(path.join(outDir, STATE_FILE));
+  // including those that are up to date now: each folder is read once.
+  removeTemporaries([path.join(outDir, STATE_FILE), ...jobs.map((j) => j.outFile)]);
   // When every report is to be built (--force, or no state from an earlier run), the workers start now, and each
   // hashes the inputs of the reports it builds (from the parts all share, hashed here once): this process, which
   // would otherwise hash them all before handing out the first (a quarter of a second for 120 reports, on the cores
@@ -128,7 +128,6 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
         existsSync(job.outFile) &&
         statSync(job.outFile).size === last.bytes;
       if (upToDate) {
-        removeTemporaries(job.outFile);
         record({ id: job.id, status: 'skipped', vars: job.vars, bytes: last.bytes, pages: last.pages });
       } else todo.push({ job, hash });
     }
@@ -144,14 +143,11 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
     const pool = early ?? startPool();
     early = undefined;
     const timeLimitMs = options.timeLimitMs ?? DEFAULT_LIMITS.timeLimitMs;
-    let saving = Promise.resolve();
-    const save = () => (saving = saving.then(() => writeState(outDir, state)).catch(() => undefined));
+    const saver = new StateSaver(outDir, state);
     let next = 0;
     const runOne = async (): Promise<void> => {
       while (next < todo.length && !options.signal?.aborted) {
         const { job, hash, inputs } = todo[next++]!;
-        // A run killed earlier (even with SIGKILL) may have left a temporary file beside this output.
-        removeTemporaries(job.outFile);
         const task = { ...taskFor(job, options, fontsConfig, testPause), ...(inputs ? { inputs } : {}) };
         let r: WorkerResult;
         const taskStarted = performance.now();
@@ -161,7 +157,8 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
           r = (await pool.run(task, { signal: AbortSignal.timeout(timeLimitMs + 5000) })) as WorkerResult;
         } catch (e) {
           const ms = Math.round(performance.now() - taskStarted);
-          removeTemporaries(job.outFile);
+          // The worker killed or dead may have left its temporary file beside the output.
+          removeTemporaries([job.outFile]);
           r = lostWorkerResult(e as Error, job.dataFile, ms, timeLimitMs, options.memoryMb ?? 2048);
         }
         summary.peakWorkerRssMb = Math.max(summary.peakWorkerRssMb, r.rssMb);
@@ -170,14 +167,13 @@ export async function buildBatch(options: BatchOptions): Promise<BatchSummary> {
         else if (!r.ok) delete state.reports[job.id];
         record(outcomeOf(job, r));
         testPoint('report-done');
-        void save();
+        saver.request();
       }
     };
     try {
       await Promise.all(Array.from({ length: workers }, runOne));
     } finally {
-      await saving;
-      await writeState(outDir, state).catch(() => undefined);
+      await saver.close();
       await closePool(pool);
     }
   }
@@ -256,15 +252,33 @@ function lostWorkerResult(
   };
 }
 
-/** Removes temporary files a killed worker may have left beside an output (never the output itself). */
-function removeTemporaries(outFile: string): void {
-  const dir = path.dirname(outFile);
-  const prefix = `.${path.basename(outFile)}.`;
-  try {
-    for (const f of readdirSync(dir))
-      if (f.startsWith(prefix) && f.endsWith('.tmp')) rmSync(path.join(dir, f), { force: true });
-  } catch {
-    // The folder may not exist yet: nothing to remove.
+/**
+ * Removes the temporary files killed workers (or a killed batch) may have left beside these outputs: for each
+ * `.<name>.<anything>.tmp` beside `<name>` (never the output itself). Each folder is read once, however many
+ * outputs it holds.
+ */
+function removeTemporaries(outFiles: string[]): void {
+  const byFolder = new Map<string, Set<string>>();
+  for (const f of outFiles) {
+    const dir = path.dirname(f);
+    byFolder.set(dir, (byFolder.get(dir) ?? new Set()).add(path.basename(f)));
+  }
+  for (const [dir, names] of byFolder) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // The folder may not exist yet: nothing to remove.
+    }
+    for (const f of entries) {
+      if (!f.startsWith('.') || !f.endsWith('.tmp')) continue;
+      // `.<name>.…`: the name of an output here may itself hold dots; try each dot after the first character.
+      for (let dot = f.indexOf('.', 1); dot > 0; dot = f.indexOf('.', dot + 1))
+        if (names.has(f.slice(1, dot))) {
+          rmSync(path.join(dir, f), { force: true });
+          break;
+        }
+    }
   }
 }
 

@@ -5,15 +5,21 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 
 /**
  * Writes a file atomically: a temporary file in the same folder, flushed to disk, then renamed over the
- * target. A failure leaves the previous file (if any) untouched and no temporary file behind.
+ * target. A failure leaves the previous file (if any) untouched and no temporary file behind. The folder is made
+ * when it is missing.
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true });
   await removeStaleTemporaries(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'wx');
+    // The folder is made only when the file cannot be created (a batch writes thousands of files into a few
+    // folders: a `mkdir` each was a system call for nothing).
+    const fh = await open(tmp, 'wx').catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      await mkdir(dir, { recursive: true });
+      return open(tmp, 'wx');
+    });
     try {
       await fh.writeFile(bytes);
       await fh.sync();
@@ -28,25 +34,52 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
 }
 
 /**
+ * Per folder, the stale temporary files this process found there on its first write into it, by the name of
+ * the file they were for. A folder is read once per process: read at every write, a batch of n reports into one
+ * folder read it n times (thousands of names each time), in each worker and in the batch process.
+ */
+const staleByFolder = new Map<string, Map<string, string[]>>();
+/** Folders remembered at most; past it the oldest is forgotten (read again if written again). */
+const FOLDERS_KEPT = 256;
+
+/**
  * Removes the temporary files an earlier write of `file` left when its process was killed (SIGKILL, a machine
  * going down): `.<name>.<pid>.<hex>.tmp` whose process no longer runs on this machine. A write in progress in a
- * live process keeps its file.
+ * live process keeps its file. The folder is looked at on this process's first write into it; a batch removes
+ * what its own workers leave when it loses one (`src/batch/run.ts`).
  */
 export async function removeStaleTemporaries(file: string): Promise<void> {
   const dir = path.dirname(file);
-  const prefix = `.${path.basename(file)}.`;
+  let stale = staleByFolder.get(dir);
+  if (!stale) {
+    stale = await staleTemporaries(dir);
+    if (staleByFolder.size >= FOLDERS_KEPT) staleByFolder.delete(staleByFolder.keys().next().value!);
+    staleByFolder.set(dir, stale);
+  }
+  const name = path.basename(file);
+  const names = stale.get(name);
+  if (!names) return;
+  stale.delete(name);
+  for (const n of names) await rm(path.join(dir, n), { force: true }).catch(() => undefined);
+}
+
+/** A folder's temporary files left by processes no longer running, by the name of the file each was for. */
+async function staleTemporaries(dir: string): Promise<Map<string, string[]>> {
+  const stale = new Map<string, string[]>();
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
-    return; // no folder yet: nothing left behind
+    return stale; // no folder yet: nothing left behind
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    const m = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    await rm(path.join(dir, name), { force: true }).catch(() => undefined);
+    stale.set(m[1]!, [...(stale.get(m[1]!) ?? []), name]);
   }
+  return stale;
 }
 
 function alive(pid: number): boolean {
