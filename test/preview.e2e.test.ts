@@ -107,6 +107,7 @@ describe.skipIf(!haveBrowser)('briefing preview in a real browser', () => {
   it('zooms by the select, the buttons and ctrl+wheel', async () => {
     const width = () => page.locator('.page[data-page="1"]').evaluate((e) => e.getBoundingClientRect().width);
     const fit = await width();
+    const fitScale = await page.locator('.page[data-page="1"]').evaluate((e) => e.dataset.scale);
     expect(fit).toBeLessThanOrEqual(900);
     await page.selectOption('#zoom-level', '1.5');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.page')?.dataset.scale === '2');
@@ -126,10 +127,15 @@ describe.skipIf(!haveBrowser)('briefing preview in a real browser', () => {
     await page.keyboard.up('Control');
     expect(await page.inputValue('#zoom-level')).toBe('1.5');
     await page.selectOption('#zoom-level', 'fit');
-    await page.waitForFunction((w) => {
-      const p = document.querySelector('.page[data-page="1"]');
-      return p && Math.abs(p.getBoundingClientRect().width - w) < 1 && p.querySelector('canvas');
-    }, fit);
+    // The page drawn anew at that scale (`data-scale` is set when a page is drawn; a page drawn before is resized
+    // at once and replaced when its drawing is ready, so its width alone says too early that it is done).
+    await page.waitForFunction(
+      ([w, scale]) => {
+        const p = document.querySelector<HTMLElement>('.page[data-page="1"]');
+        return p && Math.abs(p.getBoundingClientRect().width - w) < 1 && p.dataset.scale === scale;
+      },
+      [fit, fitScale] as const,
+    );
   });
 
   it('shows where a clicked element comes from: its template place and its data place', async () => {
