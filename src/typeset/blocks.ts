@@ -7,7 +7,8 @@ import { emBox, emptyOut, gridBaseline, gridLines, type Out } from './lines.js';
 import type { Box, SetLine, StructTag } from './model.js';
 import { tagOut } from './structure.js';
 import { inlineRuns } from './runs.js';
-import { prepareText, setLines, setVariants } from './text.js';
+import { phraseLines } from './phrase.js';
+import { prepareText, setVariants } from './text.js';
 import { Notes } from './footnote.js';
 
 /** A block set for a column: the page builder's view of it, and how to draw any run of its units. */
@@ -117,13 +118,11 @@ export function headingBlock(
 ): ColumnBlock {
   const s = ctx.theme.heading;
   ctx.families.add(s.font);
-  const lines = setLines(
-    prepareText(ctx.fonts, inlineRuns(b.children, s, ctx, b.place, s.accent), ctx.check),
-    {
-      width,
-      check: ctx.check,
-    },
-  );
+  // A head that wraps breaks where a reader pauses (phrase.ts).
+  const lines = phraseLines(ctx.fonts, inlineRuns(b.children, s, ctx, b.place, s.accent), {
+    width,
+    check: ctx.check,
+  });
   return {
     item: solid(
       lines.map(() => 1),
@@ -166,14 +165,11 @@ export function setPullquote(
   // A BlockQuote where it stands in the markup, its text one paragraph.
   const tag = ctx.structure.of(b, 'P', ctx.structure.of(b, 'BlockQuote', ctx.parent));
   const p = ctx.geo.pitch;
-  const lines: SetLine[] = setLines(
-    prepareText(ctx.fonts, inlineRuns(b.children, s, ctx, b.place), ctx.check),
-    {
-      width,
-      align: 'center',
-      check: ctx.check,
-    },
-  );
+  const lines: SetLine[] = phraseLines(ctx.fonts, inlineRuns(b.children, s, ctx, b.place), {
+    width,
+    align: 'center',
+    check: ctx.check,
+  });
   const rows = Math.max(1, lines.length);
   const lw = 1.5;
   const color = resolveColor(ctx.theme, s.rule);

@@ -11,7 +11,7 @@ import { tagOut } from './structure.js';
 import { chartAlt } from '../charts/alt.js';
 import { furnitureWords } from '../cjk/lang.js';
 import { fontRuns, runStyle } from './runs.js';
-import { prepareText, setLines } from './text.js';
+import { phraseLines } from './phrase.js';
 
 /** A figure for the page builder: its float (anchor, height, span) and how to draw it at a place. */
 export interface ColumnFloat {
@@ -40,7 +40,8 @@ export function figureFloat(b: Figure, anchor: number, ctx: Ctx, columns: number
   const unit = chart.spec.unit && chart.spec.unit !== '%' ? `（${words.unit}：${chart.spec.unit}）` : '';
   const text = (s: string, style: typeof t.caption): SetLine[] => {
     ctx.families.add(style.font);
-    return setLines(prepareText(ctx.fonts, fontRuns(s, runStyle(style, ctx), ctx, b.place), ctx.check), {
+    // A caption or source line that wraps breaks where a reader pauses (phrase.ts).
+    return phraseLines(ctx.fonts, fontRuns(s, runStyle(style, ctx), ctx, b.place), {
       width: slot.width,
       check: ctx.check,
     });

@@ -6,8 +6,8 @@ import { addOut, emptyOut, stackLines, type Out } from './lines.js';
 import type { SetLine } from './model.js';
 import { tagOut } from './structure.js';
 import { fontRuns, inlineRuns, runStyle } from './runs.js';
-import { classify, noBreakBefore } from '../cjk/classes.js';
-import { prepareText, setLines, type PreparedText, type StyledText } from './text.js';
+import { phraseLines } from './phrase.js';
+import { prepareText, setLines, type PreparedText } from './text.js';
 
 /** Something set across the type area (the masthead's parts): its height in points and how to draw it. */
 export interface SpanBlock {
@@ -33,47 +33,14 @@ function displayLines(
   return setLines(text, { width, align, check: ctx.check });
 }
 
-/**
- * A deck's lines. A deck that takes two lines breaks where a reader pauses — after a clause's mark (，、；：。！？,
- * with the closing quotes after it) — when each part then fits on a line, at the break that makes the two lines
- * most even: "一季度收官，/ 营收同比增长 8.1%", not "一季度收官，营收同比增长 / 8.1%". With no such break, in more
- * lines, or with a line break the editor wrote, the engine's lines.
- */
+/** A deck's lines: broken where a reader pauses when it takes more than one (`phrase.ts`). */
 function deckLines(ctx: Ctx, b: TextBlock, style: TextStyle, width: number): SetLine[] {
   ctx.families.add(style.font);
-  const runs = inlineRuns(b.children, style, ctx, b.place);
-  const whole = displayLines(ctx, prepareText(ctx.fonts, runs, ctx.check), width);
-  const text = runs.map((r) => r.text).join('');
-  if (whole.length !== 2 || text.includes('\n')) return whole;
-  let best: { lines: SetLine[]; uneven: number } | undefined;
-  for (let i = 0; i < text.length; i++) {
-    if (classify(text[i]!) !== 'stop') continue;
-    let end = i + 1;
-    while (end < text.length && classify(text[end]!) === 'close') end++;
-    let start = end;
-    while (start < text.length && /\s/.test(text[start]!)) start++;
-    if (start >= text.length || noBreakBefore(classify(text[start]!))) continue;
-    const [first, second] = [sliceRuns(runs, 0, end), sliceRuns(runs, start, text.length)];
-    const a = displayLines(ctx, prepareText(ctx.fonts, first, ctx.check), width);
-    const z = displayLines(ctx, prepareText(ctx.fonts, second, ctx.check), width);
-    if (a.length !== 1 || z.length !== 1) continue;
-    const uneven = Math.abs(a[0]!.width - z[0]!.width);
-    if (!best || uneven < best.uneven) best = { lines: [a[0]!, z[0]!], uneven };
-  }
-  return best?.lines ?? whole;
-}
-
-/** The runs' text from `from` to `to` (offsets in the runs' text joined), each part in its run's style. */
-function sliceRuns(runs: readonly StyledText[], from: number, to: number): StyledText[] {
-  const out: StyledText[] = [];
-  let at = 0;
-  for (const r of runs) {
-    const [s, e] = [Math.max(from, at), Math.min(to, at + r.text.length)];
-    if (s < e)
-      out.push(s === at && e === at + r.text.length ? r : { ...r, text: r.text.slice(s - at, e - at) });
-    at += r.text.length;
-  }
-  return out;
+  return phraseLines(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), {
+    width,
+    align: 'left',
+    check: ctx.check,
+  });
 }
 
 function textOf(b: TextBlock, style: TextStyle, ctx: Ctx, accent?: string): PreparedText {

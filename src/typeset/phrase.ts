@@ -1,0 +1,152 @@
+import { classify, noBreakAfter, noBreakBefore, WESTERN_END, WESTERN_START } from '../cjk/classes.js';
+import type { FontSet } from '../fonts/fonts.js';
+import type { SetLine } from './model.js';
+import { prepareText, setLines, type SetOptions, type StyledText } from './text.js';
+
+/**
+ * Display text — a head, a caption, a deck, a pull quote — broken where a reader pauses. Body text may break
+ * between any two Chinese characters and fills its measure; display text of two to four lines is read phrase by
+ * phrase, and a layout desk breaks it after a clause's mark (，、；：。！？ and the closing quotes after it), at a
+ * space, before an opening or after a closing bracket or quote, and between Chinese and a Latin word or number
+ * only when it must — never inside a word: 措施③：/ 落实“六稳”“六保”, not 措施③：落实“六 / 稳”“六保”;
+ * 图1 前三季度 / GDP增速对比, not 图1 前三季度GDP增 / 速对比.
+ *
+ * The engine's lines are kept when each of their breaks is already such a pause. Otherwise the text is set in
+ * the same number of lines, each part on a line of its own, broken at its pauses and, where a phrase is longer
+ * than the measure, where the engine broke it: the fewest breaks inside a phrase, then the fewest between Chinese
+ * and Latin, then the most even lines (the least sum of squared widths). Never more lines than the engine's, so
+ * nothing below moves.
+ */
+export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: SetOptions): SetLine[] {
+  const whole = setLines(prepareText(fonts, runs, opts.check), opts);
+  const text = runs.map((r) => r.text).join('');
+  if (whole.length < 2 || whole.length > MAX_LINES || text.length > MAX_CHARS) return whole;
+  if (opts.indent || opts.justify || text.includes('\n')) return whole;
+  const pauses = pausesIn(text);
+  const breaks = breaksOf(whole, text);
+  if (!breaks || breaks.every((b) => pauses.get(b) === 'pause')) return whole;
+  // The engine's own breaks are cuts too, the last resort: a phrase too long for the measure is broken where the
+  // engine broke it, and the rest of the text still at its pauses.
+  const tier = (at: number) => (pauses.get(at) === 'pause' ? 0 : pauses.get(at) === 'weak' ? 1 : 2);
+  const cuts = [...new Set([...pauses.keys(), ...breaks])].sort((a, b) => a - b);
+  if (cuts.length > MAX_CUTS) return whole;
+
+  // The line from cut i to cut j (0 = the start, cuts.length + 1 = the end), when it sets on one line.
+  const at = [0, ...cuts, text.length];
+  const lineMemo = new Map<number, SetLine | null>();
+  const lineOf = (i: number, j: number): SetLine | null => {
+    const key = i * 1024 + j;
+    if (!lineMemo.has(key)) {
+      const part = text.slice(at[i], at[j]);
+      const lines = !enough(part)
+        ? []
+        : setLines(prepareText(fonts, slice(runs, at[i]!, at[j]!), opts.check), opts);
+      lineMemo.set(key, lines.length === 1 ? lines[0]! : null);
+    }
+    return lineMemo.get(key)!;
+  };
+  // best[k][j]: the cheapest way to set the text up to cut j in k lines.
+  type Way = { inside: number; weak: number; squares: number; from: number };
+  const n = whole.length;
+  const end = at.length - 1;
+  const best: (Way | undefined)[][] = Array.from({ length: n + 1 }, () => []);
+  best[0]![0] = { inside: 0, weak: 0, squares: 0, from: -1 };
+  for (let k = 1; k <= n; k++)
+    for (let j = 1; j <= end; j++)
+      for (let i = 0; i < j; i++) {
+        const before = best[k - 1]![i];
+        if (!before) continue;
+        const line = lineOf(i, j);
+        if (!line) continue;
+        const t = j < end ? tier(at[j]!) : 0;
+        const way = {
+          inside: before.inside + (t === 2 ? 1 : 0),
+          weak: before.weak + (t === 1 ? 1 : 0),
+          squares: before.squares + line.width * line.width,
+          from: i,
+        };
+        if (better(way, best[k]![j])) best[k]![j] = way;
+      }
+  if (!best[n]![end]) return whole;
+  const lines: SetLine[] = [];
+  for (let k = n, j = end; k > 0; k--) {
+    const way = best[k]![j]!;
+    lines.unshift(lineOf(way.from, j)!);
+    j = way.from;
+  }
+  return lines;
+}
+
+/** A line of display text holds at least two characters besides its marks and spaces. */
+function enough(part: string): boolean {
+  let n = 0;
+  for (const c of part) if (!/\s/.test(c) && !MARKS.has(classify(c))) n++;
+  return n >= 2;
+}
+const MARKS = new Set(['stop', 'open', 'close', 'dash', 'dash2', 'ellipsis', 'middle', 'connector']);
+
+/** Fewer breaks inside a phrase, then fewer between Chinese and Latin, then more even lines. */
+function better(
+  a: { inside: number; weak: number; squares: number },
+  b: { inside: number; weak: number; squares: number } | undefined,
+): boolean {
+  if (!b) return true;
+  if (a.inside !== b.inside) return a.inside < b.inside;
+  if (a.weak !== b.weak) return a.weak < b.weak;
+  return a.squares < b.squares - 1e-6;
+}
+
+/** Display text longer than this is set as the engine sets it (a paragraph, not a line of display). */
+const MAX_CHARS = 120;
+const MAX_LINES = 4;
+const MAX_CUTS = 24;
+
+/**
+ * Where the text may break as a reader pauses: 'pause' after a clause's mark (with its closing quotes), after a
+ * space, before an opening or after a closing bracket or quote; 'weak' between Chinese and a Latin word or
+ * number. Keys are offsets in the text (a break before that character); never where the line rules forbid it.
+ */
+function pausesIn(text: string): Map<number, 'pause' | 'weak'> {
+  const out = new Map<number, 'pause' | 'weak'>();
+  const cls = (i: number) => classify(text[i]!);
+  for (let i = 1; i < text.length; i++) {
+    const [prev, next] = [text[i - 1]!, text[i]!];
+    if (/\s/.test(next) || noBreakBefore(cls(i)) || noBreakAfter(cls(i - 1))) continue;
+    let p = i - 1;
+    while (p > 0 && cls(p) === 'close') p--;
+    if (cls(p) === 'stop' || (/\s/.test(prev) && prev !== '\u3000')) out.set(i, 'pause');
+    else if (cls(i) === 'open' || cls(i - 1) === 'close') out.set(i, 'pause');
+    else if (
+      (WESTERN_START.test(next) && cls(i - 1) === 'han') ||
+      (WESTERN_END.test(prev) && cls(i) === 'han' && /[\p{Script=Han}]/u.test(next))
+    )
+      out.set(i, 'weak');
+  }
+  return out;
+}
+
+/** The offsets in the text where the engine's lines break, or undefined when their text is not the text's. */
+function breaksOf(lines: readonly SetLine[], text: string): number[] | undefined {
+  const out: number[] = [];
+  let at = 0;
+  for (const line of lines.slice(0, -1)) {
+    const t = line.actual ?? line.runs.map((r) => r.text).join('');
+    if (text.slice(at, at + t.length) !== t) return undefined;
+    at += t.length;
+    out.push(at);
+  }
+  return out;
+}
+
+/** The runs' text from `from` to `to` (offsets in the runs' text joined), each part in its run's style. */
+function slice(runs: readonly StyledText[], from: number, to: number): StyledText[] {
+  const out: StyledText[] = [];
+  let at = 0;
+  for (const r of runs) {
+    const [s, e] = [Math.max(from, at), Math.min(to, at + r.text.length)];
+    if (s < e)
+      out.push(s === at && e === at + r.text.length ? r : { ...r, text: r.text.slice(s - at, e - at) });
+    at += r.text.length;
+  }
+  return out;
+}

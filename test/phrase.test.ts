@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
+import { loadFontSet } from '../src/fonts/fonts.js';
+import type { SetLine } from '../src/typeset/model.js';
+import { phraseLines } from '../src/typeset/phrase.js';
+import { prepareText, setLines, type StyledText } from '../src/typeset/text.js';
+
+// Display text (heads, captions, decks, pull quotes) that wraps is broken where a reader pauses. The measures
+// below are those where the engine alone breaks inside a word; the texts are the sample's, set 10.5 pt bold sans.
+
+const fonts = loadFontSet(DEFAULT_FONTS_CONFIG).fonts!;
+const SIZE = 10.5;
+const run = (text: string, color = '#000000'): StyledText => ({
+  text,
+  face: { family: 'sans', bold: true },
+  size: SIZE,
+  color,
+});
+const textOf = (lines: SetLine[]) => lines.map((l) => l.actual ?? l.runs.map((r) => r.text).join(''));
+const engine = (runs: StyledText[], width: number) => textOf(setLines(prepareText(fonts, runs), { width }));
+const phrased = (runs: StyledText[], width: number, align?: 'center') =>
+  textOf(phraseLines(fonts, runs, { width, ...(align ? { align } : {}) }));
+
+describe('phraseLines', () => {
+  it('breaks a head after its colon, not inside a quoted term, in as many lines as the engine', () => {
+    const head = [run('措施③', '#c00000'), run('：落实“六稳”“六保”')];
+    const width = 9 * SIZE;
+    expect(engine(head, width)).toEqual(['措施③：落实“六', '稳”“六保”']);
+    expect(phrased(head, width)).toEqual(['措施③：落实', '“六稳”“六保”']);
+  });
+
+  it('breaks between Chinese and a Latin word when no pause fits, not inside a word', () => {
+    const caption = [run('图1\u3000前三季度GDP增速对比')];
+    const width = 11 * SIZE;
+    expect(engine(caption, width)).toEqual(['图1\u3000前三季度GDP增', '速对比']);
+    expect(phrased(caption, width)).toEqual(['图1\u3000前三季度', 'GDP增速对比']);
+  });
+
+  it('breaks a long phrase where the engine did, and the rest at its pauses', () => {
+    const caption = [run('图2\u3000省重点项目与省重大产业项目推进情况（单位：个）')];
+    const width = 12 * SIZE;
+    expect(engine(caption, width)).toEqual([
+      '图2\u3000省重点项目与省重',
+      '大产业项目推进情况（单',
+      '位：个）',
+    ]);
+    expect(phrased(caption, width)).toEqual([
+      '图2\u3000省重点项目与省重',
+      '大产业项目推进情况',
+      '（单位：个）',
+    ]);
+  });
+
+  it('keeps the engine’s lines when they already break at pauses, and the text whole in any case', () => {
+    const head = [run('措施⑤：项目为王 扩投资')];
+    for (const width of [5, 7, 9, 11, 30].map((w) => w * SIZE)) {
+      const p = phrased(head, width);
+      expect(p.join(''), String(width)).toBe('措施⑤：项目为王 扩投资');
+      if (engine(head, width).length === 1) expect(p).toHaveLength(1);
+    }
+    expect(phrased(head, 9 * SIZE)).toEqual(engine(head, 9 * SIZE));
+  });
+
+  it('balances a centred pull quote at its clause marks', () => {
+    const quote = [run('同心协力，聚能向正；稳中求进，久久为功，奋力谱写高质量发展新篇章')];
+    const width = 12 * SIZE;
+    const e = engine(quote, width);
+    const p = phrased(quote, width, 'center');
+    expect(p).toHaveLength(e.length);
+    expect(p.join('')).toBe(quote[0]!.text);
+    // Every line but the last ends at a clause mark.
+    for (const line of p.slice(0, -1)) expect(line, p.join(' / ')).toMatch(/[，；]$/);
+  });
+
+  it('never breaks where the line rules forbid, nor leaves a character alone, where the engine does not', () => {
+    const starts = (lines: string[]) => lines.slice(1).some((l) => /^[，。、；：！？”’）—]/.test(l));
+    const ends = (lines: string[]) => lines.slice(0, -1).some((l) => /[“‘（]$/.test(l));
+    const alone = (lines: string[]) =>
+      lines.some((l) => l.replace(/[，。、；：！？“”‘’（）—\s]/g, '').length < 2);
+    let checked = 0;
+    for (const text of [
+      '营收增长8.1%，——超额完成目标',
+      '他说：“稳中求进。”然后继续前进',
+      '一二三四五六七八九十，甲乙',
+    ]) {
+      for (let w = 4; w <= 14; w++) {
+        const [e, p] = [engine([run(text)], w * SIZE), phrased([run(text)], w * SIZE)];
+        expect(p.join(''), text).toBe(text);
+        expect(p.length).toBe(e.length);
+        const what = `${w} em: ${p.join(' / ')} (engine: ${e.join(' / ')})`;
+        if (!starts(e)) expect(starts(p), what).toBe(false);
+        if (!ends(e)) expect(ends(p), what).toBe(false);
+        if (!alone(e)) expect(alone(p), what).toBe(false);
+        checked++;
+      }
+    }
+    expect(checked).toBe(33);
+  });
+});
