@@ -61,6 +61,20 @@ describe('phraseLines', () => {
     expect(phrased(head, 9 * SIZE)).toEqual(engine(head, 9 * SIZE));
   });
 
+  it('keeps the engine’s lines where it hyphenated a word (its pieces set apart would lose the hyphen)', () => {
+    const head = [run('数字化：Internationalization')];
+    let hyphenated = 0;
+    for (let w = 4; w <= 12; w++) {
+      const lines = setLines(prepareText(fonts, head), { width: w * SIZE });
+      if (!lines.some((l) => l.runs.at(-1)?.text === '-')) continue;
+      hyphenated++;
+      // What is drawn, hyphens included (the copy-paste text has none).
+      const drawn = (ls: SetLine[]) => ls.map((l) => l.runs.map((r) => r.text).join(''));
+      expect(drawn(phraseLines(fonts, head, { width: w * SIZE })), `${w} em`).toEqual(drawn(lines));
+    }
+    expect(hyphenated).toBeGreaterThan(0);
+  });
+
   it('balances a centred pull quote at its clause marks', () => {
     const quote = [run('同心协力，聚能向正；稳中求进，久久为功，奋力谱写高质量发展新篇章')];
     const width = 12 * SIZE;

@@ -1,4 +1,11 @@
-import { classify, noBreakAfter, noBreakBefore, WESTERN_END, WESTERN_START } from '../cjk/classes.js';
+import {
+  classify,
+  noBreakAfter,
+  noBreakBefore,
+  WESTERN_END,
+  WESTERN_PART,
+  WESTERN_START,
+} from '../cjk/classes.js';
 import type { FontSet } from '../fonts/fonts.js';
 import type { SetLine } from './model.js';
 import { prepareText, setLines, type SetOptions, type StyledText } from './text.js';
@@ -25,6 +32,9 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
   const pauses = pausesIn(text);
   const breaks = breaksOf(whole, text);
   if (!breaks || breaks.every((b) => pauses.get(b) === 'pause')) return whole;
+  // A Western word the engine hyphenated or cut (longer than the measure): its pieces set apart would lose the
+  // hyphen, so such text keeps the engine's lines.
+  if (breaks.some((b) => WESTERN_PART.test(text[b - 1]!) && WESTERN_PART.test(text[b]!))) return whole;
   // The engine's own breaks are cuts too, the last resort: a phrase too long for the measure is broken where the
   // engine broke it, and the rest of the text still at its pauses.
   const tier = (at: number) => (pauses.get(at) === 'pause' ? 0 : pauses.get(at) === 'weak' ? 1 : 2);
