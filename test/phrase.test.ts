@@ -75,6 +75,17 @@ describe('phraseLines', () => {
     expect(hyphenated).toBeGreaterThan(0);
   });
 
+  it('keeps a note’s reference mark with the text it follows', () => {
+    const head = [run('营收同比增长'), { ...run('1'), size: 6, rise: 4 }, run('GDP超额完成全年目标')];
+    let wrapped = 0;
+    for (let w = 4; w <= 14; w++) {
+      const lines = phraseLines(fonts, head, { width: w * SIZE });
+      if (lines.length > 1) wrapped++;
+      for (const line of lines.slice(1)) expect(line.runs[0]!.rise, `${w} em`).toBeUndefined();
+    }
+    expect(wrapped).toBeGreaterThan(5);
+  });
+
   it('balances a centred pull quote at its clause marks', () => {
     const quote = [run('同心协力，聚能向正；稳中求进，久久为功，奋力谱写高质量发展新篇章')];
     const width = 12 * SIZE;

@@ -30,6 +30,12 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
   if (whole.length < 2 || whole.length > MAX_LINES || text.length > MAX_CHARS) return whole;
   if (opts.indent || opts.justify || text.includes('\n')) return whole;
   const pauses = pausesIn(text);
+  // A note's reference mark stays with the text it follows.
+  let offset = 0;
+  for (const r of runs) {
+    if (r.rise !== undefined) pauses.delete(offset);
+    offset += r.text.length;
+  }
   const breaks = breaksOf(whole, text);
   if (!breaks || breaks.every((b) => pauses.get(b) === 'pause')) return whole;
   // A Western word the engine hyphenated or cut (longer than the measure): its pieces set apart would lose the
