@@ -21,8 +21,9 @@ import { prepareText, setLines, type SetOptions, type StyledText } from './text.
  * The engine's lines are kept when each of their breaks is already such a pause. Otherwise the text is set in
  * the same number of lines, each part on a line of its own, broken at its pauses and, where a phrase is longer
  * than the measure, where the engine broke it: the fewest breaks inside a phrase, then the fewest between Chinese
- * and Latin, then the most even lines (the least sum of squared widths). Never more lines than the engine's, so
- * nothing below moves.
+ * and Latin, then the most even lines (the least sum of squared widths) — and that set replaces the engine's only
+ * when it breaks inside fewer phrases or between Chinese and Latin fewer times. Never more lines than the
+ * engine's, so nothing below moves.
  */
 export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: SetOptions): SetLine[] {
   const whole = setLines(prepareText(fonts, runs, opts.check), opts);
@@ -83,7 +84,17 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
         };
         if (better(way, best[k]![j])) best[k]![j] = way;
       }
-  if (!best[n]![end]) return whole;
+  // Only a set that breaks inside fewer phrases, or between Chinese and Latin fewer times, replaces the engine's.
+  const found = best[n]![end];
+  const engine = {
+    inside: breaks.filter((b) => tier(b) === 2).length,
+    weak: breaks.filter((b) => tier(b) === 1).length,
+  };
+  if (
+    !found ||
+    !(found.inside < engine.inside || (found.inside === engine.inside && found.weak < engine.weak))
+  )
+    return whole;
   const lines: SetLine[] = [];
   for (let k = n, j = end; k > 0; k--) {
     const way = best[k]![j]!;
