@@ -59,9 +59,32 @@ const create: Create = (buffer, postscriptName) => {
     if (typeof (font as Partial<RecordableFont>).layout === 'function')
       attachRecord(font as RecordableFont, buffer);
     readLocaDirectly(font as Parameters<typeof readLocaDirectly>[0]);
+    keepCodePoints(font as GlyphSource);
   }
   return font;
 };
+
+interface GlyphSource {
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] };
+}
+
+/**
+ * fontkit keeps one glyph object per glyph id, with the characters of whoever first asked for it, and its
+ * subsetter asks with none. In a process that builds document after document on one parsed font (a batch's
+ * worker, the preview, a queue worker), a glyph whose runs were shaped from the face's record (never by fontkit)
+ * was first made by the subsetter, without characters; every later run fontkit shaped gave pdfkit that glyph
+ * without them, and its ToUnicode entry was empty: a chart's "10月" copied as "0月" in 80 of 120 reports of one
+ * batch. A glyph asked for again with characters takes them when it has none.
+ */
+export function keepCodePoints(font: GlyphSource): void {
+  if (typeof font.getGlyph !== 'function') return;
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints: number[] = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+}
 
 let sharing: boolean | undefined;
 
