@@ -3,7 +3,7 @@ import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import type { SetLine } from '../src/typeset/model.js';
 import { phraseLines } from '../src/typeset/phrase.js';
-import { prepareText, setLines, type StyledText } from '../src/typeset/text.js';
+import { prepareText, setLines, textCounts, type StyledText } from '../src/typeset/text.js';
 
 // Display text (heads, captions, decks, pull quotes) that wraps is broken where a reader pauses. The measures
 // below are those where the engine alone breaks inside a word; the texts are the sample's, set 10.5 pt bold sans.
@@ -84,6 +84,51 @@ describe('phraseLines', () => {
       for (const line of lines.slice(1)) expect(line.runs[0]!.rise, `${w} em`).toBeUndefined();
     }
     expect(wrapped).toBeGreaterThan(5);
+  });
+
+  // Cases a review found (each failed before its fix).
+  it('never breaks at a no-break space, inside a word at its apostrophe, or after an opening mark and a space', () => {
+    const cases: [string, number[]][] = [
+      ['营收同比增长超额完成目标Windows\u00a010系统升级', [15, 16, 17, 18]],
+      ['约合100\u202f000万元的项目全部完成投资计划', [6, 7, 8, 9]],
+      ['中国经济China’s GDP增长强劲稳中求进', [6, 12, 14, 16, 19]],
+      ['营收同比增长“ GDP超额完成”全年目标', [12, 13, 14, 15, 16]],
+    ];
+    for (const [text, widths] of cases)
+      for (const w of widths) {
+        const p = phrased([run(text)], w * SIZE);
+        const what = `${w} em: ${p.join(' / ')}`;
+        expect(p.join(''), what).toBe(text);
+        for (const line of p.slice(0, -1)) {
+          expect(line, what).not.toMatch(/[\u00a0\u202f]$/);
+          expect(line, what).not.toMatch(/China’$/);
+          expect(line, what).not.toMatch(/[“‘（]\s*$/);
+        }
+      }
+  });
+
+  it('keeps a soft hyphen’s drawn hyphen', () => {
+    const head = [run('数字化转型：Inter\u00adnational\u00adization与发展')];
+    const drawn = (ls: SetLine[]) => ls.map((l) => l.runs.map((r) => r.text).join(''));
+    for (let w = 5; w <= 10; w++) {
+      const lines = setLines(prepareText(fonts, head), { width: w * SIZE });
+      expect(drawn(phraseLines(fonts, head, { width: w * SIZE })), `${w} em`).toEqual(drawn(lines));
+    }
+  });
+
+  it('breaks between Latin and a Chinese character outside the Basic Multilingual Plane as before any other', () => {
+    expect(phrased([run('营收同比增长GDP吉野家吉野家吉野家')], 10 * SIZE)[0]).toBe('营收同比增长GDP');
+    expect(phrased([run('营收同比增长GDP𠮷野家𠮷野家𠮷野家')], 10 * SIZE)[0]).toBe('营收同比增长GDP');
+  });
+
+  it('tries its parts without keeping them: the kept texts gain only the whole', () => {
+    const head = [
+      run('同心协力，聚能向正，稳中求进，久久为功，奋力谱写，高质量发展，新时代衡阳，崭新篇章，再创佳绩'),
+    ];
+    const before = textCounts.prepared;
+    const lines = phraseLines(fonts, head, { width: 12 * SIZE });
+    expect(lines.length).toBeGreaterThan(1);
+    expect(textCounts.prepared - before).toBe(1);
   });
 
   it('balances a centred pull quote at its clause marks', () => {

@@ -82,7 +82,7 @@ function isCjk(g: string, prev: string | undefined, next: string | undefined): b
 }
 
 /** Spaces a line may break at (not the no-break spaces U+00A0, U+2007, U+202F, nor the ideographic space). */
-const BREAKING_SPACE = /^[\t\n\v\f\r \u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f]+$/u;
+export const BREAKING_SPACE = /^[\t\n\v\f\r \u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f]+$/u;
 /** Characters that are never drawn (they only say where a line may or may not break); U+202F is drawn as U+00A0. */
 const INVISIBLE = /[\u00ad\u200b\u2060\ufeff]/gu;
 

@@ -8,7 +8,16 @@ import {
 } from '../cjk/classes.js';
 import type { FontSet } from '../fonts/fonts.js';
 import type { SetLine } from './model.js';
-import { prepareText, setLines, type SetOptions, type StyledText } from './text.js';
+import {
+  prepareText,
+  prepareTextOnce,
+  punctuationLangOf,
+  setLines,
+  type PreparedText,
+  type SetOptions,
+  type StyledText,
+} from './text.js';
+import { BREAKING_SPACE } from '../cjk/tokens.js';
 
 /**
  * Display text — a head, a caption, a deck, a pull quote — broken where a reader pauses. Body text may break
@@ -26,10 +35,32 @@ import { prepareText, setLines, type SetOptions, type StyledText } from './text.
  * engine's, so nothing below moves.
  */
 export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: SetOptions): SetLine[] {
-  const whole = setLines(prepareText(fonts, runs, opts.check), opts);
+  const text = prepareText(fonts, runs, opts.check);
+  const whole = setLines(text, opts);
+  if (whole.length < 2 || whole.length > MAX_LINES) return whole;
+  let kept = phrased.get(text);
+  if (!kept) phrased.set(text, (kept = new Map<string, SetLine[]>()));
+  const key = `${opts.width}|${opts.align ?? ''}|${opts.indent ?? 0}|${opts.justify ?? false}`;
+  if (!kept.has(key)) kept.set(key, rephrase(fonts, runs, opts, whole));
+  return kept.get(key)!;
+}
+
+/** What phraseLines found for a kept text and measure: the text is kept across builds, and so is this. */
+const phrased = new WeakMap<PreparedText, Map<string, SetLine[]>>();
+
+function rephrase(
+  fonts: FontSet,
+  runs: readonly StyledText[],
+  opts: SetOptions,
+  whole: SetLine[],
+): SetLine[] {
   const text = runs.map((r) => r.text).join('');
-  if (whole.length < 2 || whole.length > MAX_LINES || text.length > MAX_CHARS) return whole;
-  if (opts.indent || opts.justify || text.includes('\n')) return whole;
+  if (text.length > MAX_CHARS || text.includes('\n')) return whole;
+  // Right-aligned lines all reach the measure: nothing to balance (and nothing sets display text so).
+  if (opts.indent || opts.justify || opts.align === 'right') return whole;
+  // A word the engine hyphenated (a soft hyphen's too) or cut where it is longer than the measure: its pieces set
+  // apart would lose the hyphen, so such text keeps the engine's lines.
+  if (whole.some((l) => l.runs.at(-1)?.text === '-')) return whole;
   const pauses = pausesIn(text);
   // A note's reference mark stays with the text it follows.
   let offset = 0;
@@ -39,8 +70,6 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
   }
   const breaks = breaksOf(whole, text);
   if (!breaks || breaks.every((b) => pauses.get(b) === 'pause')) return whole;
-  // A Western word the engine hyphenated or cut (longer than the measure): its pieces set apart would lose the
-  // hyphen, so such text keeps the engine's lines.
   if (breaks.some((b) => WESTERN_PART.test(text[b - 1]!) && WESTERN_PART.test(text[b]!))) return whole;
   // The engine's own breaks are cuts too, the last resort: a phrase too long for the measure is broken where the
   // engine broke it, and the rest of the text still at its pauses.
@@ -48,38 +77,36 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
   const cuts = [...new Set([...pauses.keys(), ...breaks])].sort((a, b) => a - b);
   if (cuts.length > MAX_CUTS) return whole;
 
-  // The line from cut i to cut j (0 = the start, cuts.length + 1 = the end), when it sets on one line.
+  // Each part from cut i to cut j (0 = the start, cuts.length + 1 = the end) that sets on one line, set apart from
+  // the kept texts (trial settings must not crowd out a document's paragraphs) in the whole text's punctuation
+  // style; a part stops growing at the first that does not fit.
   const at = [0, ...cuts, text.length];
-  const lineMemo = new Map<number, SetLine | null>();
-  const lineOf = (i: number, j: number): SetLine | null => {
-    const key = i * 1024 + j;
-    if (!lineMemo.has(key)) {
-      const part = text.slice(at[i], at[j]);
-      const lines = !enough(part)
-        ? []
-        : setLines(prepareText(fonts, slice(runs, at[i]!, at[j]!), opts.check), opts);
-      lineMemo.set(key, lines.length === 1 ? lines[0]! : null);
+  const end = at.length - 1;
+  const lang = punctuationLangOf(runs);
+  const line = new Map<number, SetLine>();
+  for (let i = 0; i < end; i++)
+    for (let j = i + 1; j <= end; j++) {
+      if (!enough(text.slice(at[i], at[j]))) continue;
+      const set = setLines(prepareTextOnce(fonts, slice(runs, at[i]!, at[j]!), lang, opts.check), opts);
+      if (set.length !== 1) break;
+      line.set(i * 1024 + j, set[0]!);
     }
-    return lineMemo.get(key)!;
-  };
   // best[k][j]: the cheapest way to set the text up to cut j in k lines.
   type Way = { inside: number; weak: number; squares: number; from: number };
   const n = whole.length;
-  const end = at.length - 1;
   const best: (Way | undefined)[][] = Array.from({ length: n + 1 }, () => []);
   best[0]![0] = { inside: 0, weak: 0, squares: 0, from: -1 };
   for (let k = 1; k <= n; k++)
     for (let j = 1; j <= end; j++)
       for (let i = 0; i < j; i++) {
         const before = best[k - 1]![i];
-        if (!before) continue;
-        const line = lineOf(i, j);
-        if (!line) continue;
+        const set = line.get(i * 1024 + j);
+        if (!before || !set) continue;
         const t = j < end ? tier(at[j]!) : 0;
         const way = {
           inside: before.inside + (t === 2 ? 1 : 0),
           weak: before.weak + (t === 1 ? 1 : 0),
-          squares: before.squares + line.width * line.width,
+          squares: before.squares + set.width * set.width,
           from: i,
         };
         if (better(way, best[k]![j])) best[k]![j] = way;
@@ -98,7 +125,7 @@ export function phraseLines(fonts: FontSet, runs: readonly StyledText[], opts: S
   const lines: SetLine[] = [];
   for (let k = n, j = end; k > 0; k--) {
     const way = best[k]![j]!;
-    lines.unshift(lineOf(way.from, j)!);
+    lines.unshift(line.get(way.from * 1024 + j)!);
     j = way.from;
   }
   return lines;
@@ -136,16 +163,29 @@ const MAX_CUTS = 24;
 function pausesIn(text: string): Map<number, 'pause' | 'weak'> {
   const out = new Map<number, 'pause' | 'weak'>();
   const cls = (i: number) => classify(text[i]!);
+  const letter = (c: string | undefined) =>
+    c !== undefined && /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u.test(c);
   for (let i = 1; i < text.length; i++) {
-    const [prev, next] = [text[i - 1]!, text[i]!];
-    if (/\s/.test(next) || noBreakBefore(cls(i)) || noBreakAfter(cls(i - 1))) continue;
+    const next = String.fromCodePoint(text.codePointAt(i)!);
+    // Not inside a character of two UTF-16 units, nor before a space or a mark that may not start a line.
+    if (/[\udc00-\udfff]/.test(text[i]!) || /\s/.test(next) || noBreakBefore(cls(i))) continue;
+    // The character before, and before the spaces there (a break after spaces is a break after what they follow).
     let p = i - 1;
-    while (p > 0 && cls(p) === 'close') p--;
-    if (cls(p) === 'stop' || (/\s/.test(prev) && prev !== '\u3000')) out.set(i, 'pause');
-    else if (cls(i) === 'open' || cls(i - 1) === 'close') out.set(i, 'pause');
+    const spaces = BREAKING_SPACE.test(text[p]!);
+    while (p > 0 && BREAKING_SPACE.test(text[p]!)) p--;
+    if (/\s/.test(text[i - 1]!) && !spaces) continue; // a no-break space, or the ideographic space: no pause
+    if (noBreakAfter(cls(p))) continue;
+    const prev = /[\udc00-\udfff]/.test(text[p]!) && p > 0 ? text.slice(p - 1, p + 1) : text[p]!;
+    let q = p;
+    while (q > 0 && cls(q) === 'close') q--;
+    // A quote between two letters is an apostrophe (China’s), part of the word.
+    const apostrophe = (k: number) => letter(text[k - 1]) && letter(text[k + 1]);
+    if (spaces || cls(q) === 'stop') out.set(i, 'pause');
+    else if ((cls(i) === 'open' && !apostrophe(i)) || (cls(i - 1) === 'close' && !apostrophe(i - 1)))
+      out.set(i, 'pause');
     else if (
-      (WESTERN_START.test(next) && cls(i - 1) === 'han') ||
-      (WESTERN_END.test(prev) && cls(i) === 'han' && /[\p{Script=Han}]/u.test(next))
+      (WESTERN_START.test(next) && /\p{Script=Han}/u.test(prev)) ||
+      (WESTERN_END.test(prev) && /\p{Script=Han}/u.test(next))
     )
       out.set(i, 'weak');
   }

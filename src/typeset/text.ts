@@ -210,7 +210,31 @@ export function prepareText(fonts: FontSet, runs: readonly StyledText[], check?:
   return text;
 }
 
-function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: () => void): Prepared {
+/**
+ * A text prepared for this call only: not kept for later builds nor written to the document's store, and set
+ * with the punctuation style of `lang` (the whole text's, when this is a part of it). For trial settings — the
+ * parts of a head `phrase.ts` tries — that would otherwise fill the kept texts and the store.
+ */
+export function prepareTextOnce(
+  fonts: FontSet,
+  runs: readonly StyledText[],
+  lang: string | undefined,
+  check?: () => void,
+): PreparedText {
+  return { prepared: prepareUncached(fonts, runs, check, lang), styles: runs };
+}
+
+/** The language whose punctuation style a text is set in: its first run's with text. */
+export function punctuationLangOf(runs: readonly StyledText[]): string | undefined {
+  return runs.find((r) => r.text.trim() !== '')?.lang;
+}
+
+function prepareUncached(
+  fonts: FontSet,
+  runs: readonly StyledText[],
+  check?: () => void,
+  lang: string | undefined = punctuationLangOf(runs),
+): Prepared {
   const tokens = tokenize(
     runs.map((r, i) => ({
       text: r.text,
@@ -224,7 +248,7 @@ function prepareUncached(fonts: FontSet, runs: readonly StyledText[], check?: ()
     if (t.text.includes('\n')) hard.add(k + 1);
   });
   // Where the stops sit is the paragraph's language's (its first run's): centred for Traditional Chinese.
-  const punctuation = punctuationStyle(runs.find((r) => r.text.trim() !== '')?.lang);
+  const punctuation = punctuationStyle(lang);
   return prepare(tokens, measurerFor(fonts, runs), hard, check, { punctuation });
 }
 
