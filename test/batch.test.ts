@@ -161,6 +161,52 @@ describe('briefing batch', () => {
       );
   }, 120_000);
 
+  it('builds a month of new data with the cache earlier months left as a build on its own would, byte for byte', async () => {
+    // The monthly reports' own pack and data, two units; the earlier half year fills the cache (compiled code,
+    // faces' records, charts), the later half is new. A worker whose runs were shaped from the records once gave
+    // later reports glyphs with no characters: their charts' "10月" copied as "0月" (fonts/shared.ts).
+    const dir = tempTree({});
+    const data = path.join(root, 'data/monthly');
+    writeFileSync(
+      path.join(dir, 'batch.yaml'),
+      `template: ${path.join(root, 'templates/monthly-report')}\ndata: '${data}/{unit}/{period}.yaml'\n` +
+        `out: '{unit}/{period}.pdf'\nperiods: { from: '2025-01', to: '2025-12' }\nvars:\n  unit: [zhuhui, yanfeng]\n`,
+    );
+    const env = {
+      ...process.env,
+      BRIEFING_CACHE_DIR: path.join(dir, 'cache'),
+      SOURCE_DATE_EPOCH: '1700000000',
+    };
+    const batch = (from: string, to: string) =>
+      promisify(execFile)(
+        process.execPath,
+        [cli, 'batch', 'batch.yaml', '--from', from, '--to', to, '--out-dir', 'out', '--jobs', '2'],
+        { cwd: dir, env },
+      );
+    await batch('2025-01', '2025-06');
+    rmSync(path.join(dir, 'cache', 'charts'), { recursive: true, force: true });
+    await batch('2025-07', '2025-12');
+    for (const unit of ['zhuhui', 'yanfeng'])
+      for (const month of ['07', '08', '09', '10', '11', '12']) {
+        const alone = path.join(dir, 'alone', `${unit}-${month}.pdf`);
+        await promisify(execFile)(
+          process.execPath,
+          [
+            cli,
+            'build',
+            path.join(root, 'templates/monthly-report'),
+            '--data',
+            `${data}/${unit}/2025-${month}.yaml`,
+            '--out',
+            alone,
+          ],
+          { env: { ...env, BRIEFING_CACHE_DIR: 'off' } },
+        );
+        const report = path.join(dir, 'out', unit, `2025-${month}.pdf`);
+        expect(readFileSync(report).equals(readFileSync(alone)), `${unit} 2025-${month}`).toBe(true);
+      }
+  }, 180_000);
+
   it('has each of its workers write its share of the code cache, which together are the whole', async () => {
     // What a worker does at exit (batch/worker-entry.ts), in a process of its own: compile some packages with the
     // code cache installed, and write the caches of its share of them.
