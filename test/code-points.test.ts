@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FONTS_CONFIG } from '../src/build/paths.js';
 import { loadFontSet } from '../src/fonts/fonts.js';
 import { keepCodePoints, sharedFont } from '../src/fonts/shared.js';
-import { buildReport } from '../src/pipeline/pipeline.js';
 import { SANS_BOLD } from './support/cjk.js';
 import { pdftotext } from './support/pdf.js';
-import { tempTree } from './support/tmp.js';
+import { buildMonthlyReport } from './support/monthly.js';
 
 // A glyph's characters (what copy and paste and the ToUnicode map give back) must not depend on who first asked
 // fontkit for the glyph in a process that builds many documents. fontkit's subsetter asks for glyphs with no
@@ -41,7 +39,6 @@ describe('a glyph first made without its characters', () => {
   });
 
   it('gives the next document its characters: a chart label copies as written', async () => {
-    const root = path.resolve(import.meta.dirname, '..');
     const fonts = loadFontSet(DEFAULT_FONTS_CONFIG).fonts!;
     // The digits of every face the monthly report sets, made anew as the subsetter makes them.
     for (const family of fonts.families.values())
@@ -53,17 +50,7 @@ describe('a glyph first made without its characters', () => {
           font.getGlyph(id);
         }
       }
-    const dir = tempTree({
-      'd.yaml': readFileSync(path.join(root, 'data/monthly/zhuhui/2025-03.yaml'), 'utf8'),
-      'departments-2025.xlsx': readFileSync(path.join(root, 'data/monthly/zhuhui/departments-2025.xlsx')),
-    });
-    const r = await buildReport({
-      templateDir: path.join(root, 'templates/monthly-report'),
-      dataFile: path.join(dir, 'd.yaml'),
-      write: false,
-      cacheDir: false,
-    });
-    const text = await pdftotext(r.pdf!, '-layout');
+    const text = await pdftotext(await buildMonthlyReport(), '-layout');
     expect(text).toMatch(/9月\s+10月\s+11月\s+12月/);
   });
 });

@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../src/pipeline/pipeline.js';
 import { pdftotext } from './support/pdf.js';
-import { tempTree } from './support/tmp.js';
+import { buildMonthlyReport } from './support/monthly.js';
 
 // A deck (the line of display text beside or under the headline) that takes two lines breaks where a reader
 // pauses, after a clause's mark, as a newspaper's layout desk breaks it — not wherever the measure runs out.
 
-const root = path.resolve(import.meta.dirname, '..');
-const march = readFileSync(path.join(root, 'data/monthly/zhuhui/2025-03.yaml'), 'utf8');
-
 /** The first page's lines (as pdftotext reads them) of the monthly report with this deck. */
 async function firstPage(deck: string): Promise<string[]> {
-  const dir = tempTree({
-    'd.yaml': march.replace(/^deck: .*$/m, `deck: '${deck}'`),
-    // The table the data names, beside it.
-    'departments-2025.xlsx': readFileSync(path.join(root, 'data/monthly/zhuhui/departments-2025.xlsx')),
-  });
-  const r = await buildReport({
-    templateDir: path.join(root, 'templates/monthly-report'),
-    dataFile: path.join(dir, 'd.yaml'),
-    write: false,
-    cacheDir: false,
-  });
-  expect(r.pdf).toBeDefined();
-  return (await pdftotext(r.pdf!, '-f', '1', '-l', '1')).split('\n').map((l) => l.trim());
+  const pdf = await buildMonthlyReport((yaml) => yaml.replace(/^deck: .*$/m, `deck: '${deck}'`));
+  return (await pdftotext(pdf, '-f', '1', '-l', '1')).split('\n').map((l) => l.trim());
 }
 
 /** The lines between the headline and the dateline. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { tempTree } from './tmp.js';
 
 /** A small template pack for batch and queue tests: a headline and a section of paragraphs. */
@@ -41,4 +43,28 @@ export function monthlyTree(units: string[], periods: string[], paras = 1): stri
   files['batch.yaml'] =
     `template: pack\ndata: 'data/{unit}/{period}.yaml'\nout: '{unit}/{period}.pdf'\nperiods: { from: '${periods[0]}', to: '${periods.at(-1)}' }\nvars:\n  unit: [${units.join(', ')}]\n`;
   return tempTree(files);
+}
+
+/**
+ * The real monthly report (templates/monthly-report) of zhuhui, March 2025, built in this process from a copy of
+ * its data changed by `edit` (the workbook it names beside it); the PDF's bytes. No disk cache.
+ */
+export async function buildMonthlyReport(edit: (yaml: string) => string = (y) => y): Promise<Buffer> {
+  // Loaded here: the batch and queue tests that take only the pack above need none of the pipeline.
+  const { buildReport } = await import('../../src/pipeline/pipeline.js');
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const data = path.join(root, 'data/monthly/zhuhui');
+  const dir = tempTree({
+    'd.yaml': edit(readFileSync(path.join(data, '2025-03.yaml'), 'utf8')),
+    'departments-2025.xlsx': readFileSync(path.join(data, 'departments-2025.xlsx')),
+  });
+  const r = await buildReport({
+    templateDir: path.join(root, 'templates/monthly-report'),
+    dataFile: path.join(dir, 'd.yaml'),
+    write: false,
+    cacheDir: false,
+  });
+  if (!r.pdf)
+    throw new Error(`the monthly report did not build: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  return r.pdf;
 }
