@@ -60,7 +60,7 @@ class KeptText implements PreparedText {
   get prepared(): Prepared {
     if (!this.#prepared) {
       textCounts.prepared++;
-      this.#prepared = prepareUncached(this.fonts, this.styles, this.check);
+      this.#prepared = prepareUncached(this.fonts, this.styles, this.check, punctuationLangOf(this.styles));
     }
     return this.#prepared;
   }
@@ -232,8 +232,8 @@ export function punctuationLangOf(runs: readonly StyledText[]): string | undefin
 function prepareUncached(
   fonts: FontSet,
   runs: readonly StyledText[],
-  check?: () => void,
-  lang: string | undefined = punctuationLangOf(runs),
+  check: (() => void) | undefined,
+  lang: string | undefined,
 ): Prepared {
   const tokens = tokenize(
     runs.map((r, i) => ({
