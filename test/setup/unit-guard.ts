@@ -3,8 +3,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 // Setup file of the unit project. Unit tests run src/ as it is now; the compiled dist/ may be older. Anything
-// that would run dist/ — the CLI, or the batch pool, whose workers load dist/batch/worker.js — belongs in the
-// e2e project (vitest.config.ts), whose global setup compiles dist/ first. Here such a test fails at once.
+// that would run dist/ — the CLI, or the batch pool, whose workers load dist/batch/worker-entry.js — belongs in
+// the e2e project (vitest.config.ts), whose global setup compiles dist/ first. Here such a test fails at once.
 // Other programs (pdftotext, say) may still be run.
 
 const dist = path.resolve(import.meta.dirname, '../../dist');
