@@ -4,7 +4,8 @@ import { defineConfig, type Plugin } from 'vitest/config';
 // Two projects. `unit` runs src/ in the test process and nothing else: fast, and always today's code. `e2e`
 // runs what a user runs — the compiled CLI, the batch worker pool (src/batch/pool.ts loads
 // dist/batch/worker-entry.js even when the test imports src/), Redis, Chromium — and its global setup compiles
-// dist/ from src/ first, so it never tests yesterday's build. `npm test` runs both; `npm run test:unit` only the first.
+// dist/ from src/ first, so it never tests yesterday's build. `npm test` runs both; `npm run test:unit` only the
+// first.
 
 /** Test files that spawn the CLI or use the worker pool (so they run dist/), or need Redis or Chromium. */
 const e2e = [
