@@ -75,6 +75,13 @@ describe('phraseLines', () => {
     expect(hyphenated).toBeGreaterThan(0);
   });
 
+  it('keeps a number with the measure word it counts', () => {
+    // The engine breaks inside 累计; a break between 2025 and 年 would be no better.
+    const head = [run('2025年累计完成（万元）')];
+    for (let w = 4; w <= 8; w += 0.5)
+      for (const line of phrased(head, w * SIZE)) expect(line, `${w} em`).not.toMatch(/^年/);
+  });
+
   it('keeps a note’s reference mark with the text it follows', () => {
     const head = [run('营收同比增长'), { ...run('1'), size: 6, rise: 4 }, run('GDP超额完成全年目标')];
     let wrapped = 0;

@@ -1,11 +1,4 @@
-import {
-  classify,
-  noBreakAfter,
-  noBreakBefore,
-  WESTERN_END,
-  WESTERN_PART,
-  WESTERN_START,
-} from '../cjk/classes.js';
+import { classify, noBreakAfter, noBreakBefore, WESTERN_PART, WESTERN_START } from '../cjk/classes.js';
 import type { FontSet } from '../fonts/fonts.js';
 import type { SetLine } from './model.js';
 import {
@@ -183,9 +176,11 @@ function pausesIn(text: string): Map<number, 'pause' | 'weak'> {
     if (spaces || cls(q) === 'stop') out.set(i, 'pause');
     else if ((cls(i) === 'open' && !apostrophe(i)) || (cls(i - 1) === 'close' && !apostrophe(i - 1)))
       out.set(i, 'pause');
+    // Between Chinese and a Latin word, either way; before a number, but not after one: a number keeps the
+    // measure word or unit it counts (2025年, 3.5万元, 12个).
     else if (
       (WESTERN_START.test(next) && /\p{Script=Han}/u.test(prev)) ||
-      (WESTERN_END.test(prev) && /\p{Script=Han}/u.test(next))
+      (letter(prev) && /\p{Script=Han}/u.test(next))
     )
       out.set(i, 'weak');
   }
