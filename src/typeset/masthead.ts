@@ -33,14 +33,11 @@ function displayLines(
   return setLines(text, { width, align, check: ctx.check });
 }
 
-/** A deck's lines: broken where a reader pauses when it takes more than one (`phrase.ts`). */
-function deckLines(ctx: Ctx, b: TextBlock, style: TextStyle, width: number): SetLine[] {
+/** A display block's lines; a deck's broken where a reader pauses when it takes more than one (`phrase.ts`). */
+function blockLines(ctx: Ctx, b: TextBlock, style: TextStyle, width: number): SetLine[] {
+  if (b.type !== 'deck') return displayLines(ctx, textOf(b, style, ctx), width);
   ctx.families.add(style.font);
-  return phraseLines(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), {
-    width,
-    align: 'left',
-    check: ctx.check,
-  });
+  return phraseLines(ctx.fonts, inlineRuns(b.children, style, ctx, b.place), { width, check: ctx.check });
 }
 
 function textOf(b: TextBlock, style: TextStyle, ctx: Ctx, accent?: string): PreparedText {
@@ -51,8 +48,7 @@ function textOf(b: TextBlock, style: TextStyle, ctx: Ctx, accent?: string): Prep
 /** A block of display lines across the type area: kicker text, byline, a deck or dateline on its own. */
 export function textSpan(b: TextBlock, style: TextStyle, ctx: Ctx, spaceAfter: number): SpanBlock {
   const width = ctx.geo.textWidth;
-  const lines =
-    b.type === 'deck' ? deckLines(ctx, b, style, width) : displayLines(ctx, textOf(b, style, ctx), width);
+  const lines = blockLines(ctx, b, style, width);
   const pitch = 1.4 * style.size;
   const tag = ctx.structure.of(b, 'P', ctx.parent);
   return {
@@ -124,8 +120,7 @@ export function mastheadSpan(
   const side = (width: number) =>
     beside.map((b) => {
       const s = b.type === 'deck' ? t.deck : t.dateline;
-      const lines =
-        b.type === 'deck' ? deckLines(ctx, b, s, width) : displayLines(ctx, textOf(b, s, ctx), width);
+      const lines = blockLines(ctx, b, s, width);
       return { b, s, lines, height: lines.length ? (lines.length - 1) * 1.35 * s.size + s.size : 0 };
     });
   // Beside the headline when the deck sets in at most three lines there, else under it.
